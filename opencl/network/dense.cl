@@ -1,0 +1,164 @@
+// A dense layer y = act(x W + b), twin of nfield.field.Dense (reference: RefBackend.dense*).
+// Build options: -D IN=<inputs> -D OUT=<outputs> -D STORE_Z=0|1 -D HAS_DX=0|1 plus the activation's.
+// Parameters: W [IN, OUT] row-major (row i: the weights out of input i), then b [OUT], at p + off.
+//
+// Fast path (OUT % 8 == 0): one work-item per batch row keeps up to 64 outputs in eight float8
+// registers (named variables: arrays of vectors are not promoted to registers by PoCL), streams
+// the rows of W with vload8 + fma, and walks wider layers in tiles of 64 columns. The tile
+// helpers take the tile width k as a constant, so after inlining every `if (j < k)` folds away.
+
+#define UNROLL8(M) M(0) M(1) M(2) M(3) M(4) M(5) M(6) M(7)
+#define TILE 64
+
+// ---------------------------------------------------------------- forward
+
+#define FWD_INIT(j) float8 a##j = (float8)(0.0f); if (j < k) a##j = vload8(j, b + c0);
+#define FWD_FMA(j) if (j < k) a##j = fma(xi, vload8(j, Wi), a##j);
+#if STORE_Z
+#define FWD_STORE(j) if (j < k) { vstore8(a##j, j, zr + c0); vstore8(ACT_F(float8, a##j), j, yr + c0); }
+#else
+#define FWD_STORE(j) if (j < k) vstore8(ACT_F(float8, a##j), j, yr + c0);
+#endif
+
+/** 8·k outputs from column c0 of one row. */
+inline void fwd_tile(const int c0, const int k, __global const float* restrict xr, __global const float* restrict W,
+                     __global const float* restrict b, __global float* restrict yr, __global float* restrict zr)
+{
+    UNROLL8(FWD_INIT)
+    for (int i = 0; i < IN; i++) {
+        const float8 xi = (float8)(xr[i]);
+        __global const float* Wi = W + i * OUT + c0;
+        UNROLL8(FWD_FMA)
+    }
+    UNROLL8(FWD_STORE)
+}
+
+/** x [n, IN] → y [n, OUT] (and z [n, OUT] when STORE_Z). */
+__kernel void dense_forward(const int n, __global const float* restrict x, __global const float* restrict p,
+                            const int off, __global float* restrict y, __global float* restrict z)
+{
+    const int row = get_global_id(0);
+    if (row >= n) return;
+    __global const float* W = p + off;
+    __global const float* b = W + IN * OUT;
+    __global const float* xr = x + (size_t)row * IN;
+    __global float* yr = y + (size_t)row * OUT;
+    __global float* zr = z + (size_t)row * OUT;
+#if OUT % 8 == 0
+    for (int t = 0; t < OUT / TILE; t++) fwd_tile(t * TILE, 8, xr, W, b, yr, zr);
+#if OUT % TILE != 0
+    fwd_tile(OUT / TILE * TILE, (OUT % TILE) / 8, xr, W, b, yr, zr);
+#endif
+#else
+    for (int o = 0; o < OUT; o++) {
+        float s = b[o];
+        for (int i = 0; i < IN; i++) s = fma(xr[i], W[i * OUT + o], s);
+#if STORE_Z
+        zr[o] = s;
+#endif
+        yr[o] = ACT_F(float, s);
+    }
+#endif
+}
+
+// ---------------------------------------------------------------- backward to the input
+
+#define BWD_LOAD(j) float8 d##j = (float8)(0.0f); if (j < k) { \
+    d##j = vload8(j, gr + c0) * ACT_D(float8, vload8(j, zr + c0), vload8(j, yr + c0)); vstore8(d##j, j, gr + c0); }
+#define BWD_DOT(j) if (j < k) s = fma(d##j, vload8(j, Wi), s);
+
+/** dz = dy · act'(z, y) over 8·k columns from c0 (written over dy); dx (+)= dz W[:, tile]ᵀ. */
+inline void bwd_tile(const int c0, const int k, const int first, __global const float* restrict W,
+                     __global const float* yr, __global const float* zr, __global float* gr, __global float* restrict dxr)
+{
+    UNROLL8(BWD_LOAD)
+#if HAS_DX
+    for (int i = 0; i < IN; i++) {
+        __global const float* Wi = W + i * OUT + c0;
+        float8 s = (float8)(0.0f);
+        UNROLL8(BWD_DOT)
+        const float4 h = s.lo + s.hi;
+        const float v = (h.x + h.y) + (h.z + h.w);
+        if (first) dxr[i] = v; else dxr[i] += v;
+    }
+#endif
+}
+
+/**
+ * dy [n, OUT] holds dL/dy and gets dL/dz; dx [n, IN] = dz Wᵀ when HAS_DX. z may alias y when the
+ * activation does not read it.
+ */
+__kernel void dense_backward_input(const int n, __global const float* restrict p, const int off,
+                                   __global const float* y, __global const float* z,
+                                   __global float* dy, __global float* restrict dx)
+{
+    const int row = get_global_id(0);
+    if (row >= n) return;
+    __global const float* W = p + off;
+    __global const float* yr = y + (size_t)row * OUT;
+    __global const float* zr = z + (size_t)row * OUT;
+    __global float* gr = dy + (size_t)row * OUT;
+    __global float* dxr = dx + (size_t)row * IN;
+#if OUT % 8 == 0
+    for (int t = 0; t < OUT / TILE; t++) bwd_tile(t * TILE, 8, t == 0, W, yr, zr, gr, dxr);
+#if OUT % TILE != 0
+    bwd_tile(OUT / TILE * TILE, (OUT % TILE) / 8, OUT < TILE, W, yr, zr, gr, dxr);
+#endif
+#else
+    for (int o = 0; o < OUT; o++) gr[o] *= ACT_D(float, zr[o], yr[o]);
+#if HAS_DX
+    for (int i = 0; i < IN; i++) {
+        float s = 0.0f;
+        for (int o = 0; o < OUT; o++) s = fma(gr[o], W[i * OUT + o], s);
+        dxr[i] = s;
+    }
+#endif
+#endif
+}
+
+// ---------------------------------------------------------------- parameter gradients
+
+#define WGT_INIT(j) float8 a##j = (float8)(0.0f);
+#define WGT_FMA(j) if (j < k) a##j = fma(xi, vload8(j, dr), a##j);
+#define WGT_STORE(j) if (j < k) vstore8(a##j, j, pr + c0);
+
+/** partial[i, c0 .. c0 + 8k) = Σ_{r0 ≤ r < r1} x[r, i] · dz[r, c0 ..] (x = 1 for the bias row i == IN). */
+inline void wgt_tile(const int c0, const int k, const int i, const int r0, const int r1,
+                     __global const float* restrict x, __global const float* restrict dz, __global float* restrict pr)
+{
+    UNROLL8(WGT_INIT)
+    for (int r = r0; r < r1; r++) {
+        const float8 xi = (float8)(i < IN ? x[(size_t)r * IN + i] : 1.0f);
+        __global const float* dr = dz + (size_t)r * OUT + c0;
+        UNROLL8(WGT_FMA)
+    }
+    UNROLL8(WGT_STORE)
+}
+
+/**
+ * Work-item (i, c) sums x[r, i] · dz[r, :] over the rows r of chunk c (i == IN: the bias, x = 1)
+ * into partial[c, i, :]. partial [chunks, (IN+1)·OUT] is laid out like the layer's parameters
+ * (W then b); reduce_partials (util/tensor.cl) adds the chunks into the gradients.
+ */
+__kernel void dense_backward_weights(const int n, const int rows_per_chunk, __global const float* restrict x,
+                                     __global const float* restrict dz, __global float* restrict partial)
+{
+    const int i = get_global_id(0);
+    const int c = get_global_id(1);
+    if (i > IN) return;
+    const int r0 = c * rows_per_chunk;
+    const int r1 = min(n, r0 + rows_per_chunk);
+    __global float* pr = partial + (size_t)c * (IN + 1) * OUT + (size_t)i * OUT;
+#if OUT % 8 == 0
+    for (int t = 0; t < OUT / TILE; t++) wgt_tile(t * TILE, 8, i, r0, r1, x, dz, pr);
+#if OUT % TILE != 0
+    wgt_tile(OUT / TILE * TILE, (OUT % TILE) / 8, i, r0, r1, x, dz, pr);
+#endif
+#else
+    for (int o = 0; o < OUT; o++) {
+        float s = 0.0f;
+        for (int r = r0; r < r1; r++) s = fma(i < IN ? x[(size_t)r * IN + i] : 1.0f, dz[(size_t)r * OUT + o], s);
+        pr[o] = s;
+    }
+#endif
+}

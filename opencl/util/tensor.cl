@@ -1,0 +1,58 @@
+// Tensor plumbing shared by every component (twins in RefBackend).
+
+/** t[k] = v for k < count. */
+__kernel void fill(const int count, __global float* t, const float v)
+{
+    const int k = get_global_id(0);
+    if (k < count) t[k] = v;
+}
+
+/** dst[r, dc0 + j] (+)= src[r, sc0 + j], j < ncols; src [n, scols], dst [n, dcols]. */
+__kernel void copy_cols(const int n, const int scols, const int sc0, const int dcols, const int dc0,
+                        const int ncols, const int accumulate, __global const float* src, __global float* dst)
+{
+    const int gid = get_global_id(0);
+    if (gid >= n * ncols) return;
+    const int r = gid / ncols, j = gid % ncols;
+    const float v = src[r * scols + sc0 + j];
+    __global float* d = dst + r * dcols + dc0 + j;
+    *d = accumulate ? *d + v : v;
+}
+
+/** parts[g] = Σ src[k] for k ≡ g (mod global size); the host adds the parts in double. */
+__kernel void reduce_sum(const int count, __global const float* src, __global float* parts)
+{
+    const int g = get_global_id(0), G = get_global_size(0);
+    float s = 0.0f;
+    for (int k = g; k < count; k += G) s += src[k];
+    parts[g] = s;
+}
+
+/** grads[goff + k] += Σ_c partial[c, k] for k < len; partial [chunks, len]. */
+__kernel void reduce_partials(const int len, const int chunks, __global const float* partial,
+                              __global float* grads, const int goff)
+{
+    const int k = get_global_id(0);
+    if (k >= len) return;
+    float s = 0.0f;
+    for (int c = 0; c < chunks; c++) s += partial[(size_t)c * len + k];
+    grads[goff + k] += s;
+}
+
+/** PCG-RXS-M-XS (Jarzynski and Olano 2020), as Backend.hash. */
+inline uint pcg_hash(uint x)
+{
+    const uint state = x * 747796405u + 2891336453u;
+    const uint word = ((state >> ((state >> 28u) + 4u)) ^ state) * 277803737u;
+    return (word >> 22u) ^ word;
+}
+
+/** out[r, :] = pool[hash(hash(r) ^ seed) mod pool_rows, :]; pool [pool_rows, cols], out [n, cols]. */
+__kernel void sample_rows(const int n, const int cols, const int pool_rows, const uint seed,
+                          __global const float* pool, __global float* out)
+{
+    const int r = get_global_id(0);
+    if (r >= n) return;
+    const uint idx = pcg_hash(pcg_hash((uint)r) ^ seed) % (uint)pool_rows;
+    for (int j = 0; j < cols; j++) out[(size_t)r * cols + j] = pool[(size_t)idx * cols + j];
+}

@@ -1,0 +1,46 @@
+package nfield.cli;
+
+import nfield.compute.opencl.OpenClUnavailableException;
+import nfield.config.ConfigException;
+import nfield.train.Trainer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** The {@code nfield} launcher: subcommands in the git style. */
+@Command(name = "nfield", mixinStandardHelpOptions = true, version = "nfield 0.1.0",
+        description = {"Learn neural implicit fields (signed distance, radiance) with OpenCL and look at them.",
+                "",
+                "Start here:  nfield fit analytic:torus -o torus.nfield --time 20s",
+                "Then:        nfield bench --json   (training and inference throughput)"},
+        subcommands = {DevicesCommand.class, FitCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.err);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            Throwable t = e;
+            while ((t instanceof UncheckedIOException || t instanceof java.util.concurrent.CompletionException) && t.getCause() != null) {
+                t = t.getCause();
+            }
+            if (t instanceof UserError || t instanceof ConfigException || t instanceof OpenClUnavailableException
+                    || t instanceof IOException || t instanceof Trainer.DivergedException
+                    || t instanceof IllegalArgumentException) {
+                System.err.println("nfield " + cmd.getCommandName() + ": error: " + t.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cl.execute(args);
+    }
+}

@@ -1,0 +1,58 @@
+package nfield.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import nfield.config.Json;
+import nfield.train.Trainer;
+
+import java.io.PrintStream;
+import java.util.Map;
+
+/**
+ * Training progress: a bar with step, loss terms, points/s and ETA on stderr (redrawn in place
+ * on a terminal, one line per report otherwise), and with --json one event per report on stdout.
+ */
+final class ProgressPrinter implements Trainer.Listener {
+    private final PrintStream err = System.err;
+    private final boolean json;
+    private final boolean tty = System.console() != null;
+    private int lastLen;
+
+    ProgressPrinter(boolean json) {
+        this.json = json;
+    }
+
+    @Override
+    public void progress(Trainer.Progress p) {
+        double frac = p.totalSteps() > 0 ? (double) p.step() / p.totalSteps() : Double.NaN;
+        if (Double.isFinite(p.etaS()) && p.elapsedS() > 0) frac = p.elapsedS() / (p.elapsedS() + p.etaS());
+        StringBuilder line = new StringBuilder();
+        if (Double.isFinite(frac)) {
+            int w = 24, fill = (int) Math.round(Math.min(1, frac) * w);
+            line.append('[').append("#".repeat(fill)).append(".".repeat(w - fill)).append("] ");
+        }
+        line.append("step ").append(p.step());
+        if (p.totalSteps() > 0) line.append('/').append(p.totalSteps());
+        for (Map.Entry<String, Double> t : p.terms().entrySet()) line.append(String.format("  %s %.5f", t.getKey(), t.getValue()));
+        line.append(String.format("  %.2fM pts/s  lr %.2e  %s elapsed  ETA %s", p.pointsPerS() / 1e6, p.lr(),
+                Durations.format(p.elapsedS()), Durations.format(p.etaS())));
+        if (tty) {
+            String s = line.toString();
+            err.print("\r" + s + " ".repeat(Math.max(0, lastLen - s.length())));
+            lastLen = s.length();
+        } else {
+            err.println(line);
+        }
+        if (json) {
+            ObjectNode o = Json.MAPPER.createObjectNode().put("event", "progress").put("step", p.step())
+                    .put("elapsed_s", p.elapsedS()).put("points_per_s", p.pointsPerS()).put("lr", p.lr());
+            if (Double.isFinite(p.etaS())) o.put("eta_s", p.etaS());
+            ObjectNode loss = o.putObject("loss");
+            p.terms().forEach(loss::put);
+            System.out.println(Json.write(o));
+        }
+    }
+
+    void end() {
+        if (tty && lastLen > 0) err.println();
+    }
+}

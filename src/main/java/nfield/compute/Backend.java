@@ -1,0 +1,108 @@
+package nfield.compute;
+
+/**
+ * The kernels every component is made of, on one device. {@code java} (the reference, double
+ * precision, the oracle of every test) and {@code opencl} implement the same contract; shapes
+ * are given per method as [rows, cols]; B is the batch (rows). Parameter tensors are the flat
+ * [1, P] vectors of a {@link ParamStore}; {@code off} is an offset into them.
+ * Gradients into parameters accumulate (+=); gradients into inputs overwrite.
+ */
+public interface Backend extends AutoCloseable {
+    String name();
+
+    /** One line: device and driver. */
+    String device();
+
+    /** A zeroed [rows, cols] tensor. */
+    Tensor alloc(int rows, int cols);
+
+    void write(Tensor t, double[] src);
+
+    void write(Tensor t, float[] src);
+
+    double[] read(Tensor t);
+
+    void fill(Tensor t, double value);
+
+    /** dst[:, dstCol + j] (+)= src[:, srcCol + j] for j < ncols; same row count. */
+    void copyCols(Tensor src, int srcCol, Tensor dst, int dstCol, int ncols, boolean accumulate);
+
+    /**
+     * x [B, D] → y [B, D·(inc + 2L)]: [x if inc] then for k &lt; L: sin(2^k π x_d) for d &lt; D,
+     * cos(2^k π x_d) for d &lt; D.
+     */
+    void frequencyEncode(Tensor x, Tensor y, int octaves, boolean includeInput);
+
+    /** dy [B, D·(inc + 2L)] → dx [B, D]. */
+    void frequencyEncodeBackward(Tensor x, Tensor dy, Tensor dx, int octaves, boolean includeInput);
+
+    /**
+     * x [B, D], matrix Bm [F, D] at params[off] → y [B, inc·D + 2F]: [x if inc], cos(2π x·Bm_j)
+     * for j &lt; F, sin(2π x·Bm_j) for j &lt; F.
+     */
+    void fourierEncode(Tensor x, Tensor params, int off, int features, boolean includeInput, Tensor y);
+
+    /** dy [B, inc·D + 2F] → dx [B, D]; the matrix is frozen (no gradient). */
+    void fourierEncodeBackward(Tensor x, Tensor params, int off, int features, boolean includeInput, Tensor dy, Tensor dx);
+
+    /**
+     * x [B, I], W [I, O] then b [O] at params[off] → z = x W + b [B, O] (stored when
+     * {@code z != null}), y = act(z) [B, O].
+     */
+    void denseForward(Tensor x, Tensor params, int off, Activation act, Tensor y, Tensor z);
+
+    /**
+     * Backward of {@link #denseForward}: dy [B, O] holds dL/dy on entry and dL/dz on return;
+     * dx [B, I] = dz Wᵀ when {@code dx != null}; grads[off ..] += (xᵀ dz, Σ_rows dz).
+     * {@code z} may be null when the activation does not need it.
+     */
+    void denseBackward(Tensor x, Tensor params, Tensor grads, int off, Activation act, Tensor y, Tensor z,
+                       Tensor dy, Tensor dx);
+
+    /** y[:, c] = act(z[:, c]) for c in [col0, col0 + ncols); z, y [B, C] (may be the same tensor only if act is NONE). */
+    void activation(Tensor z, Tensor y, int col0, int ncols, Activation act);
+
+    /** dz[:, c] = dy[:, c] · act'(z, y) for c in [col0, col0 + ncols). */
+    void activationBackward(Tensor z, Tensor y, Tensor dy, Tensor dz, int col0, int ncols, Activation act);
+
+    /** elem [B, C] = loss(pred, target); dPred [B, C] = scale · dloss/dpred. */
+    void loss(Tensor pred, Tensor target, LossFn fn, double scale, Tensor elem, Tensor dPred);
+
+    /** The sum of all entries (accumulated in double on the host from device partial sums). */
+    double sum(Tensor t);
+
+    /**
+     * One Adam step on params[off, off + count) as PyTorch writes it:
+     * m = β1 m + (1-β1) g; v = β2 v + (1-β2) g²; p -= lr/(1-β1^t) · m / (sqrt(v/(1-β2^t)) + eps).
+     */
+    void adam(ParamStore store, int off, int count, double lr, double beta1, double beta2, double eps, long t);
+
+    /** out[r] = pool[h(seed, r) mod poolRows] for every row r of out; h is {@link #hash}. */
+    void sampleRows(Tensor pool, int poolRows, Tensor out, long seed);
+
+    /** Waits for queued work (for timing). */
+    void finish();
+
+    @Override
+    void close();
+
+    /**
+     * The PCG-RXS-M-XS 32-bit hash (Jarzynski and Olano 2020, "Hash functions for GPU
+     * rendering"), the row sampler's random source on every backend.
+     */
+    static int hash(int x) {
+        int state = x * 747796405 + 0xAC564B05; // 2891336453
+        int word = ((state >>> ((state >>> 28) + 4)) ^ state) * 277803737;
+        return (word >>> 22) ^ word;
+    }
+
+    /** A 64-bit seed folded to the 32 bits the kernels take. */
+    static int foldSeed(long seed) {
+        return (int) seed ^ hash((int) (seed >>> 32));
+    }
+
+    /** The pool row picked for output row r under a folded seed. */
+    static int sampleIndex(int foldedSeed, int r, int poolRows) {
+        return Integer.remainderUnsigned(hash(hash(r) ^ foldedSeed), poolRows);
+    }
+}

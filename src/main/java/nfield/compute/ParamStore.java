@@ -1,0 +1,82 @@
+package nfield.compute;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One flat vector of parameters with its gradients and Adam moments, all on one backend.
+ * Components own named slices of it ({@link Slice}); the layout is the one export,
+ * GLSL and the viewer read (see {@code FORMAT.md}).
+ */
+public final class ParamStore {
+    /** A named tensor inside the flat vector; frozen slices (e.g. Fourier matrices) are not trained. */
+    public record Slice(String name, int offset, int[] shape, boolean trainable) {
+        public int length() {
+            int n = 1;
+            for (int s : shape) n *= s;
+            return n;
+        }
+    }
+
+    private final Backend backend;
+    private final int size;
+    private final Tensor params, grads, m, v;
+    private final List<Slice> slices = new ArrayList<>();
+
+    public ParamStore(Backend backend, int size) {
+        this.backend = backend;
+        this.size = size;
+        int n = Math.max(size, 1);
+        params = backend.alloc(1, n);
+        grads = backend.alloc(1, n);
+        m = backend.alloc(1, n);
+        v = backend.alloc(1, n);
+    }
+
+    public Backend backend() { return backend; }
+
+    public int size() { return size; }
+
+    public Tensor params() { return params; }
+
+    public Tensor grads() { return grads; }
+
+    public Tensor m() { return m; }
+
+    public Tensor v() { return v; }
+
+    public void addSlice(Slice s) {
+        if (s.offset() < 0 || s.offset() + s.length() > size) throw new IllegalArgumentException("slice " + s.name() + " out of range");
+        slices.add(s);
+    }
+
+    public List<Slice> slices() {
+        return List.copyOf(slices);
+    }
+
+    public void zeroGrads() {
+        backend.fill(grads, 0);
+    }
+
+    public void resetOptimizer() {
+        backend.fill(m, 0);
+        backend.fill(v, 0);
+    }
+
+    public double[] readParams() {
+        return trim(backend.read(params));
+    }
+
+    public double[] readGrads() {
+        return trim(backend.read(grads));
+    }
+
+    private double[] trim(double[] a) {
+        return a.length == size ? a : java.util.Arrays.copyOf(a, size);
+    }
+
+    public void writeParams(double[] p) {
+        if (p.length != size) throw new IllegalArgumentException("expected " + size + " parameters, got " + p.length);
+        backend.write(params, size == 0 ? new double[1] : p);
+    }
+}

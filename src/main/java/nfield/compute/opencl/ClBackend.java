@@ -1,0 +1,384 @@
+package nfield.compute.opencl;
+
+import nfield.compute.Activation;
+import nfield.compute.Backend;
+import nfield.compute.LossFn;
+import nfield.compute.ParamStore;
+import nfield.compute.Tensor;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_context_properties;
+import org.jocl.cl_device_id;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+import org.jocl.cl_program;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.jocl.CL.*;
+
+/**
+ * The OpenCL backend: kernels from {@code opencl/*.cl} (resources), compiled per shape with
+ * {@code -D} options and cached; one in-order queue, so a training step is enqueued without
+ * host round trips and only {@link #sum} and {@link #read} wait.
+ */
+public final class ClBackend implements Backend {
+    private static final int SUM_PARTS = 1024;
+
+    private final ClDevices.Info info;
+    private final cl_context context;
+    private final cl_command_queue queue;
+    private final Map<String, cl_program> programs = new HashMap<>();
+    private final Map<String, cl_kernel> kernels = new HashMap<>();
+    private final Map<cl_kernel, Long> localSizes = new HashMap<>();
+    private final List<cl_mem> owned = new ArrayList<>();
+    private final cl_mem dummy;
+    private final cl_mem sumParts;
+    private cl_mem partials;
+    private long partialsFloats;
+    private final int rowsPerChunk;
+    private boolean closed;
+    private final Map<cl_kernel, String> kernelNames = new HashMap<>();
+    private Map<String, double[]> profile; // kernel → {calls, seconds}, when profiling
+
+    public ClBackend(ClDevices.Info info) {
+        this.info = info;
+        try {
+            cl_context_properties props = new cl_context_properties();
+            props.addProperty(CL_CONTEXT_PLATFORM, info.platformId());
+            context = clCreateContext(props, 1, new cl_device_id[]{info.id()}, null, null, null);
+            queue = clCreateCommandQueue(context, info.id(), 0, null);
+        } catch (CLException e) {
+            throw new OpenClUnavailableException("Could not open OpenCL device " + info.name() + " (" + e.getMessage() + ")", e);
+        }
+        dummy = buffer(1);
+        sumParts = buffer(SUM_PARTS);
+        // rows summed per weight-gradient partial: long chunks on a CPU (few threads, big caches),
+        // short ones on a GPU (many work-groups in flight)
+        rowsPerChunk = info.isCpu() ? 256 : 32;
+    }
+
+    /** Opens the device chosen by {@link ClDevices#pick}. */
+    public static ClBackend open(int deviceIndex) {
+        return new ClBackend(ClDevices.pick(deviceIndex));
+    }
+
+    @Override public String name() { return "opencl"; }
+
+    @Override public String device() {
+        return info.name() + " (" + info.type() + ", " + info.computeUnits() + " CU, " + info.platform() + ", " + info.version() + ")";
+    }
+
+    public ClDevices.Info info() {
+        return info;
+    }
+
+    private cl_mem buffer(long floats) {
+        cl_mem m = clCreateBuffer(context, CL_MEM_READ_WRITE, Math.max(1, floats) * Sizeof.cl_float, null, null);
+        owned.add(m);
+        return m;
+    }
+
+    private static cl_mem m(Tensor t) {
+        if (t == null) return null;
+        if (!(t instanceof ClTensor c)) throw new IllegalArgumentException("tensor from another backend: " + t);
+        return c.mem;
+    }
+
+    // ------------------------------------------------------------------ programs and launches
+
+    private static String source(String file) {
+        try (InputStream in = ClBackend.class.getResourceAsStream("/opencl/" + file)) {
+            if (in == null) throw new IllegalStateException("kernel source opencl/" + file + " missing from the classpath");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read opencl/" + file, e);
+        }
+    }
+
+    private cl_kernel kernel(String file, String options, String name) {
+        String key = file + "|" + options + "|" + name;
+        cl_kernel k = kernels.get(key);
+        if (k != null) return k;
+        cl_program prog = programs.computeIfAbsent(file + "|" + options, x -> build(file, options));
+        k = clCreateKernel(prog, name, null);
+        kernels.put(key, k);
+        kernelNames.put(k, name + (options.isEmpty() ? "" : " [" + options.replaceAll("-D ", "").trim() + "]"));
+        long[] wg = new long[1];
+        ByteBuffer b = ByteBuffer.allocate(Sizeof.size_t).order(ByteOrder.nativeOrder());
+        clGetKernelWorkGroupInfo(k, info.id(), CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(b), null);
+        wg[0] = Sizeof.size_t == 8 ? b.getLong(0) : b.getInt(0);
+        localSizes.put(k, Math.max(1, Math.min(Long.getLong("nfield.wg", 64), wg[0])));
+        return k;
+    }
+
+    private cl_program build(String file, String options) {
+        String src = file.equals("network/dense.cl") ? source("network/activation.cl") + "\n" + source(file) : source(file);
+        cl_program p = clCreateProgramWithSource(context, 1, new String[]{src}, null, null);
+        String opts = "-cl-std=CL1.2 " + options;
+        try {
+            clBuildProgram(p, 1, new cl_device_id[]{info.id()}, opts, null, null);
+        } catch (CLException e) {
+            long[] size = new long[1];
+            clGetProgramBuildInfo(p, info.id(), CL_PROGRAM_BUILD_LOG, 0, null, size);
+            byte[] log = new byte[(int) size[0]];
+            clGetProgramBuildInfo(p, info.id(), CL_PROGRAM_BUILD_LOG, log.length, Pointer.to(log), null);
+            throw new IllegalStateException("OpenCL build of opencl/" + file + " [" + opts + "] failed:\n"
+                    + new String(log, StandardCharsets.UTF_8).trim(), e);
+        }
+        return p;
+    }
+
+    private static void args(cl_kernel k, Object... args) {
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a instanceof cl_mem mem) clSetKernelArg(k, i, Sizeof.cl_mem, Pointer.to(mem));
+            else if (a instanceof Integer v) clSetKernelArg(k, i, Sizeof.cl_int, Pointer.to(new int[]{v}));
+            else if (a instanceof Float v) clSetKernelArg(k, i, Sizeof.cl_float, Pointer.to(new float[]{v}));
+            else throw new IllegalArgumentException("kernel argument " + i + ": " + a);
+        }
+    }
+
+    /** One work-item per index in [0, n), in work-groups of the kernel's preferred size (≤ 64). */
+    private void run1d(cl_kernel k, long n, Object... a) {
+        if (n <= 0) return;
+        args(k, a);
+        long local = localSizes.get(k);
+        long global = (n + local - 1) / local * local;
+        enqueue(k, new long[]{global}, new long[]{local});
+    }
+
+    private void enqueue(cl_kernel k, long[] global, long[] local) {
+        if (profile == null) {
+            clEnqueueNDRangeKernel(queue, k, global.length, null, global, local, 0, null, null);
+            return;
+        }
+        clFinish(queue);
+        long t0 = System.nanoTime();
+        clEnqueueNDRangeKernel(queue, k, global.length, null, global, local, 0, null, null);
+        clFinish(queue);
+        double[] acc = profile.computeIfAbsent(kernelNames.get(k), x -> new double[2]);
+        acc[0]++;
+        acc[1] += (System.nanoTime() - t0) * 1e-9;
+    }
+
+    /**
+     * Starts (or, with false, stops) per-kernel timing: every launch then waits for the device,
+     * so totals are exact but the queue no longer overlaps host and device work.
+     */
+    public void profile(boolean on) {
+        profile = on ? new java.util.LinkedHashMap<>() : null;
+    }
+
+    /** Kernel → {launches, seconds} since {@link #profile}(true). */
+    public Map<String, double[]> profileResults() {
+        return profile == null ? Map.of() : Map.copyOf(profile);
+    }
+
+    private cl_mem orDummy(Tensor t) {
+        return t == null ? dummy : m(t);
+    }
+
+    // ------------------------------------------------------------------ memory
+
+    @Override
+    public Tensor alloc(int rows, int cols) {
+        cl_mem mem = buffer((long) rows * cols);
+        ClTensor t = new ClTensor(mem, rows, cols);
+        fill(t, 0);
+        return t;
+    }
+
+    @Override
+    public void write(Tensor t, double[] src) {
+        float[] f = new float[(int) t.size()];
+        for (int i = 0; i < f.length; i++) f[i] = (float) src[i];
+        write(t, f);
+    }
+
+    @Override
+    public void write(Tensor t, float[] src) {
+        if (t.size() == 0) return;
+        clEnqueueWriteBuffer(queue, m(t), CL_TRUE, 0, t.size() * Sizeof.cl_float, Pointer.to(src), 0, null, null);
+    }
+
+    @Override
+    public double[] read(Tensor t) {
+        float[] f = new float[(int) t.size()];
+        if (f.length > 0) {
+            clEnqueueReadBuffer(queue, m(t), CL_TRUE, 0, t.size() * Sizeof.cl_float, Pointer.to(f), 0, null, null);
+        }
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) d[i] = f[i];
+        return d;
+    }
+
+    @Override
+    public void fill(Tensor t, double value) {
+        run1d(kernel("util/tensor.cl", "", "fill"), t.size(), (int) t.size(), m(t), (float) value);
+    }
+
+    @Override
+    public void copyCols(Tensor src, int srcCol, Tensor dst, int dstCol, int ncols, boolean accumulate) {
+        int n = src.rows();
+        run1d(kernel("util/tensor.cl", "", "copy_cols"), (long) n * ncols, n, src.cols(), srcCol, dst.cols(), dstCol,
+                ncols, accumulate ? 1 : 0, m(src), m(dst));
+    }
+
+    // ------------------------------------------------------------------ encodings
+
+    private static String freqOpts(Tensor x, int octaves, boolean inc) {
+        return "-D D=" + x.cols() + " -D L=" + octaves + " -D INC=" + (inc ? 1 : 0);
+    }
+
+    @Override
+    public void frequencyEncode(Tensor x, Tensor y, int octaves, boolean inc) {
+        run1d(kernel("encoding/frequency.cl", freqOpts(x, octaves, inc), "frequency_forward"), x.rows(),
+                x.rows(), m(x), m(y));
+    }
+
+    @Override
+    public void frequencyEncodeBackward(Tensor x, Tensor dy, Tensor dx, int octaves, boolean inc) {
+        run1d(kernel("encoding/frequency.cl", freqOpts(x, octaves, inc), "frequency_backward"), x.rows(),
+                x.rows(), m(x), m(dy), m(dx));
+    }
+
+    private static String fourierOpts(Tensor x, int features, boolean inc) {
+        return "-D D=" + x.cols() + " -D F=" + features + " -D INC=" + (inc ? 1 : 0);
+    }
+
+    @Override
+    public void fourierEncode(Tensor x, Tensor params, int off, int features, boolean inc, Tensor y) {
+        run1d(kernel("encoding/fourier.cl", fourierOpts(x, features, inc), "fourier_forward"), x.rows(),
+                x.rows(), m(x), m(params), off, m(y));
+    }
+
+    @Override
+    public void fourierEncodeBackward(Tensor x, Tensor params, int off, int features, boolean inc, Tensor dy, Tensor dx) {
+        run1d(kernel("encoding/fourier.cl", fourierOpts(x, features, inc), "fourier_backward"), x.rows(),
+                x.rows(), m(x), m(params), off, m(dy), m(dx));
+    }
+
+    // ------------------------------------------------------------------ dense layers
+
+    private static String denseOpts(int in, int out, Activation act, String extra) {
+        return "-D IN=" + in + " -D OUT=" + out + " " + act.clDefines() + " " + extra;
+    }
+
+    @Override
+    public void denseForward(Tensor x, Tensor params, int off, Activation act, Tensor y, Tensor z) {
+        int n = x.rows();
+        cl_kernel k = kernel("network/dense.cl",
+                denseOpts(x.cols(), y.cols(), act, "-D STORE_Z=" + (z != null ? 1 : 0) + " -D HAS_DX=0"), "dense_forward");
+        run1d(k, n, n, m(x), m(params), off, m(y), orDummy(z));
+    }
+
+    @Override
+    public void denseBackward(Tensor x, Tensor params, Tensor grads, int off, Activation act, Tensor y, Tensor z,
+                              Tensor dy, Tensor dx) {
+        if (z == null && act.needsPre()) throw new IllegalArgumentException(act + " needs the pre-activation z");
+        int n = x.rows(), in = x.cols(), out = y.cols();
+        String opts = denseOpts(in, out, act, "-D STORE_Z=0 -D HAS_DX=" + (dx != null ? 1 : 0));
+        run1d(kernel("network/dense.cl", opts, "dense_backward_input"), n,
+                n, m(params), off, m(y), m(z == null ? y : z), m(dy), orDummy(dx));
+        // parameter gradients: partial sums per chunk of rows, then one reduction into grads
+        int chunks = (n + rowsPerChunk - 1) / rowsPerChunk;
+        int len = (in + 1) * out;
+        ensurePartials((long) chunks * len);
+        cl_kernel kw = kernel("network/dense.cl", opts, "dense_backward_weights");
+        args(kw, n, rowsPerChunk, m(x), m(dy), partials);
+        long maxLocal = localSizes.get(kw);
+        long lx = Math.min(maxLocal, (in + 1 + 7) / 8 * 8);
+        long gx = (in + 1 + lx - 1) / lx * lx;
+        enqueue(kw, new long[]{gx, chunks}, new long[]{lx, 1});
+        run1d(kernel("util/tensor.cl", "", "reduce_partials"), len, len, chunks, partials, m(grads), off);
+    }
+
+    private void ensurePartials(long floats) {
+        if (floats <= partialsFloats) return;
+        if (partials != null) {
+            owned.remove(partials);
+            clReleaseMemObject(partials);
+        }
+        partials = buffer(floats);
+        partialsFloats = floats;
+    }
+
+    // ------------------------------------------------------------------ elementwise, loss, optimizer
+
+    @Override
+    public void activation(Tensor z, Tensor y, int col0, int ncols, Activation act) {
+        int n = z.rows();
+        run1d(kernel("network/activation.cl", act.clDefines(), "act_forward"), (long) n * ncols,
+                n, z.cols(), col0, ncols, m(z), m(y));
+    }
+
+    @Override
+    public void activationBackward(Tensor z, Tensor y, Tensor dy, Tensor dz, int col0, int ncols, Activation act) {
+        int n = z.rows();
+        run1d(kernel("network/activation.cl", act.clDefines(), "act_backward"), (long) n * ncols,
+                n, z.cols(), col0, ncols, m(z), m(y), m(dy), m(dz));
+    }
+
+    @Override
+    public void loss(Tensor pred, Tensor target, LossFn fn, double scale, Tensor elem, Tensor dPred) {
+        int count = (int) pred.size();
+        run1d(kernel("train/loss.cl", fn.clDefines(), "loss_forward_backward"), count,
+                count, m(pred), m(target), (float) scale, m(elem), m(dPred));
+    }
+
+    @Override
+    public double sum(Tensor t) {
+        cl_kernel k = kernel("util/tensor.cl", "", "reduce_sum");
+        args(k, (int) t.size(), m(t), sumParts);
+        long local = localSizes.get(k);
+        enqueue(k, new long[]{SUM_PARTS}, new long[]{Math.min(local, SUM_PARTS)});
+        float[] parts = new float[SUM_PARTS];
+        clEnqueueReadBuffer(queue, sumParts, CL_TRUE, 0, (long) SUM_PARTS * Sizeof.cl_float, Pointer.to(parts), 0, null, null);
+        double s = 0;
+        for (float f : parts) s += f;
+        return s;
+    }
+
+    @Override
+    public void adam(ParamStore store, int off, int count, double lr, double b1, double b2, double eps, long t) {
+        double c1 = 1 - Math.pow(b1, t), c2 = 1 - Math.pow(b2, t);
+        run1d(kernel("train/adam.cl", "", "adam"), count, count, off, m(store.params()), m(store.grads()),
+                m(store.m()), m(store.v()), (float) b1, (float) b2, (float) (lr / c1), (float) (1 / c2), (float) eps);
+    }
+
+    @Override
+    public void sampleRows(Tensor pool, int poolRows, Tensor out, long seed) {
+        int n = out.rows();
+        run1d(kernel("util/tensor.cl", "", "sample_rows"), n, n, out.cols(), poolRows, Backend.foldSeed(seed),
+                m(pool), m(out));
+    }
+
+    @Override
+    public void finish() {
+        clFinish(queue);
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        clFinish(queue);
+        kernels.values().forEach(org.jocl.CL::clReleaseKernel);
+        programs.values().forEach(org.jocl.CL::clReleaseProgram);
+        owned.forEach(org.jocl.CL::clReleaseMemObject);
+        clReleaseCommandQueue(queue);
+        clReleaseContext(context);
+    }
+}

@@ -1,0 +1,260 @@
+package nfield.compute.ref;
+
+import nfield.compute.Activation;
+import nfield.compute.Backend;
+import nfield.compute.LossFn;
+import nfield.compute.ParamStore;
+import nfield.compute.Tensor;
+
+import java.util.stream.IntStream;
+
+/**
+ * The reference backend: plain loops in double precision, the oracle the OpenCL kernels are
+ * tested against. Rows are split into fixed blocks run in parallel; reductions add the blocks
+ * in order, so results do not depend on the thread count.
+ */
+public final class RefBackend implements Backend {
+    private static final int BLOCK = 256;
+
+    @Override public String name() { return "java"; }
+
+    @Override public String device() {
+        return "reference Java backend (float64), " + Runtime.getRuntime().availableProcessors() + " threads";
+    }
+
+    private static RefTensor t(Tensor t) {
+        if (!(t instanceof RefTensor r)) throw new IllegalArgumentException("tensor from another backend: " + t);
+        return r;
+    }
+
+    private static double[] a(Tensor t) {
+        return t(t).a;
+    }
+
+    @Override
+    public Tensor alloc(int rows, int cols) {
+        return new RefTensor(new double[Math.multiplyExact(rows, cols)], rows, cols);
+    }
+
+    @Override
+    public void write(Tensor t, double[] src) {
+        System.arraycopy(src, 0, a(t), 0, (int) t.size());
+    }
+
+    @Override
+    public void write(Tensor t, float[] src) {
+        double[] d = a(t);
+        for (int i = 0; i < t.size(); i++) d[i] = src[i];
+    }
+
+    @Override
+    public double[] read(Tensor t) {
+        return java.util.Arrays.copyOf(a(t), (int) t.size());
+    }
+
+    @Override
+    public void fill(Tensor t, double value) {
+        java.util.Arrays.fill(a(t), 0, (int) t.size(), value);
+    }
+
+    private static void rows(int n, java.util.function.IntConsumer body) {
+        int blocks = (n + BLOCK - 1) / BLOCK;
+        IntStream.range(0, blocks).parallel().forEach(bk -> {
+            int end = Math.min(n, (bk + 1) * BLOCK);
+            for (int r = bk * BLOCK; r < end; r++) body.accept(r);
+        });
+    }
+
+    @Override
+    public void copyCols(Tensor src, int srcCol, Tensor dst, int dstCol, int ncols, boolean accumulate) {
+        double[] s = a(src), d = a(dst);
+        int sc = src.cols(), dc = dst.cols();
+        for (int r = 0; r < src.rows(); r++) {
+            for (int j = 0; j < ncols; j++) {
+                double v = s[r * sc + srcCol + j];
+                d[r * dc + dstCol + j] = accumulate ? d[r * dc + dstCol + j] + v : v;
+            }
+        }
+    }
+
+    @Override
+    public void frequencyEncode(Tensor x, Tensor y, int octaves, boolean inc) {
+        double[] xa = a(x), ya = a(y);
+        int d = x.cols(), yc = y.cols();
+        rows(x.rows(), r -> {
+            int o = r * yc;
+            for (int i = 0; i < d; i++) if (inc) ya[o++] = xa[r * d + i];
+            for (int k = 0; k < octaves; k++) {
+                double f = Math.scalb(Math.PI, k);
+                for (int i = 0; i < d; i++) ya[o + i] = Math.sin(f * xa[r * d + i]);
+                for (int i = 0; i < d; i++) ya[o + d + i] = Math.cos(f * xa[r * d + i]);
+                o += 2 * d;
+            }
+        });
+    }
+
+    @Override
+    public void frequencyEncodeBackward(Tensor x, Tensor dy, Tensor dx, int octaves, boolean inc) {
+        double[] xa = a(x), g = a(dy), out = a(dx);
+        int d = x.cols(), yc = dy.cols();
+        rows(x.rows(), r -> {
+            for (int i = 0; i < d; i++) {
+                double xi = xa[r * d + i];
+                double s = inc ? g[r * yc + i] : 0;
+                int o = r * yc + (inc ? d : 0);
+                for (int k = 0; k < octaves; k++) {
+                    double f = Math.scalb(Math.PI, k);
+                    s += f * (Math.cos(f * xi) * g[o + i] - Math.sin(f * xi) * g[o + d + i]);
+                    o += 2 * d;
+                }
+                out[r * d + i] = s;
+            }
+        });
+    }
+
+    @Override
+    public void fourierEncode(Tensor x, Tensor params, int off, int features, boolean inc, Tensor y) {
+        double[] xa = a(x), p = a(params), ya = a(y);
+        int d = x.cols(), yc = y.cols(), base = inc ? d : 0;
+        rows(x.rows(), r -> {
+            for (int i = 0; i < d && inc; i++) ya[r * yc + i] = xa[r * d + i];
+            for (int j = 0; j < features; j++) {
+                double t = 0;
+                for (int i = 0; i < d; i++) t += xa[r * d + i] * p[off + j * d + i];
+                t *= 2 * Math.PI;
+                ya[r * yc + base + j] = Math.cos(t);
+                ya[r * yc + base + features + j] = Math.sin(t);
+            }
+        });
+    }
+
+    @Override
+    public void fourierEncodeBackward(Tensor x, Tensor params, int off, int features, boolean inc, Tensor dy, Tensor dx) {
+        double[] xa = a(x), p = a(params), g = a(dy), out = a(dx);
+        int d = x.cols(), yc = dy.cols(), base = inc ? d : 0;
+        rows(x.rows(), r -> {
+            for (int i = 0; i < d; i++) out[r * d + i] = inc ? g[r * yc + i] : 0;
+            for (int j = 0; j < features; j++) {
+                double t = 0;
+                for (int i = 0; i < d; i++) t += xa[r * d + i] * p[off + j * d + i];
+                t *= 2 * Math.PI;
+                double c = -Math.sin(t) * g[r * yc + base + j] + Math.cos(t) * g[r * yc + base + features + j];
+                for (int i = 0; i < d; i++) out[r * d + i] += 2 * Math.PI * p[off + j * d + i] * c;
+            }
+        });
+    }
+
+    @Override
+    public void denseForward(Tensor x, Tensor params, int off, Activation act, Tensor y, Tensor z) {
+        double[] xa = a(x), p = a(params), ya = a(y), za = z == null ? null : a(z);
+        int in = x.cols(), out = y.cols(), bOff = off + in * out;
+        rows(x.rows(), r -> {
+            for (int o = 0; o < out; o++) {
+                double s = p[bOff + o];
+                for (int i = 0; i < in; i++) s += xa[r * in + i] * p[off + i * out + o];
+                if (za != null) za[r * out + o] = s;
+                ya[r * out + o] = act.apply(s);
+            }
+        });
+    }
+
+    @Override
+    public void denseBackward(Tensor x, Tensor params, Tensor grads, int off, Activation act, Tensor y, Tensor z,
+                              Tensor dy, Tensor dx) {
+        double[] xa = a(x), p = a(params), ya = a(y), g = a(dy), gr = a(grads);
+        double[] za = z == null ? ya : a(z);
+        if (z == null && act.needsPre()) throw new IllegalArgumentException(act + " needs the pre-activation z");
+        double[] dxa = dx == null ? null : a(dx);
+        int n = x.rows(), in = x.cols(), out = y.cols(), bOff = off + in * out;
+        rows(n, r -> {
+            for (int o = 0; o < out; o++) {
+                int k = r * out + o;
+                g[k] *= act.derivative(za[k], ya[k]);
+            }
+            if (dxa != null) {
+                for (int i = 0; i < in; i++) {
+                    double s = 0;
+                    for (int o = 0; o < out; o++) s += g[r * out + o] * p[off + i * out + o];
+                    dxa[r * in + i] = s;
+                }
+            }
+        });
+        // parameter gradients: per-block partial sums, added in block order
+        int blocks = (n + BLOCK - 1) / BLOCK, len = (in + 1) * out;
+        double[][] part = new double[blocks][];
+        IntStream.range(0, blocks).parallel().forEach(bk -> {
+            double[] acc = new double[len];
+            int end = Math.min(n, (bk + 1) * BLOCK);
+            for (int r = bk * BLOCK; r < end; r++) {
+                for (int i = 0; i < in; i++) {
+                    double xi = xa[r * in + i];
+                    for (int o = 0; o < out; o++) acc[i * out + o] += xi * g[r * out + o];
+                }
+                for (int o = 0; o < out; o++) acc[in * out + o] += g[r * out + o];
+            }
+            part[bk] = acc;
+        });
+        for (double[] acc : part) for (int j = 0; j < len; j++) gr[off + j] += acc[j];
+        assert bOff == off + in * out;
+    }
+
+    @Override
+    public void activation(Tensor z, Tensor y, int col0, int ncols, Activation act) {
+        double[] za = a(z), ya = a(y);
+        int c = z.cols();
+        for (int r = 0; r < z.rows(); r++) {
+            for (int j = col0; j < col0 + ncols; j++) ya[r * c + j] = act.apply(za[r * c + j]);
+        }
+    }
+
+    @Override
+    public void activationBackward(Tensor z, Tensor y, Tensor dy, Tensor dz, int col0, int ncols, Activation act) {
+        double[] za = a(z), ya = a(y), g = a(dy), out = a(dz);
+        int c = z.cols();
+        for (int r = 0; r < z.rows(); r++) {
+            for (int j = col0; j < col0 + ncols; j++) {
+                int k = r * c + j;
+                out[k] = g[k] * act.derivative(za[k], ya[k]);
+            }
+        }
+    }
+
+    @Override
+    public void loss(Tensor pred, Tensor target, LossFn fn, double scale, Tensor elem, Tensor dPred) {
+        double[] p = a(pred), t = a(target), e = a(elem), d = a(dPred);
+        for (int i = 0; i < pred.size(); i++) {
+            e[i] = fn.value(p[i], t[i]);
+            d[i] = scale * fn.grad(p[i], t[i]);
+        }
+    }
+
+    @Override
+    public double sum(Tensor t) {
+        double s = 0;
+        double[] x = a(t);
+        for (int i = 0; i < t.size(); i++) s += x[i];
+        return s;
+    }
+
+    @Override
+    public void adam(ParamStore store, int off, int count, double lr, double b1, double b2, double eps, long t) {
+        double[] p = a(store.params()), g = a(store.grads()), m = a(store.m()), v = a(store.v());
+        double c1 = 1 - Math.pow(b1, t), c2 = 1 - Math.pow(b2, t);
+        for (int i = off; i < off + count; i++) {
+            m[i] = b1 * m[i] + (1 - b1) * g[i];
+            v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+            p[i] -= lr / c1 * m[i] / (Math.sqrt(v[i] / c2) + eps);
+        }
+    }
+
+    @Override
+    public void sampleRows(Tensor pool, int poolRows, Tensor out, long seed) {
+        double[] s = a(pool), d = a(out);
+        int c = out.cols(), folded = Backend.foldSeed(seed);
+        rows(out.rows(), r -> System.arraycopy(s, Backend.sampleIndex(folded, r, poolRows) * c, d, r * c, c));
+    }
+
+    @Override public void finish() { }
+
+    @Override public void close() { }
+}

@@ -1,0 +1,196 @@
+package nfield.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import nfield.compute.Backend;
+import nfield.compute.ParamStore;
+import nfield.config.ConfigNode;
+import nfield.config.ConfigException;
+import nfield.config.FieldConfig;
+import nfield.config.Json;
+import nfield.field.Field;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A trained field on disk: a safetensors file (8-byte little-endian header length, a JSON header,
+ * then raw little-endian float32 data). Every parameter slice is one tensor under its store name
+ * ({@code network.layers.0.weight} [in, out], ...); {@code __metadata__} holds
+ * {@code format} = "nfield-field", {@code version}, the field config JSON ({@code field}),
+ * and {@code steps}. Written atomically (temp file + rename). See FORMAT.md.
+ */
+public final class FieldFile {
+    public static final String FORMAT = "nfield-field";
+    public static final String VERSION = "1";
+    private static final long MAX_HEADER = 100L << 20;
+
+    private FieldFile() {}
+
+    /** What a file holds besides the tensors. */
+    public record Meta(FieldConfig config, long steps, Map<String, String> extra) {}
+
+    public static void write(Path file, Field field, long steps, Map<String, String> extra) throws IOException {
+        ParamStore store = field.params();
+        double[] params = store.readParams();
+        ObjectNode header = Json.MAPPER.createObjectNode();
+        ObjectNode meta = header.putObject("__metadata__");
+        meta.put("format", FORMAT).put("version", VERSION).put("field", Json.write(field.config().toJson()))
+                .put("steps", Long.toString(steps));
+        extra.forEach(meta::put);
+        long pos = 0;
+        for (ParamStore.Slice s : store.slices()) {
+            ObjectNode t = header.putObject(s.name());
+            t.put("dtype", "F32");
+            var shape = t.putArray("shape");
+            for (int d : s.shape()) shape.add(d);
+            t.putArray("data_offsets").add(pos).add(pos + 4L * s.length());
+            pos += 4L * s.length();
+        }
+        byte[] h = Json.write(header).getBytes(StandardCharsets.UTF_8);
+        int padded = (h.length + 7) / 8 * 8;
+        ByteBuffer buf = ByteBuffer.allocate(8 + padded + (int) pos).order(ByteOrder.LITTLE_ENDIAN);
+        buf.putLong(padded).put(h);
+        for (int i = h.length; i < padded; i++) buf.put((byte) ' ');
+        for (ParamStore.Slice s : store.slices()) {
+            for (int i = 0; i < s.length(); i++) buf.putFloat((float) params[s.offset() + i]);
+        }
+        writeAtomically(file, buf.array());
+    }
+
+    /** Writes to a temp file beside {@code file}, forces it to disk, then renames over it. */
+    public static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir != null) Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                while (b.hasRemaining()) ch.write(b);
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Reads the metadata and checks every tensor against the file; throws with the file named. */
+    public static Meta readMeta(Path file) throws IOException {
+        return parse(file).meta;
+    }
+
+    /** Loads a field onto {@code backend}: the config from the file, the parameters into its store. */
+    public static Field load(Path file, Backend backend) throws IOException {
+        Parsed p = parse(file);
+        Field field = new Field(p.meta.config(), backend);
+        double[] params = new double[field.paramCount()];
+        Map<String, ParamStore.Slice> expected = new LinkedHashMap<>();
+        for (ParamStore.Slice s : field.params().slices()) expected.put(s.name(), s);
+        for (String name : p.tensors.keySet()) {
+            if (!expected.containsKey(name)) throw bad(file, "tensor \"" + name + "\" is not part of the field its config describes");
+        }
+        for (ParamStore.Slice s : expected.values()) {
+            long[] t = p.tensors.get(s.name());
+            if (t == null) throw bad(file, "tensor \"" + s.name() + "\" is missing (the config expects it)");
+            if (t[1] - t[0] != 4L * s.length()) {
+                throw bad(file, "tensor \"" + s.name() + "\" holds " + (t[1] - t[0]) / 4 + " values; the config expects "
+                        + java.util.Arrays.toString(s.shape()));
+            }
+            ByteBuffer data = p.data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < s.length(); i++) params[s.offset() + i] = data.getFloat((int) (t[0] + 4L * i));
+        }
+        field.params().writeParams(params);
+        field.params().resetOptimizer();
+        return field;
+    }
+
+    private record Parsed(Meta meta, Map<String, long[]> tensors, ByteBuffer data) {}
+
+    private static IOException bad(Path file, String what) {
+        return new IOException(file + ": not a valid nfield field file: " + what);
+    }
+
+    private static Parsed parse(Path file) throws IOException {
+        byte[] all;
+        try {
+            all = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new IOException(file + ": no such file");
+        }
+        if (all.length < 8) throw bad(file, "only " + all.length + " bytes");
+        ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
+        long n = b.getLong(0);
+        if (n <= 0 || n > MAX_HEADER || n > all.length - 8) {
+            throw bad(file, "header length " + n + " does not fit the file (" + all.length + " bytes)");
+        }
+        JsonNode header;
+        try {
+            header = Json.MAPPER.readTree(new String(all, 8, (int) n, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw bad(file, "header is not JSON");
+        }
+        if (header == null || !header.isObject()) throw bad(file, "header is not a JSON object");
+        JsonNode meta = header.get("__metadata__");
+        if (meta == null || !FORMAT.equals(meta.path("format").asText())) {
+            throw bad(file, "no __metadata__.format = \"" + FORMAT + "\" (was it written by nfield?)");
+        }
+        if (!VERSION.equals(meta.path("version").asText())) {
+            throw bad(file, "format version " + meta.path("version").asText() + "; this nfield reads version " + VERSION);
+        }
+        FieldConfig cfg;
+        try {
+            String src = file + " (__metadata__.field)";
+            cfg = FieldConfig.parse(new ConfigNode(src, "field", Json.parse(src, meta.path("field").asText())));
+        } catch (ConfigException e) {
+            throw new IOException(e.getMessage());
+        }
+        long dataLen = all.length - 8 - n;
+        Map<String, long[]> tensors = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> it = header.fields();
+        java.util.List<long[]> ranges = new java.util.ArrayList<>();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (e.getKey().equals("__metadata__")) continue;
+            JsonNode t = e.getValue();
+            if (!"F32".equals(t.path("dtype").asText())) {
+                throw bad(file, "tensor \"" + e.getKey() + "\" has dtype " + t.path("dtype") + "; only F32 is supported");
+            }
+            JsonNode off = t.path("data_offsets");
+            if (!off.isArray() || off.size() != 2 || !off.get(0).canConvertToLong() || !off.get(1).canConvertToLong()) {
+                throw bad(file, "tensor \"" + e.getKey() + "\" has no valid data_offsets");
+            }
+            long a = off.get(0).longValue(), z = off.get(1).longValue();
+            if (a < 0 || z < a || z > dataLen) {
+                throw bad(file, "tensor \"" + e.getKey() + "\" range [" + a + ", " + z + ") runs past the data (" + dataLen + " bytes)");
+            }
+            for (long[] r : ranges) {
+                if (a < r[1] && r[0] < z) throw bad(file, "tensor \"" + e.getKey() + "\" overlaps another tensor");
+            }
+            ranges.add(new long[]{a, z});
+            tensors.put(e.getKey(), new long[]{a, z});
+        }
+        long steps = meta.path("steps").asLong(0);
+        Map<String, String> extra = new LinkedHashMap<>();
+        meta.fields().forEachRemaining(e -> extra.put(e.getKey(), e.getValue().asText()));
+        ByteBuffer data = ByteBuffer.wrap(all, 8 + (int) n, (int) dataLen).slice();
+        return new Parsed(new Meta(cfg, steps, extra), tensors, data);
+    }
+}
