@@ -19,8 +19,7 @@ public record NetworkConfig(int width, int hiddenLayers, ActivationConfig activa
     public static NetworkConfig parse(ConfigNode n) {
         int width = n.integer("width", 64, 1, 4096);
         int layers = n.integer("hidden_layers", 4, 1, 64);
-        ActivationConfig act = n.has("activation")
-                ? ActivationConfig.HIDDEN.parse(n.child("activation")) : ActivationConfig.relu();
+        ActivationConfig act = ActivationConfig.HIDDEN.parse(n.child("activation"));
         List<Integer> skip = n.intList("skip", List.of(), 1, layers);
         double scale = n.real("output_scale", 1.0, 0, 100, true);
         n.done();

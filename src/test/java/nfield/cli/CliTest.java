@@ -1,0 +1,95 @@
+package nfield.cli;
+
+import nfield.io.FieldFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CliTest {
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        PrintStream o = System.out, e = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(o);
+            System.setErr(e);
+        }
+    }
+
+    @Test
+    void fitWritesAFieldAndReportsProgress() throws IOException {
+        Path f = dir.resolve("t.nfield");
+        Run r = run("fit", "analytic:torus", "-o", f.toString(), "--steps", "30", "--batch", "512", "--backend", "java", "--json");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("step 30/30"), r.err());
+        assertTrue(r.out().contains("\"event\":\"done\""), r.out());
+        assertEquals(30, FieldFile.readMeta(f).steps());
+    }
+
+    @Test
+    void benchJsonHasTheDocumentedKeys() {
+        Run r = run("bench", "--backend", "java", "--batch", "256", "--width", "16", "--layers", "2", "--freqs", "2",
+                "--intervals", "1", "--interval-sec", "0.05", "--pool", "1024", "--json");
+        assertEquals(0, r.code(), r.err());
+        for (String k : List.of("train_points_per_s", "infer_points_per_s", "gflops")) assertTrue(r.out().contains("\"" + k + "\":"), k);
+    }
+
+    @Test
+    void badInputIsOneLineNotAStackTrace() throws IOException {
+        Run r = run("fit", "nowhere.obj", "-o", dir.resolve("x").toString(), "--backend", "java");
+        assertEquals(2, r.code());
+        assertEquals("nfield fit: error: nowhere.obj: no such file, and not a built-in shape (analytic:torus, analytic:sphere)\n", r.err());
+        Path scene = dir.resolve("s.json");
+        Files.writeString(scene, "{\"field\": {\"network\": {\"width\": 0}}}");
+        r = run("fit", "analytic:torus", "-o", dir.resolve("x").toString(), "--backend", "java", "--config", scene.toString());
+        assertEquals(2, r.code());
+        assertEquals("nfield fit: error: " + scene + ": field.network.width: must be in [1, 4096], got 0\n", r.err());
+        assertFalse(Files.exists(dir.resolve("x")));
+    }
+
+    @Test
+    void helpTeaches() {
+        Run r = run("fit", "--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("analytic:torus") && r.out().contains("--time"), r.out());
+    }
+
+    /** With no OpenCL platform (an ICD loader that finds no vendors), a clear message and exit code 2. */
+    @Test
+    void noOpenClPlatformSaysWhatToInstall() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "devices"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        Path empty = Files.createDirectories(dir.resolve("no-vendors"));
+        pb.environment().put("OCL_ICD_VENDORS", empty.toString());
+        pb.environment().put("OPENCL_VENDOR_PATH", empty.toString());
+        Process p = pb.start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, p.exitValue(), text);
+        assertTrue(text.contains("apt-get install pocl-opencl-icd") && text.contains("--backend java"), text);
+        assertFalse(text.contains("\tat "), "stack trace printed:\n" + text);
+    }
+}

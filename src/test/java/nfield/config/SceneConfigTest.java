@@ -1,0 +1,83 @@
+package nfield.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SceneConfigTest {
+    private static String error(String json) {
+        return assertThrows(ConfigException.class, () -> SceneConfig.parse("scenes/x.json", json)).getMessage();
+    }
+
+    @Test
+    void everyShippedSceneParsesAndRoundTrips() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("scenes"))) {
+            var list = files.filter(f -> f.toString().endsWith(".json")).toList();
+            assertTrue(!list.isEmpty(), "no scenes shipped");
+            for (Path f : list) {
+                SceneConfig s = SceneConfig.load(f);
+                assertEquals(s, SceneConfig.parse("again", Json.write(s.toJson())), f + " does not round-trip");
+            }
+        }
+    }
+
+    @Test
+    void unknownKeyNamesFileKeyAndAllowedKeys() {
+        String m = error("{\"field\": {\"network\": {\"widht\": 64}}, \"train\": {\"steps\": 10}}");
+        assertEquals("scenes/x.json: field.network.widht: unknown key; allowed keys here: width, hidden_layers, "
+                + "activation, skip, output_scale", m);
+    }
+
+    @Test
+    void wrongTypeNamesWhatIsAllowed() {
+        assertEquals("scenes/x.json: field.network.width: expected an integer in [1, 4096], got a string (\"64\")",
+                error("{\"field\": {\"network\": {\"width\": \"64\"}}}"));
+    }
+
+    @Test
+    void outOfRange() {
+        assertEquals("scenes/x.json: optimizer.lr: must be in (0.0, 10.0], got -0.1",
+                error("{\"optimizer\": {\"lr\": -0.1}}"));
+        assertEquals("scenes/x.json: field.network.skip[0]: expected an integer in [1, 4], got a number (9)",
+                error("{\"field\": {\"network\": {\"skip\": [9]}}}"));
+    }
+
+    @Test
+    void unknownTypeListsTheRegistry() {
+        assertEquals("scenes/x.json: field.encoding.type: unknown value \"hash\"; allowed: identity, frequency, fourier",
+                error("{\"field\": {\"encoding\": {\"type\": \"hash\"}}}"));
+        assertEquals("scenes/x.json: loss.type: unknown value \"l3\"; allowed: l2, l1, clamped_l1, huber",
+                error("{\"loss\": {\"type\": \"l3\"}}"));
+    }
+
+    @Test
+    void keysOfAnotherTypeAreRejected() {
+        assertTrue(error("{\"field\": {\"encoding\": {\"type\": \"identity\", \"octaves\": 4}}}")
+                .startsWith("scenes/x.json: field.encoding.octaves: unknown key"));
+    }
+
+    @Test
+    void invalidJsonSaysWhere() {
+        String m = error("{\"field\": {,}}");
+        assertTrue(m.startsWith("scenes/x.json: not valid JSON (line 1, column "), m);
+    }
+
+    @Test
+    void aSceneMustStopSomehow() {
+        assertEquals("scenes/x.json: train: no stopping rule: set steps, seconds or target_loss",
+                error("{\"train\": {\"steps\": 0}}"));
+    }
+
+    @Test
+    void missingFileSaysWhereScenesLive() {
+        var e = assertThrows(ConfigException.class, () -> SceneConfig.load(Path.of("nope.json")));
+        assertTrue(e.getMessage().startsWith("nope.json: no such file"), e.getMessage());
+    }
+}

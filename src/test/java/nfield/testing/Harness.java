@@ -1,0 +1,80 @@
+package nfield.testing;
+
+import nfield.compute.Backend;
+import nfield.compute.Tensor;
+import nfield.field.Component;
+
+import java.util.SplittableRandom;
+
+/** Runs a component's forward and backward on host arrays. */
+public final class Harness {
+    private Harness() {}
+
+    /** Forward, then backward with upstream gradient g: outputs, input gradient, parameter gradients. */
+    public record Result(double[] out, double[] dIn, double[] dParams) {}
+
+    public static Result run(Standalone s, double[] params, double[] in, int rows, double[] g) {
+        Component c = s.component();
+        Backend b = s.store().backend();
+        s.store().writeParams(params);
+        s.store().zeroGrads();
+        Tensor x = b.alloc(rows, c.inputWidth());
+        Tensor y = b.alloc(rows, c.outputWidth());
+        Tensor dy = b.alloc(rows, c.outputWidth());
+        Tensor dx = b.alloc(rows, c.inputWidth());
+        b.write(x, in);
+        Component.Context ctx = c.forward(x, y);
+        double[] out = b.read(y);
+        b.write(dy, g);
+        c.backward(ctx, dy, dx);
+        return new Result(out, b.read(dx), s.store().readGrads());
+    }
+
+    /** Forward only: Σ g ⊙ out. */
+    public static double objective(Standalone s, double[] params, double[] in, int rows, double[] g) {
+        Component c = s.component();
+        Backend b = s.store().backend();
+        s.store().writeParams(params);
+        Tensor x = b.alloc(rows, c.inputWidth());
+        Tensor y = b.alloc(rows, c.outputWidth());
+        b.write(x, in);
+        c.forward(x, y);
+        double[] out = b.read(y);
+        double sum = 0;
+        for (int i = 0; i < out.length; i++) sum += g[i] * out[i];
+        return sum;
+    }
+
+    /** Initial parameters from the component's own init, with biases and zero entries jittered. */
+    public static double[] params(Component c, long seed) {
+        double[] p = new double[c.paramCount()];
+        SplittableRandom rng = new SplittableRandom(seed);
+        c.initParams(rng, p, 0);
+        for (int i = 0; i < p.length; i++) if (p[i] == 0) p[i] = 0.1 * rng.nextGaussian();
+        return p;
+    }
+
+    /** Uniform values in [-1, 1], rounded to float so every backend sees the same numbers. */
+    public static double[] uniform(int n, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) a[i] = (float) (rng.nextDouble() * 2 - 1);
+        return a;
+    }
+
+    public static double[] toFloat(double[] a) {
+        double[] r = new double[a.length];
+        for (int i = 0; i < a.length; i++) r[i] = (float) a[i];
+        return r;
+    }
+
+    /** max |a - b| / max |b|: the relative error the parity tests state. */
+    public static double relError(double[] a, double[] b) {
+        double diff = 0, scale = 0;
+        for (int i = 0; i < b.length; i++) {
+            diff = Math.max(diff, Math.abs(a[i] - b[i]));
+            scale = Math.max(scale, Math.abs(b[i]));
+        }
+        return scale == 0 ? diff : diff / scale;
+    }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what nfield needs on Debian 12 / Ubuntu: a JDK 17, Maven, the OpenCL ICD loader and
+# PoCL (OpenCL on the CPU). With --tests also Xvfb + Mesa (for the GL tests). As root it runs
+# apt-get; otherwise it prints the exact command to run. Idempotent and quiet when all is there.
+set -euo pipefail
+want=(openjdk-17-jdk-headless maven ocl-icd-libopencl1 pocl-opencl-icd clinfo)
+if [[ ${1:-} == --tests ]]; then
+  want+=(xvfb xauth libgl1-mesa-dri libglx-mesa0 libegl1 libgles2)
+fi
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# a JDK or Maven installed outside apt counts too
+if command -v javac >/dev/null 2>&1 && javac -version 2>&1 | grep -Eq 'javac (1[7-9]|[2-9][0-9])'; then
+  missing=("${missing[@]/openjdk-17-jdk-headless}")
+fi
+if command -v mvn >/dev/null 2>&1; then missing=("${missing[@]/maven}"); fi
+read -r -a missing <<<"${missing[*]:-}"
+((${#missing[@]})) || exit 0
+if [[ $(id -u) -eq 0 ]]; then
+  echo "nfield setup: installing ${missing[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  echo "nfield setup: installing ${missing[*]} (sudo)" >&2
+  sudo apt-get update -qq
+  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+else
+  echo "nfield setup: missing packages: ${missing[*]}" >&2
+  echo "run:  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
