@@ -6,4 +6,4 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/tools/setup.sh" --tests
 cd "$root"
-exec mvn -B -q test "$@"
+exec mvn -B -q -Dstyle.color=never test "$@"

@@ -19,7 +19,6 @@ import nfield.testing.OpenCl;
 import nfield.testing.Standalone;
 import nfield.train.Adam;
 import nfield.train.Loss;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -45,11 +44,6 @@ class ParityTest {
     @BeforeAll
     static void open() {
         cl = OpenCl.open();
-    }
-
-    @AfterAll
-    static void close() {
-        if (cl != null) cl.close();
     }
 
     @TestFactory
