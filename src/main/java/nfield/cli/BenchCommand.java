@@ -69,6 +69,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON line on stdout.")
     boolean json;
 
+    @Option(names = "--profile", description = "Also time every OpenCL kernel of a few training steps "
+            + "(each launch waits for the device) and print a table on stderr.")
+    boolean profile;
+
     @Mixin
     Backends backends;
 
@@ -114,6 +118,8 @@ final class BenchCommand implements Callable<Integer> {
             Rate train = time(() -> trainer.step(0, false), backend);
             double loss1 = trainer.step(0, true);
 
+            if (profile && backend instanceof nfield.compute.opencl.ClBackend cl) printProfile(cl, trainer);
+
             Tensor q = backend.alloc(ib, 3);
             float[] pts = new float[ib * 3];
             SplittableRandom rng = new SplittableRandom(3);
@@ -149,6 +155,21 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private static void printProfile(nfield.compute.opencl.ClBackend cl, Trainer trainer) {
+        int steps = 5;
+        cl.profile(true);
+        for (int i = 0; i < steps; i++) trainer.step(0, false);
+        var results = new ArrayList<>(cl.profileResults().entrySet());
+        cl.profile(false);
+        results.sort((a, b) -> Double.compare(b.getValue()[1], a.getValue()[1]));
+        double total = results.stream().mapToDouble(e -> e.getValue()[1]).sum();
+        System.err.printf("per training step (%d steps profiled): %.1f ms in kernels%n", steps, total * 1e3 / steps);
+        for (var e : results) {
+            System.err.printf("  %7.2f ms  %4.1f%%  %3.0fx  %s%n", e.getValue()[1] * 1e3 / steps, 100 * e.getValue()[1] / total,
+                    e.getValue()[0] / steps, e.getKey());
+        }
     }
 
     private Rate time(Runnable step, Backend backend) {

@@ -119,7 +119,7 @@ public final class ClBackend implements Backend {
         ByteBuffer b = ByteBuffer.allocate(Sizeof.size_t).order(ByteOrder.nativeOrder());
         clGetKernelWorkGroupInfo(k, info.id(), CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(b), null);
         wg[0] = Sizeof.size_t == 8 ? b.getLong(0) : b.getInt(0);
-        localSizes.put(k, Math.max(1, Math.min(Long.getLong("nfield.wg", 64), wg[0])));
+        localSizes.put(k, Math.max(1, Math.min(64, wg[0])));
         return k;
     }
 
