@@ -53,9 +53,21 @@ public final class Field implements Component {
 
     @Override public int paramCount() { return encoding.paramCount() + network.paramCount(); }
 
-    /** Offset of the first trainable parameter (the encoding's frozen tensors come first). */
+    /**
+     * Offset of the first trainable parameter: frozen slices (e.g. a Fourier matrix) come first
+     * in the layout, so the optimizer updates one contiguous tail.
+     */
     public int trainableOffset() {
-        return encoding instanceof FourierEncoding ? encoding.paramCount() : 0;
+        int first = store.size();
+        for (ParamStore.Slice s : store.slices()) {
+            if (s.trainable()) first = Math.min(first, s.offset());
+        }
+        for (ParamStore.Slice s : store.slices()) {
+            if (!s.trainable() && s.offset() >= first) {
+                throw new IllegalStateException("frozen tensor " + s.name() + " lies among trainable ones");
+            }
+        }
+        return first;
     }
 
     @Override

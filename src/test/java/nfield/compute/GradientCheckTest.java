@@ -41,15 +41,7 @@ class GradientCheckTest {
         Harness.Result r = Harness.run(s, p, x, ROWS, g.clone());
         // inputs
         double[] numX = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            double keep = x[i];
-            x[i] = keep + H;
-            double fp = Harness.objective(s, p, x, ROWS, g);
-            x[i] = keep - H;
-            double fm = Harness.objective(s, p, x, ROWS, g);
-            x[i] = keep;
-            numX[i] = (fp - fm) / (2 * H);
-        }
+        for (int i = 0; i < x.length; i++) numX[i] = central(x, i, () -> Harness.objective(s, p, x, ROWS, g));
         compare(k + " d/dinput", r.dIn(), numX);
         // trainable parameters (frozen slices have no gradient by design)
         List<Integer> idx = new ArrayList<>();
@@ -62,17 +54,22 @@ class GradientCheckTest {
         double[] ana = new double[checks], num = new double[checks];
         for (int j = 0; j < checks; j++) {
             int i = idx.size() <= 60 ? idx.get(j) : idx.get(pick.nextInt(idx.size()));
-            double keep = p[i];
-            p[i] = keep + H;
-            double fp = Harness.objective(s, p, x, ROWS, g);
-            p[i] = keep - H;
-            double fm = Harness.objective(s, p, x, ROWS, g);
-            p[i] = keep;
-            num[j] = (fp - fm) / (2 * H);
+            num[j] = central(p, i, () -> Harness.objective(s, p, x, ROWS, g));
             ana[j] = r.dParams()[i];
         }
         compare(k + " d/dparams", ana, num);
         if (!idx.isEmpty()) assertTrue(max(num) > 0, k + ": all parameter gradients are zero; the check would prove nothing");
+    }
+
+    /** (f(v + h e_i) - f(v - h e_i)) / 2h, with v[i] restored. */
+    private static double central(double[] v, int i, java.util.function.DoubleSupplier f) {
+        double keep = v[i];
+        v[i] = keep + H;
+        double fp = f.getAsDouble();
+        v[i] = keep - H;
+        double fm = f.getAsDouble();
+        v[i] = keep;
+        return (fp - fm) / (2 * H);
     }
 
     private static double max(double[] a) {
