@@ -1,7 +1,6 @@
 package nfield.compute;
 
 import nfield.compute.ref.RefBackend;
-import nfield.config.LossConfig;
 import nfield.field.Component;
 import nfield.testing.Components;
 import nfield.testing.Harness;
@@ -91,24 +90,22 @@ class GradientCheckTest {
     @TestFactory
     List<DynamicTest> everyLoss() {
         List<DynamicTest> tests = new ArrayList<>();
-        for (String type : LossConfig.REGISTRY.names()) {
+        Components.losses().forEach((type, fn) -> {
             tests.add(DynamicTest.dynamicTest("loss " + type, () -> {
-                LossConfig cfg = LossConfig.REGISTRY.example(type);
-                LossFn fn = LossFn.of(cfg.type(), cfg.delta());
                 SplittableRandom rng = new SplittableRandom(21);
                 int checked = 0;
                 for (int i = 0; i < 400; i++) {
                     double p = rng.nextDouble() * 0.6 - 0.3, t = rng.nextDouble() * 0.6 - 0.3;
                     // keep away from the kinks (p = t, |p| = delta, |p - t| = delta), where no derivative exists
-                    if (Math.abs(p - t) < 1e-3 || Math.abs(Math.abs(p) - cfg.delta()) < 1e-3
-                            || Math.abs(Math.abs(p - t) - cfg.delta()) < 1e-3) continue;
+                    if (Math.abs(p - t) < 1e-3 || Math.abs(Math.abs(p) - fn.delta()) < 1e-3
+                            || Math.abs(Math.abs(p - t) - fn.delta()) < 1e-3) continue;
                     double num = (fn.value(p + H, t) - fn.value(p - H, t)) / (2 * H);
                     compare("loss " + type + " at p=" + p + " t=" + t, new double[]{fn.grad(p, t)}, new double[]{num});
                     checked++;
                 }
                 assertTrue(checked > 300, "too few points checked: " + checked);
             }));
-        }
+        });
         return tests;
     }
 }

@@ -64,6 +64,16 @@ public final class Components {
         return cases;
     }
 
+    /** Every registered loss with its default parameters, by type name. */
+    public static java.util.Map<String, nfield.compute.LossFn> losses() {
+        java.util.Map<String, nfield.compute.LossFn> out = new java.util.LinkedHashMap<>();
+        for (String type : nfield.config.LossConfig.REGISTRY.names()) {
+            nfield.config.LossConfig cfg = nfield.config.LossConfig.REGISTRY.example(type);
+            out.put(type, nfield.compute.LossFn.of(cfg.type(), cfg.delta()));
+        }
+        return out;
+    }
+
     /** Keeps test sizes small (fewer octaves and features, milder frequencies). */
     static EncodingConfig small(EncodingConfig c) {
         if (c instanceof EncodingConfig.Frequency f) return new EncodingConfig.Frequency(Math.min(f.octaves(), 4), f.includeInput());

@@ -87,10 +87,8 @@ class ParityTest {
     @TestFactory
     List<DynamicTest> everyLoss() {
         List<DynamicTest> tests = new ArrayList<>();
-        for (String type : LossConfig.REGISTRY.names()) {
+        Components.losses().forEach((type, fn) -> {
             tests.add(DynamicTest.dynamicTest("loss " + type, () -> {
-                LossConfig cfg = LossConfig.REGISTRY.example(type);
-                LossFn fn = LossFn.of(cfg.type(), cfg.delta());
                 double[] p = Harness.uniform(ROWS, 31), t = Harness.uniform(ROWS, 32);
                 for (int i = 0; i < ROWS; i++) { p[i] = (float) (p[i] * 0.3); t[i] = (float) (t[i] * 0.3); }
                 double[][] r = lossOn(new RefBackend(), fn, p, t), d = lossOn(cl, fn, p, t);
@@ -98,7 +96,7 @@ class ParityTest {
                 check("loss " + type + " gradient", d[1], r[1]);
                 assertEquals(r[2][0], d[2][0], 1e-5 * Math.abs(r[2][0]) + 1e-7, "loss " + type + " mean");
             }));
-        }
+        });
         return tests;
     }
 
