@@ -16,6 +16,7 @@ public interface Backend extends AutoCloseable {
     /** A zeroed [rows, cols] tensor. */
     Tensor alloc(int rows, int cols);
 
+    /** Uploads the first rows·cols values of {@code src} (it may be longer). */
     void write(Tensor t, double[] src);
 
     void write(Tensor t, float[] src);

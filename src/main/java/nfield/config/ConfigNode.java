@@ -134,6 +134,22 @@ public final class ConfigNode {
         return List.copyOf(out);
     }
 
+    public List<Double> realList(String k, List<Double> def, double min, double max) {
+        JsonNode v = get(k);
+        if (v == null) return def;
+        String range = "[" + min + ", " + max + "]";
+        if (!v.isArray() || v.isEmpty()) throw error(key(k), "expected a non-empty array of numbers in " + range + ", got " + describe(v));
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode e = v.get(i);
+            if (!e.isNumber() || !Double.isFinite(e.doubleValue()) || e.doubleValue() < min || e.doubleValue() > max) {
+                throw error(key(k) + "[" + i + "]", "expected a number in " + range + ", got " + describe(e));
+            }
+            out.add(e.doubleValue());
+        }
+        return List.copyOf(out);
+    }
+
     /** A nested object (absent: an empty node, so its defaults apply). */
     public ConfigNode child(String k) {
         JsonNode v = get(k);

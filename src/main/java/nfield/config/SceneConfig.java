@@ -11,7 +11,7 @@ import java.nio.file.Path;
 
 /** A scene file ({@code scenes/*.json}): everything a fit needs besides the data. */
 public record SceneConfig(String name, FieldConfig field, LossConfig loss, OptimizerConfig optimizer,
-                          TrainConfig train) {
+                          TrainConfig train, SamplingConfig sampling) {
     public static SceneConfig parse(String source, String text) {
         ConfigNode n = new ConfigNode(source, "", Json.parse(source, text));
         String name = n.string("name", "scene", java.util.List.of());
@@ -20,8 +20,9 @@ public record SceneConfig(String name, FieldConfig field, LossConfig loss, Optim
         LossConfig loss = LossConfig.REGISTRY.parse(n.child("loss"));
         OptimizerConfig opt = OptimizerConfig.parse(n.child("optimizer"));
         TrainConfig train = TrainConfig.parse(n.child("train"));
+        SamplingConfig sampling = SamplingConfig.parse(n.child("sampling"));
         n.done();
-        return new SceneConfig(name, field, loss, opt, train);
+        return new SceneConfig(name, field, loss, opt, train, sampling);
     }
 
     public static SceneConfig load(Path file) {
@@ -51,6 +52,7 @@ public record SceneConfig(String name, FieldConfig field, LossConfig loss, Optim
         o.set("loss", loss.toJson());
         o.set("optimizer", optimizer.toJson());
         o.set("train", train.toJson());
+        o.set("sampling", sampling.toJson());
         return o;
     }
 }
