@@ -55,8 +55,9 @@ import java.util.stream.IntStream;
  * increasing values: outward for a signed distance that is negative inside.
  *
  * <h2>NaN</h2>
- * A cell with a NaN among its corners produces no triangles (the mesh has a hole there); edges
- * that only such cells use get no vertex, and the mesh's warnings count the skipped cells.
+ * A cell with a NaN among its corners is skipped: it produces no triangles, so the mesh is open
+ * where the surface passes through it. Edges with a NaN end get no vertex, vertices that only
+ * skipped cells would use are dropped, and the mesh's warnings count the skipped cells.
  *
  * <h2>Speed</h2>
  * Large grids are cut into slabs of cell layers extracted in parallel; every slab numbers its
@@ -169,7 +170,7 @@ public final class MarchingCubes {
         return new double[]{(a[0] + b[0]) / 2, (a[1] + b[1]) / 2, (a[2] + b[2]) / 2};
     }
 
-    /** The face edge joining corner c to its neighbour along the face, other than along skipAxis. */
+    /** The edge of the face that leaves corner c along alongAxis. */
     private static int faceEdgeAt(int face, int c, int alongAxis) {
         for (int e = 0; e < 12; e++) {
             if ((EDGE_FACES[e] >> face & 1) != 0 && EDGE_AXIS[e] == alongAxis && (EDGE_C0[e] == c || EDGE_C1[e] == c)) return e;
