@@ -1,0 +1,142 @@
+package nfield.io;
+
+import nfield.data.mesh.Mesh;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Writes a {@link Mesh} as Wavefront OBJ or binary PLY, chosen by the file's extension; both
+ * store coordinates (and normals) as 32-bit floats. Written atomically via {@link AtomicFiles}.
+ * <ul>
+ * <li>OBJ: a comment with the name and counts, {@code v x y z} lines, {@code vn} lines when
+ * normals are given, then {@code f a//a b//b c//c} (with normals) or {@code f a b c}, 1-based.
+ * Numbers are the shortest decimals that read back as the same float (Java's Float.toString,
+ * which may use an exponent: {@code 1.0E-5}).</li>
+ * <li>PLY: {@code binary_little_endian 1.0}; element vertex with float x, y, z (and float nx,
+ * ny, nz when normals are given); element face with {@code property list uchar int
+ * vertex_indices}, every face a triangle.</li>
+ * </ul>
+ */
+public final class MeshWriter {
+    private MeshWriter() {}
+
+    /** The extensions write understands, lower case, without the dot. */
+    public static final java.util.List<String> EXTENSIONS = java.util.List.of("obj", "ply");
+
+    /**
+     * Writes OBJ or PLY by the extension of {@code file} (case-insensitive); {@code normals}
+     * ([V * 3], x y z per vertex) may be null. Atomic: temp file beside the target, then rename.
+     *
+     * @throws IllegalArgumentException for another extension or normals of the wrong length,
+     *                                  before anything is written
+     */
+    public static void write(Path file, Mesh mesh, float[] normals) throws IOException {
+        String ext = extension(file);
+        if (!EXTENSIONS.contains(ext)) {
+            throw new IllegalArgumentException(file + ": unknown mesh format "
+                    + (ext.isEmpty() ? "(no extension)" : "\"." + ext + "\"") + "; use .obj or .ply");
+        }
+        if (normals != null && normals.length != mesh.vertices().length) {
+            throw new IllegalArgumentException(file + ": " + normals.length + " normal components for " + mesh.vertexCount()
+                    + " vertices (need " + mesh.vertices().length + ")");
+        }
+        if (ext.equals("obj")) {
+            AtomicFiles.write(file, out -> writeObj(out, mesh, normals));
+        } else {
+            AtomicFiles.write(file, out -> writePly(out, mesh, normals));
+        }
+    }
+
+    static String extension(Path file) {
+        Path name = file.getFileName();
+        String s = name == null ? "" : name.toString();
+        int dot = s.lastIndexOf('.');
+        return dot <= 0 ? "" : s.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+
+    /** The name as printable ASCII on one line (anything else becomes '?'). */
+    private static String oneLine(String name) {
+        if (name == null) return "";
+        StringBuilder b = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            b.append(c >= 0x20 && c < 0x7f ? c : Character.isWhitespace(c) ? ' ' : '?');
+        }
+        return b.toString().strip();
+    }
+
+    private static void writeObj(OutputStream out, Mesh mesh, float[] normals) throws IOException {
+        StringBuilder sb = new StringBuilder(1 << 17);
+        sb.append("# nfield mesh ").append(oneLine(mesh.name())).append('\n')
+                .append("# ").append(mesh.vertexCount()).append(" vertices, ").append(mesh.triangleCount()).append(" triangles\n");
+        double[] v = mesh.vertices();
+        for (int i = 0; i < v.length; i += 3) {
+            sb.append("v ").append((float) v[i]).append(' ').append((float) v[i + 1]).append(' ').append((float) v[i + 2]).append('\n');
+            if (sb.length() > 1 << 16) flush(sb, out);
+        }
+        if (normals != null) {
+            for (int i = 0; i < normals.length; i += 3) {
+                sb.append("vn ").append(normals[i]).append(' ').append(normals[i + 1]).append(' ').append(normals[i + 2]).append('\n');
+                if (sb.length() > 1 << 16) flush(sb, out);
+            }
+        }
+        int[] t = mesh.triangles();
+        for (int i = 0; i < t.length; i += 3) {
+            sb.append('f');
+            for (int k = 0; k < 3; k++) {
+                int n = t[i + k] + 1;
+                sb.append(' ').append(n);
+                if (normals != null) sb.append("//").append(n);
+            }
+            sb.append('\n');
+            if (sb.length() > 1 << 16) flush(sb, out);
+        }
+        flush(sb, out);
+    }
+
+    /** Writes the (ASCII) characters of sb as bytes and empties it. */
+    private static void flush(StringBuilder sb, OutputStream out) throws IOException {
+        int n = sb.length();
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) b[i] = (byte) sb.charAt(i);
+        out.write(b);
+        sb.setLength(0);
+    }
+
+    private static void writePly(OutputStream out, Mesh mesh, float[] normals) throws IOException {
+        StringBuilder h = new StringBuilder();
+        h.append("ply\nformat binary_little_endian 1.0\n");
+        String name = oneLine(mesh.name());
+        if (!name.isEmpty()) h.append("comment nfield mesh ").append(name).append('\n');
+        h.append("element vertex ").append(mesh.vertexCount()).append('\n')
+                .append("property float x\nproperty float y\nproperty float z\n");
+        if (normals != null) h.append("property float nx\nproperty float ny\nproperty float nz\n");
+        h.append("element face ").append(mesh.triangleCount()).append('\n')
+                .append("property list uchar int vertex_indices\nend_header\n");
+        out.write(h.toString().getBytes(StandardCharsets.UTF_8));
+        ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        double[] v = mesh.vertices();
+        for (int i = 0; i < v.length; i += 3) {
+            if (buf.remaining() < 24) drain(buf, out);
+            buf.putFloat((float) v[i]).putFloat((float) v[i + 1]).putFloat((float) v[i + 2]);
+            if (normals != null) buf.putFloat(normals[i]).putFloat(normals[i + 1]).putFloat(normals[i + 2]);
+        }
+        int[] t = mesh.triangles();
+        for (int i = 0; i < t.length; i += 3) {
+            if (buf.remaining() < 13) drain(buf, out);
+            buf.put((byte) 3).putInt(t[i]).putInt(t[i + 1]).putInt(t[i + 2]);
+        }
+        drain(buf, out);
+    }
+
+    private static void drain(ByteBuffer buf, OutputStream out) throws IOException {
+        out.write(buf.array(), 0, buf.position());
+        buf.clear();
+    }
+}
