@@ -13,9 +13,11 @@ import java.io.UncheckedIOException;
 @Command(name = "nfield", mixinStandardHelpOptions = true, version = "nfield 0.1.0",
         description = {"Learn neural implicit fields (signed distance, radiance) with OpenCL and look at them.",
                 "",
-                "Start here:  nfield fit analytic:torus -o torus.nfield --time 20s",
-                "Then:        nfield bench --json   (training and inference throughput)"},
-        subcommands = {DevicesCommand.class, FitCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                "Start here:  nfield fit shape:knot -o knot.nfield --time 60s",
+                "Then:        nfield mesh knot.nfield -o knot.ply       (marching cubes)",
+                "             nfield eval bunny.nfield bunny.obj       (Chamfer, F-score, normals, IoU)",
+                "             nfield bench --json                      (training and inference throughput)"},
+        subcommands = {DevicesCommand.class, FitCommand.class, MeshCommand.class, EvalCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {

@@ -91,7 +91,7 @@ public record Activation(Kind kind, double param) {
      * start at zero (geometric init: encoded features other than the raw point).
      */
     public void initLayer(RandomGenerator rng, double[] w, int wOff, double[] b, int bOff, int in, int out,
-                          Role role, double outputScale, double radius, boolean[] zeroRows) {
+                          Role role, double outputScale, boolean uniform, double radius, boolean[] zeroRows) {
         for (int i = 0; i < in; i++) {
             for (int o = 0; o < out; o++) {
                 double v = switch (kind) {
@@ -102,7 +102,9 @@ public record Activation(Kind kind, double param) {
                         double bound = role == Role.FIRST ? 1.0 / in : Math.sqrt(6.0 / in) / param;
                         yield (2 * rng.nextDouble() - 1) * bound * (role == Role.OUTPUT ? outputScale : 1);
                     }
-                    default -> role == Role.OUTPUT
+                    default -> uniform
+                            ? (2 * rng.nextDouble() - 1) / Math.sqrt(in) * (role == Role.OUTPUT ? outputScale : 1)
+                            : role == Role.OUTPUT
                             ? rng.nextGaussian() * Math.sqrt(1.0 / in) * outputScale
                             : rng.nextGaussian() * Math.sqrt(2.0 / in);
                 };

@@ -12,7 +12,8 @@ import java.util.random.RandomGenerator;
  */
 public final class Dense implements Component {
     /** How to initialise: by the network's hidden activation and the layer's role (see {@link Activation#initLayer}). */
-    public record Init(Activation hidden, Activation.Role role, double outputScale, double radius, boolean[] zeroRows) {}
+    public record Init(Activation hidden, Activation.Role role, double outputScale, double radius, boolean[] zeroRows,
+                       boolean uniform) {}
 
     private final int in, out;
     private final Activation act;
@@ -40,7 +41,7 @@ public final class Dense implements Component {
 
     @Override
     public void initParams(RandomGenerator rng, double[] dst, int off) {
-        init.hidden().initLayer(rng, dst, off, dst, off + in * out, in, out, init.role(), init.outputScale(),
+        init.hidden().initLayer(rng, dst, off, dst, off + in * out, in, out, init.role(), init.outputScale(), init.uniform(),
                 init.radius(), init.zeroRows());
     }
 

@@ -46,7 +46,7 @@ public final class Mlp implements Component {
                 for (int i = base + rawColumns; i < base + in; i++) zero[i] = true;
             }
             layers.add(new Dense(li, lo, k == n ? Activation.NONE : hidden,
-                    new Dense.Init(hidden, role, cfg.outputScale(), radius, zero)));
+                    new Dense.Init(hidden, role, cfg.outputScale(), radius, zero, cfg.init().equals("uniform"))));
         }
     }
 

@@ -43,7 +43,7 @@ public final class Components {
             Activation act = Activation.of(ac.type(), ac.param());
             for (int[] shape : new int[][]{{13, 16}, {16, 72}, {24, 3}}) {
                 cases.add(new Case("dense " + shape[0] + "->" + shape[1] + " " + type, b -> Standalone.of(
-                        new Dense(shape[0], shape[1], act, new Dense.Init(act, Activation.Role.HIDDEN, 1, 0.5, null)), b)));
+                        new Dense(shape[0], shape[1], act, new Dense.Init(act, Activation.Role.HIDDEN, 1, 0.5, null, false)), b)));
             }
         }
         for (String a : OUTPUT_ACTIVATIONS) {

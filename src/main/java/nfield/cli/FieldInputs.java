@@ -1,0 +1,63 @@
+package nfield.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import nfield.compute.Backend;
+import nfield.config.Json;
+import nfield.data.mesh.Mesh;
+import nfield.data.mesh.Normalization;
+import nfield.field.Field;
+import nfield.field.FieldQuery;
+import nfield.io.FieldFile;
+import nfield.io.FieldMesher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Loading a field file for the commands that read one, and meshing it in original coordinates. */
+final class FieldInputs {
+    private FieldInputs() {}
+
+    /** The field's transform from original to field coordinates (identity for analytic fits and older files). */
+    static Normalization normalization(Path file, FieldFile.Meta meta) {
+        String s = meta.extra().get("normalization");
+        if (s == null) return Normalization.IDENTITY;
+        JsonNode a = Json.parse(file + ": __metadata__.normalization", s);
+        if (!a.isArray() || a.size() != 4) {
+            throw new UserError(file + ": __metadata__.normalization must be [cx, cy, cz, scale], got " + s);
+        }
+        double[] v = new double[4];
+        for (int i = 0; i < 4; i++) v[i] = a.get(i).asDouble(Double.NaN);
+        try {
+            return Normalization.of(v);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(file + ": __metadata__.normalization: " + e.getMessage());
+        }
+    }
+
+    static void requireFile(Path file) {
+        if (!Files.isRegularFile(file)) throw new UserError(file + ": no such file");
+    }
+
+    /** What {@link #mesh} returns: the mesh and normals in original coordinates, and the extraction figures. */
+    record Meshed(Mesh mesh, float[] normals, FieldMesher.Result raw, double loadSeconds) {}
+
+    /** Loads a field and extracts its zero level set at {@code res}³, moved back to the mesh's coordinates. */
+    static Meshed mesh(Path file, Backend backend, int res, boolean normals) throws IOException {
+        requireFile(file);
+        long t0 = System.nanoTime();
+        FieldFile.Meta meta = FieldFile.readMeta(file);
+        if (!meta.config().kind().equals("sdf")) {
+            throw new UserError(file + ": a " + meta.config().kind() + " field; meshing needs an sdf field");
+        }
+        Normalization norm = normalization(file, meta);
+        Field field = FieldFile.load(file, backend);
+        double load = (System.nanoTime() - t0) * 1e-9;
+        FieldMesher.Result r = FieldMesher.extract(new FieldQuery(field), res, normals, file.getFileName().toString());
+        if (r.mesh().triangleCount() == 0) {
+            throw new UserError(file + ": the field has no zero crossing inside [-1, 1]^3 at --res " + res
+                    + " (nothing to mesh; was it trained?)");
+        }
+        return new Meshed(norm.invert(r.mesh()), r.normals(), r, load);
+    }
+}
