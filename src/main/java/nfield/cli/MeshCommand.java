@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 @Command(name = "mesh", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Extract the surface of an SDF field as a triangle mesh (marching cubes).",
                 "",
-                "The field is sampled on a RES^3 grid over its box [-1, 1]^3, sparsely: blocks of 8^3 cells "
+                "The field is sampled on a RES^3 grid over its box [-1, 1]^3, sparsely: blocks of 4^3 cells "
                         + "that cannot hold the surface are skipped. The mesh is closed (the grid's outer layer is "
                         + "kept outside), outward-oriented, with vertex normals from the field's gradient, and "
                         + "written in the original coordinates of the mesh the field was fitted to.",

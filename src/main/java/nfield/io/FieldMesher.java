@@ -6,17 +6,17 @@ import nfield.field.FieldQuery;
 /**
  * The zero level set of an SDF field as a closed triangle mesh, in field coordinates.
  *
- * <p>The field is sampled on a res³ grid over [-1, 1]³, sparsely: first once per block of
- * {@value #BLOCK}³ cells at the block's centre; a block whose centre value exceeds
- * {@value #SAFETY} × its half-diagonal cannot hold the surface (a signed distance changes no
- * faster than the distance; the factor leaves room for a learned field that is not exactly
- * 1-Lipschitz) and takes its centre value everywhere; the grid points of the other blocks are
- * evaluated exactly. The outermost grid layer is kept positive (outside), so the surface is
+ * <p>The field is sampled on a res³ grid over [-1, 1]³, sparsely: first at the corners of
+ * blocks of {@value #BLOCK}³ cells; a block whose corners share one sign and all lie further
+ * than {@value #SAFETY} × its half-diagonal from the surface cannot hold it (a signed distance
+ * changes no faster than the distance; the factor leaves room for a learned field that is not
+ * exactly 1-Lipschitz) and takes its corners' mean everywhere; the grid points of the other
+ * blocks are evaluated exactly. The outermost grid layer is kept positive (outside), so the surface is
  * always closed. {@link MarchingCubes} then extracts the surface and the vertex normals are the
  * normalised gradients of the field (a backward pass to the points).
  */
 public final class FieldMesher {
-    public static final int BLOCK = 8;
+    public static final int BLOCK = 4;
     public static final double SAFETY = 2.0;
 
     /** Mesh and unit normals [V, 3] in field coordinates, with what it cost. */
@@ -29,34 +29,39 @@ public final class FieldMesher {
         if (res < 2 || res > 2048) throw new IllegalArgumentException("--res " + res + ": use 2 .. 2048");
         long t0 = System.nanoTime();
         double h = 2.0 / (res - 1);
-        int cells = res - 1, nb = (cells + BLOCK - 1) / BLOCK;
-        int blocks = nb * nb * nb;
-        float[] centers = new float[blocks * 3];
-        double[] halfDiag = new double[blocks];
-        for (int bz = 0, b = 0; bz < nb; bz++) {
-            for (int by = 0; by < nb; by++) {
-                for (int bx = 0; bx < nb; bx++, b++) {
-                    int[] lo = {bx * BLOCK, by * BLOCK, bz * BLOCK};
-                    double d2 = 0;
-                    for (int k = 0; k < 3; k++) {
-                        int hi = Math.min(lo[k] + BLOCK, cells);
-                        centers[b * 3 + k] = (float) (-1 + h * 0.5 * (lo[k] + hi));
-                        d2 += Math.pow((hi - lo[k]) * h, 2);
-                    }
-                    halfDiag[b] = 0.5 * Math.sqrt(d2);
+        int cells = res - 1, nb = (cells + BLOCK - 1) / BLOCK, nc = nb + 1;
+        // 0) the coarse grid: every BLOCK-th grid point (and the last one)
+        float[] corners = new float[nc * nc * nc * 3];
+        for (int z = 0, c = 0; z < nc; z++) {
+            for (int y = 0; y < nc; y++) {
+                for (int x = 0; x < nc; x++, c++) {
+                    corners[c * 3] = (float) (-1 + h * Math.min(x * BLOCK, cells));
+                    corners[c * 3 + 1] = (float) (-1 + h * Math.min(y * BLOCK, cells));
+                    corners[c * 3 + 2] = (float) (-1 + h * Math.min(z * BLOCK, cells));
                 }
             }
         }
-        float[] centerValues = query.values(centers, blocks);
+        float[] cv = query.values(corners, nc * nc * nc);
         float[] values = new float[res * res * res];
-        // 1) every block's points take its centre value (cheap, sign-correct where no surface is)
-        //    and the points of blocks that may hold the surface are marked for evaluation
+        // 1) a block may hold the surface if its corners change sign or one lies within
+        //    SAFETY x half its diagonal of it; the other blocks take their corners' mean
         boolean[] exact = new boolean[values.length];
         long marked = 0;
-        for (int bz = 0, b = 0; bz < nb; bz++) {
+        double reach = SAFETY * 0.5 * Math.sqrt(3) * BLOCK * h;
+        for (int bz = 0; bz < nb; bz++) {
             for (int by = 0; by < nb; by++) {
-                for (int bx = 0; bx < nb; bx++, b++) {
-                    boolean active = Math.abs(centerValues[b]) <= SAFETY * halfDiag[b];
+                for (int bx = 0; bx < nb; bx++) {
+                    float min = Float.POSITIVE_INFINITY, max = Float.NEGATIVE_INFINITY, near = Float.POSITIVE_INFINITY;
+                    double sum = 0;
+                    for (int k = 0; k < 8; k++) {
+                        float c = cv[((bz + (k >> 2)) * nc + by + ((k >> 1) & 1)) * nc + bx + (k & 1)];
+                        min = Math.min(min, c);
+                        max = Math.max(max, c);
+                        near = Math.min(near, Math.abs(c));
+                        sum += c;
+                    }
+                    boolean active = (min < 0) != (max < 0) || near <= (float) reach || Double.isNaN(sum);
+                    float fillValue = (float) (sum / 8);
                     for (int z = bz * BLOCK; z <= Math.min(bz * BLOCK + BLOCK, cells); z++) {
                         for (int y = by * BLOCK; y <= Math.min(by * BLOCK + BLOCK, cells); y++) {
                             int row = (z * res + y) * res;
@@ -67,7 +72,7 @@ public final class FieldMesher {
                                         marked++;
                                     }
                                 } else if (!exact[row + x]) {
-                                    values[row + x] = centerValues[b];
+                                    values[row + x] = fillValue;
                                 }
                             }
                         }
@@ -120,6 +125,6 @@ public final class FieldMesher {
             }
         }
         long t3 = System.nanoTime();
-        return new Result(mesh, n, blocks + m, (t1 - t0) * 1e-9, (t2 - t1) * 1e-9, (t3 - t2) * 1e-9);
+        return new Result(mesh, n, (long) nc * nc * nc + m, (t1 - t0) * 1e-9, (t2 - t1) * 1e-9, (t3 - t2) * 1e-9);
     }
 }

@@ -32,7 +32,7 @@ class SceneConfigTest {
     void unknownKeyNamesFileKeyAndAllowedKeys() {
         String m = error("{\"field\": {\"network\": {\"widht\": 64}}, \"train\": {\"steps\": 10}}");
         assertEquals("scenes/x.json: field.network.widht: unknown key; allowed keys here: width, hidden_layers, "
-                + "activation, skip, output_scale", m);
+                + "activation, skip, output_scale, init", m);
     }
 
     @Test

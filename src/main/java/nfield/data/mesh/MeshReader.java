@@ -22,14 +22,15 @@ public final class MeshReader {
     /**
      * Reads {@code file} as the format its extension names.
      *
-     * @return the mesh, named by the file name, with vertices [V, 3] and triangles [T, 3], T >= 1
+     * @return the mesh, named by the path, with vertices [V, 3] and triangles [T, 3], T >= 1
      * @throws MeshFormatException for an unknown extension or a malformed file
      * @throws IOException when the file cannot be read
      */
     public static Mesh read(Path file) throws IOException {
-        String name = file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+        String name = file.toString(); // errors name the path as the user gave it
+        String base = file.getFileName().toString();
+        int dot = base.lastIndexOf('.');
+        String ext = dot < 0 ? "" : base.substring(dot + 1).toLowerCase(Locale.ROOT);
         if (!EXTENSIONS.contains(ext)) {
             throw new MeshFormatException(name + ": unknown mesh format " + (ext.isEmpty() ? "(no extension)" : "'." + ext + "'")
                     + "; supported extensions: .obj, .ply, .stl, .off");

@@ -38,7 +38,7 @@ class MeshMalformedTest {
     private String error(String file, byte[] bytes, String... parts) throws IOException {
         Path p = write(file, bytes);
         String m = assertThrows(MeshFormatException.class, () -> MeshReader.read(p)).getMessage();
-        assertTrue(m.startsWith(file + ": "), m);
+        assertTrue(m.startsWith(p + ": "), m);
         for (String part : parts) assertTrue(m.contains(part), "'" + part + "' missing in: " + m);
         return m;
     }
