@@ -47,6 +47,25 @@ public interface Backend extends AutoCloseable {
     void fourierEncodeBackward(Tensor x, Tensor params, int off, int features, boolean includeInput, Tensor dy, Tensor dx);
 
     /**
+     * Multiresolution hash encoding (layout: {@link HashSpec}): x [B, 3] → y [B, 3·inc + L·F]:
+     * [x if inc], then for each level l the F features trilinearly interpolated from the level's
+     * table at params[off + tableOffset(l) ..] over the 8 vertices of the point's cell. Per axis,
+     * p = (x + 1)/2 · N_l clamped to [0, N_l], the cell c = min(floor(p), N_l - 1), the weights
+     * from t = p - c. Every backend finds c from float32 x with the same float32 operations (see
+     * {@code hashCell} in the reference), so all pick the same cell, and with it the same piece of
+     * the piecewise-constant derivative; t is then computed in the backend's precision.
+     */
+    void hashEncode(Tensor x, Tensor params, int off, HashSpec spec, Tensor y);
+
+    /**
+     * Backward of {@link #hashEncode}: dy [B, 3·inc + L·F] → grads[off ..] += Σ_points w·dy for
+     * every vertex's table entry (colliding entries add up), and, when {@code dx != null}, dx [B, 3] =
+     * dy of the raw columns + Σ_l (N_l/2) ∂y_l/∂t · dy_l (the piecewise-constant derivative of the
+     * interpolation, zero on an axis where x lies outside [-1, 1]).
+     */
+    void hashEncodeBackward(Tensor x, Tensor params, Tensor grads, int off, HashSpec spec, Tensor dy, Tensor dx);
+
+    /**
      * x [B, I], W [I, O] then b [O] at params[off] → z = x W + b [B, O] (stored when
      * {@code z != null}), y = act(z) [B, O].
      */

@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
 /**
  * A field: encoding → network → head, a pure function of a 3-D point with one flat parameter
  * vector. SDF: points [B, 3] → distance [B, 1]. Radiance: points [B, 3] → [density, r, g, b].
- * Parameter layout (also the export layout): encoding (e.g. {@code encoding.B}), then
+ * Parameter layout (also the export layout): encoding (e.g. {@code encoding.B}, or
+ * {@code encoding.levels.L.table} per hash level), then
  * {@code network.layers.k.weight} [in, out] and {@code network.layers.k.bias} [out] for each
  * layer k.
  */
@@ -126,8 +127,10 @@ public final class Field implements Component {
             head.backward(c.head(), dOut, dr);
             d = dr;
         }
-        Tensor de = dPoints == null ? null : dEncoded.view(c.rows());
+        // a trainable encoding (hash tables) needs dEncoded for its own gradients even without dPoints
+        boolean throughEncoding = dPoints != null || encoding.trainable();
+        Tensor de = throughEncoding ? dEncoded.view(c.rows()) : null;
         network.backward(c.net(), d, de);
-        if (dPoints != null) encoding.backward(c.enc(), de, dPoints);
+        if (throughEncoding) encoding.backward(c.enc(), de, dPoints);
     }
 }

@@ -51,8 +51,8 @@ class SceneConfigTest {
 
     @Test
     void unknownTypeListsTheRegistry() {
-        assertEquals("scenes/x.json: field.encoding.type: unknown value \"hash\"; allowed: identity, frequency, fourier",
-                error("{\"field\": {\"encoding\": {\"type\": \"hash\"}}}"));
+        assertEquals("scenes/x.json: field.encoding.type: unknown value \"triplane\"; allowed: identity, frequency, fourier, hash",
+                error("{\"field\": {\"encoding\": {\"type\": \"triplane\"}}}"));
         assertEquals("scenes/x.json: loss.type: unknown value \"l3\"; allowed: l2, l1, clamped_l1, huber",
                 error("{\"loss\": {\"type\": \"l3\"}}"));
     }

@@ -62,6 +62,22 @@ class FieldFileTest {
         }
     }
 
+    @Test
+    void hashFieldRoundTrips() throws IOException {
+        FieldConfig fc = new FieldConfig("sdf", new EncodingConfig.Hash(4, 2, 10, 4, 2.0, true),
+                new NetworkConfig(16, 2, ActivationConfig.relu(), List.of(), 1), "trunc_exp");
+        Field f = new Field(fc, new RefBackend());
+        f.params().writeParams(Harness.toFloat(Harness.uniform(f.paramCount(), 5)));
+        Path p = dir.resolve("hash.nfield");
+        FieldFile.write(p, f, 7, Map.of());
+        Field g = FieldFile.load(p, new RefBackend());
+        assertEquals(fc, g.config());
+        assertArrayEquals(f.params().readParams(), g.params().readParams());
+        assertArrayEquals(eval(f), eval(g));
+        String header = new String(Files.readAllBytes(p), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(header.contains("\"encoding.levels.3.table\":{\"dtype\":\"F32\",\"shape\":[1024,2]"), "header names the tables");
+    }
+
     private String loadError(byte[] bytes) throws IOException {
         Path p = dir.resolve("bad.nfield");
         Files.write(p, bytes);

@@ -24,8 +24,22 @@ import java.util.function.Function;
 public final class Components {
     private Components() {}
 
-    /** A named factory; the component is built per backend. */
-    public record Case(String name, Function<Backend, Standalone> build) {
+    /** Draws rows·cols input values from a seed (float-representable, so every backend sees the same). */
+    @FunctionalInterface
+    public interface Points {
+        double[] draw(int rows, int cols, long seed);
+    }
+
+    /**
+     * A named factory; the component is built per backend. {@code smooth} draws inputs where the
+     * component is differentiable within the gradient check's step (a kinked component keeps away
+     * from its kinks); the parity tests draw plain uniform inputs.
+     */
+    public record Case(String name, Function<Backend, Standalone> build, Points smooth) {
+        public Case(String name, Function<Backend, Standalone> build) {
+            this(name, build, (rows, cols, seed) -> Harness.uniform(rows * cols, seed));
+        }
+
         @Override public String toString() { return name; }
     }
 
@@ -36,7 +50,7 @@ public final class Components {
         List<Case> cases = new ArrayList<>();
         for (String type : EncodingConfig.REGISTRY.names()) {
             EncodingConfig cfg = small(EncodingConfig.REGISTRY.example(type));
-            cases.add(new Case("encoding " + type, b -> Standalone.of(Encoding.create(cfg, 3), b)));
+            cases.add(new Case("encoding " + type, b -> Standalone.of(Encoding.create(cfg, 3), b), smoothPoints(cfg)));
         }
         for (String type : ActivationConfig.HIDDEN.names()) {
             ActivationConfig ac = ActivationConfig.HIDDEN.example(type);
@@ -58,7 +72,7 @@ public final class Components {
             for (String enc : EncodingConfig.REGISTRY.names()) {
                 FieldConfig fc = new FieldConfig(kind, small(EncodingConfig.REGISTRY.example(enc)),
                         new NetworkConfig(16, 2, ActivationConfig.relu(), List.of(), 1), "softplus");
-                cases.add(new Case("field " + kind + " " + enc, b -> Standalone.of(new Field(fc, b))));
+                cases.add(new Case("field " + kind + " " + enc, b -> Standalone.of(new Field(fc, b)), smoothPoints(fc.encoding())));
             }
         }
         return cases;
@@ -74,10 +88,48 @@ public final class Components {
         return out;
     }
 
-    /** Keeps test sizes small (fewer octaves and features, milder frequencies). */
+    /**
+     * Keeps test sizes small (fewer octaves and features, milder frequencies). The hash grid
+     * (resolutions 4, 8, 16, 32; 2^10-entry tables) has two dense levels (125 and 729 vertices)
+     * and two hashed ones (4913 and 35937 vertices in 1024 entries: collisions).
+     */
     static EncodingConfig small(EncodingConfig c) {
         if (c instanceof EncodingConfig.Frequency f) return new EncodingConfig.Frequency(Math.min(f.octaves(), 4), f.includeInput());
         if (c instanceof EncodingConfig.Fourier f) return new EncodingConfig.Fourier(8, 1.5, true);
+        if (c instanceof EncodingConfig.Hash) return new EncodingConfig.Hash(4, 2, 10, 4, 2.0, true);
         return c;
+    }
+
+    /** How far (in x) the gradient check's points keep from every hash-grid cell boundary: 100 finite-difference steps. */
+    public static final double CELL_MARGIN = 1e-4;
+
+    /**
+     * Uniform points, except that for a hash encoding every coordinate is redrawn until it lies
+     * at least {@link #CELL_MARGIN} from the cell boundaries of every level: the interpolation is
+     * only piecewise smooth, and a central difference straddling a boundary measures no derivative.
+     * (The component's input must be the point itself: an encoding or a whole field.)
+     */
+    static Points smoothPoints(EncodingConfig cfg) {
+        if (!(cfg instanceof EncodingConfig.Hash h)) return (rows, cols, seed) -> Harness.uniform(rows * cols, seed);
+        int[] res = h.resolutions();
+        return (rows, cols, seed) -> {
+            java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+            double[] a = new double[rows * cols];
+            for (int i = 0; i < a.length; i++) {
+                double v;
+                do v = (float) (rng.nextDouble() * 2 - 1); while (nearCellBoundary(v, res, CELL_MARGIN));
+                a[i] = v;
+            }
+            return a;
+        };
+    }
+
+    /** Whether x ∈ [-1, 1] lies within {@code margin} of a cell boundary (p = (x+1)/2·N an integer) at some resolution. */
+    public static boolean nearCellBoundary(double x, int[] resolutions, double margin) {
+        for (int n : resolutions) {
+            double p = (x + 1) / 2 * n;
+            if (Math.abs(p - Math.rint(p)) * 2 / n < margin) return true;
+        }
+        return false;
     }
 }

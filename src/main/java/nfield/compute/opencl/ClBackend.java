@@ -2,6 +2,7 @@ package nfield.compute.opencl;
 
 import nfield.compute.Activation;
 import nfield.compute.Backend;
+import nfield.compute.HashSpec;
 import nfield.compute.LossFn;
 import nfield.compute.ParamStore;
 import nfield.compute.Tensor;
@@ -268,6 +269,45 @@ public final class ClBackend implements Backend {
     public void fourierEncodeBackward(Tensor x, Tensor params, int off, int features, boolean inc, Tensor dy, Tensor dx) {
         run1d(kernel("encoding/fourier.cl", fourierOpts(x, features, inc), "fourier_backward"), x.rows(),
                 x.rows(), m(x), m(params), off, m(dy), m(dx));
+    }
+
+    /** -D options of opencl/encoding/hash.cl: sizes, and per-level resolutions, offsets and dense flags as lists. */
+    private static String hashOpts(HashSpec spec, String extra) {
+        StringBuilder res = new StringBuilder(), offs = new StringBuilder(), dense = new StringBuilder();
+        for (int l = 0; l < spec.levels(); l++) {
+            String sep = l == 0 ? "" : ",";
+            res.append(sep).append(spec.resolution(l));
+            offs.append(sep).append(spec.tableOffset(l));
+            dense.append(sep).append(spec.dense(l) ? 1 : 0);
+        }
+        return "-D LEVELS=" + spec.levels() + " -D F=" + spec.features() + " -D INC=" + (spec.includeInput() ? 1 : 0)
+                + " -D LOG2_T=" + spec.log2Table() + " -D RES_LIST=" + res + " -D OFFS_LIST=" + offs
+                + " -D DENSE_LIST=" + dense + " " + extra;
+    }
+
+    /** Work-items (point r, level l) for r < n, l < levels; work-groups of points of one level. */
+    private void runPointsByLevel(cl_kernel k, int n, int levels, Object... a) {
+        if (n <= 0) return;
+        args(k, a);
+        long local = localSizes.get(k);
+        enqueue(k, new long[]{(n + local - 1) / local * local, levels}, new long[]{local, 1});
+    }
+
+    @Override
+    public void hashEncode(Tensor x, Tensor params, int off, HashSpec spec, Tensor y) {
+        int n = x.rows();
+        runPointsByLevel(kernel("encoding/hash.cl", hashOpts(spec, ""), "hash_forward"), n, spec.levels(),
+                n, m(x), m(params), off, m(y));
+    }
+
+    @Override
+    public void hashEncodeBackward(Tensor x, Tensor params, Tensor grads, int off, HashSpec spec, Tensor dy, Tensor dx) {
+        int n = x.rows();
+        String opts = hashOpts(spec, "-D HAS_DX=" + (dx != null ? 1 : 0));
+        if (dx != null) ensurePartials((long) spec.levels() * n * 3);
+        runPointsByLevel(kernel("encoding/hash.cl", opts, "hash_backward"), n, spec.levels(),
+                n, m(x), m(params), off, m(grads), m(dy), dx != null ? partials : dummy);
+        if (dx != null) run1d(kernel("encoding/hash.cl", opts, "hash_backward_dx"), n, n, m(dy), partials, m(dx));
     }
 
     // ------------------------------------------------------------------ dense layers

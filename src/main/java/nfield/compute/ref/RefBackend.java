@@ -2,6 +2,7 @@ package nfield.compute.ref;
 
 import nfield.compute.Activation;
 import nfield.compute.Backend;
+import nfield.compute.HashSpec;
 import nfield.compute.LossFn;
 import nfield.compute.ParamStore;
 import nfield.compute.Tensor;
@@ -140,6 +141,104 @@ public final class RefBackend implements Backend {
                 t *= 2 * Math.PI;
                 double c = -Math.sin(t) * g[r * yc + base + j] + Math.cos(t) * g[r * yc + base + features + j];
                 for (int i = 0; i < d; i++) out[r * d + i] += 2 * Math.PI * p[off + j * d + i] * c;
+            }
+        });
+    }
+
+    /**
+     * One axis of a point in level l's grid of resolution n: the cell c[d] = floor(p) of
+     * p = (x + 1)/2 · n, found in float32 exactly as the kernels find it (so both backends pick the
+     * same cell, and with it the same piece of the piecewise derivative), t[d] = p - c in double,
+     * and s[d] = dp/dx = n/2, or 0 where x lies outside [-1, 1] (clamped).
+     */
+    private static void hashCell(double x, int n, int d, int[] c, double[] t, double[] s) {
+        if (!(x >= -1)) {
+            c[d] = 0;
+            t[d] = 0;
+            s[d] = 0;
+        } else if (x > 1) {
+            c[d] = n - 1;
+            t[d] = 1;
+            s[d] = 0;
+        } else {
+            float xf = (float) x, h = 0.5f * n;
+            int ci = (int) Math.floor(Math.fma(xf, h, h));
+            if (Math.fma(xf, h, h - ci) < 0) ci--; // fma rounded p up to the integer ci
+            ci = Math.max(0, Math.min(ci, n - 1));
+            c[d] = ci;
+            t[d] = x * (0.5 * n) + 0.5 * n - ci;
+            s[d] = 0.5 * n;
+        }
+    }
+
+    /** The trilinear weight of corner {@code k} (bit d set: the upper vertex on axis d). */
+    private static double hashWeight(int k, double[] t) {
+        double w = 1;
+        for (int d = 0; d < 3; d++) w *= (k >> d & 1) != 0 ? t[d] : 1 - t[d];
+        return w;
+    }
+
+    @Override
+    public void hashEncode(Tensor x, Tensor params, int off, HashSpec spec, Tensor y) {
+        double[] xa = a(x), p = a(params), ya = a(y);
+        int yc = y.cols(), nf = spec.features(), raw = spec.rawColumns();
+        rows(x.rows(), r -> {
+            int[] c = new int[3];
+            double[] t = new double[3], s = new double[3];
+            for (int d = 0; d < raw; d++) ya[r * yc + d] = xa[r * 3 + d];
+            for (int l = 0; l < spec.levels(); l++) {
+                for (int d = 0; d < 3; d++) hashCell(xa[r * 3 + d], spec.resolution(l), d, c, t, s);
+                int base = off + spec.tableOffset(l), o = r * yc + raw + l * nf;
+                for (int f = 0; f < nf; f++) ya[o + f] = 0;
+                for (int k = 0; k < 8; k++) {
+                    double w = hashWeight(k, t);
+                    int e = base + nf * spec.index(l, c[0] + (k & 1), c[1] + (k >> 1 & 1), c[2] + (k >> 2 & 1));
+                    for (int f = 0; f < nf; f++) ya[o + f] += w * p[e + f];
+                }
+            }
+        });
+    }
+
+    @Override
+    public void hashEncodeBackward(Tensor x, Tensor params, Tensor grads, int off, HashSpec spec, Tensor dy, Tensor dx) {
+        double[] xa = a(x), p = a(params), gr = a(grads), g = a(dy);
+        int n = x.rows(), yc = dy.cols(), nf = spec.features(), raw = spec.rawColumns();
+        // table gradients: levels own disjoint slices, so they run in parallel; rows in order within one
+        IntStream.range(0, spec.levels()).parallel().forEach(l -> {
+            int[] c = new int[3];
+            double[] t = new double[3], s = new double[3];
+            int base = off + spec.tableOffset(l);
+            for (int r = 0; r < n; r++) {
+                for (int d = 0; d < 3; d++) hashCell(xa[r * 3 + d], spec.resolution(l), d, c, t, s);
+                int o = r * yc + raw + l * nf;
+                for (int k = 0; k < 8; k++) {
+                    double w = hashWeight(k, t);
+                    int e = base + nf * spec.index(l, c[0] + (k & 1), c[1] + (k >> 1 & 1), c[2] + (k >> 2 & 1));
+                    for (int f = 0; f < nf; f++) gr[e + f] += w * g[o + f];
+                }
+            }
+        });
+        if (dx == null) return;
+        double[] out = a(dx);
+        rows(n, r -> {
+            int[] c = new int[3];
+            double[] t = new double[3], s = new double[3], acc = new double[3];
+            for (int d = 0; d < 3; d++) out[r * 3 + d] = raw > 0 ? g[r * yc + d] : 0;
+            for (int l = 0; l < spec.levels(); l++) {
+                for (int d = 0; d < 3; d++) hashCell(xa[r * 3 + d], spec.resolution(l), d, c, t, s);
+                int base = off + spec.tableOffset(l), o = r * yc + raw + l * nf;
+                java.util.Arrays.fill(acc, 0);
+                for (int k = 0; k < 8; k++) {
+                    int e = base + nf * spec.index(l, c[0] + (k & 1), c[1] + (k >> 1 & 1), c[2] + (k >> 2 & 1));
+                    double v = 0; // table entry · dy of this level
+                    for (int f = 0; f < nf; f++) v += p[e + f] * g[o + f];
+                    for (int d = 0; d < 3; d++) { // ∂w/∂t_d: the other two axes' factors, signed by this one's bit
+                        double dw = (k >> d & 1) != 0 ? 1 : -1;
+                        for (int q = 0; q < 3; q++) if (q != d) dw *= (k >> q & 1) != 0 ? t[q] : 1 - t[q];
+                        acc[d] += dw * v;
+                    }
+                }
+                for (int d = 0; d < 3; d++) out[r * 3 + d] += s[d] * acc[d];
             }
         });
     }

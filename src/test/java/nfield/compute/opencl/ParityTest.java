@@ -84,6 +84,69 @@ class ParityTest {
         assertTrue(e <= TOL, what + ": relative error " + e + " > " + TOL);
     }
 
+    /**
+     * The hash encoding where table entries are shared by many points at once: a 27-entry dense
+     * level under 20000 points, 256-entry hashed tables at resolutions up to 512 (tens of points
+     * per entry, the atomic scatter's worst case), and the default 16-level pyramid (finest
+     * resolution 7006, where float32 cell positions matter) on 2^14-entry tables.
+     */
+    @TestFactory
+    List<DynamicTest> hashEncodingUnderCollisions() {
+        List<DynamicTest> tests = new ArrayList<>();
+        long seed = System.nanoTime();
+        List<EncodingConfig.Hash> configs = List.of(
+                new EncodingConfig.Hash(9, 2, 8, 2, 2.0, true),
+                new EncodingConfig.Hash(6, 3, 8, 16, 2.0, false),
+                new EncodingConfig.Hash(16, 2, 14, 16, 1.5, true));
+        for (EncodingConfig.Hash cfg : configs) {
+            tests.add(DynamicTest.dynamicTest(cfg.toString(), () -> {
+                int rows = 20000;
+                Components.Case c = new Components.Case("hash", b -> Standalone.of(new nfield.field.HashEncoding(cfg), b));
+                Standalone ref = c.build().apply(new RefBackend()), dev = c.build().apply(cl);
+                double[] p = Harness.uniform(ref.component().paramCount(), seed); // O(1) tables
+                double[] x = Harness.uniform(rows * 3, seed + 1);
+                double[] g = Harness.uniform(rows * ref.component().outputWidth(), seed + 2);
+                Harness.Result a = Harness.run(ref, p, x, rows, g.clone()), b = Harness.run(dev, p, x, rows, g.clone());
+                String tag = cfg + " (seed " + seed + ")";
+                check(tag + " output", b.out(), a.out());
+                check(tag + " input gradient", b.dIn(), a.dIn());
+                check(tag + " table gradient", b.dParams(), a.dParams());
+                System.out.printf("hash parity %s: relative errors output %.2e, input gradient %.2e, table gradient %.2e%n",
+                        cfg, Harness.relError(b.out(), a.out()), Harness.relError(b.dIn(), a.dIn()),
+                        Harness.relError(b.dParams(), a.dParams()));
+            }));
+        }
+        return tests;
+    }
+
+    /**
+     * Points on and one float ulp either side of cell boundaries (vertices of random levels of a
+     * 16-level pyramid, finest resolution 7006): both backends must pick the same cell, or the
+     * piecewise-constant input gradients would differ by a whole jump.
+     */
+    @Test
+    void hashCellsAgreeOnCellBoundaries() {
+        EncodingConfig.Hash cfg = new EncodingConfig.Hash(16, 2, 14, 16, 1.5, true);
+        int[] res = cfg.resolutions();
+        int rows = 3000;
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(51);
+        double[] x = new double[rows * 3];
+        for (int i = 0; i < x.length; i++) {
+            int n = res[rng.nextInt(res.length)];
+            float v = (float) (2.0 * rng.nextInt(n + 1) / n - 1);
+            int step = rng.nextInt(3) - 1;
+            x[i] = step < 0 ? Math.nextDown(v) : step > 0 ? Math.nextUp(v) : v;
+        }
+        Components.Case c = new Components.Case("hash", b -> Standalone.of(new nfield.field.HashEncoding(cfg), b));
+        Standalone ref = c.build().apply(new RefBackend()), dev = c.build().apply(cl);
+        double[] p = Harness.uniform(ref.component().paramCount(), 52);
+        double[] g = Harness.uniform(rows * ref.component().outputWidth(), 53);
+        Harness.Result a = Harness.run(ref, p, x, rows, g.clone()), b = Harness.run(dev, p, x, rows, g.clone());
+        check("on cell boundaries: output", b.out(), a.out());
+        check("on cell boundaries: input gradient", b.dIn(), a.dIn());
+        check("on cell boundaries: table gradient", b.dParams(), a.dParams());
+    }
+
     @TestFactory
     List<DynamicTest> everyLoss() {
         List<DynamicTest> tests = new ArrayList<>();
