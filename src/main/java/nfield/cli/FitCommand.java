@@ -83,6 +83,12 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed for init and sampling (overrides the scene).")
     Long seed;
 
+    @Option(names = "--resume", paramLabel = "CHECKPOINT",
+            description = "Continue from a field written by an earlier fit (FIELD files are checkpoints: weights, "
+                    + "Adam's moments, step count and scene). --steps/--time then count the new steps; the "
+                    + "learning-rate schedule runs again over them.")
+    Path resume;
+
     @Option(names = "--json", description = "Progress and the result as JSON lines on stdout.")
     boolean json;
 
@@ -91,7 +97,23 @@ final class FitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SceneConfig scene = config == null ? SceneConfig.preset("sdf-default") : SceneConfig.load(config);
+        FieldFile.Meta resumed = null;
+        if (resume != null) {
+            FieldInputs.requireFile(resume);
+            resumed = FieldFile.readMeta(resume);
+        }
+        SceneConfig scene;
+        if (config != null) {
+            scene = SceneConfig.load(config);
+        } else if (resumed != null && resumed.extra().containsKey("scene")) {
+            scene = SceneConfig.parse(resume + " (__metadata__.scene)", resumed.extra().get("scene"));
+        } else {
+            scene = SceneConfig.preset("sdf-default");
+        }
+        if (resumed != null && !Json.write(resumed.config().toJson()).equals(Json.write(scene.field().toJson()))) {
+            throw new UserError(resume + ": its field (" + Json.write(resumed.config().toJson()) + ") differs from the scene's ("
+                    + Json.write(scene.field().toJson()) + "); resume with the scene it was trained with, or without --config");
+        }
         if (!scene.field().kind().equals("sdf")) {
             throw new UserError((config == null ? "scene" : config.toString()) + ": field.kind is "
                     + scene.field().kind() + "; fitting " + data + " needs an sdf field");
@@ -111,6 +133,7 @@ final class FitCommand implements Callable<Integer> {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("data", data);
         meta.put("loss_type", scene.loss().type());
+        meta.put("scene", Json.write(scene.toJson()));
         RefreshingPool.Generator generator;
         Normalization norm = Normalization.IDENTITY;
         String signUsed;
@@ -138,8 +161,23 @@ final class FitCommand implements Callable<Integer> {
 
         try (Backend backend = backends.open()) {
             System.err.println("nfield fit: " + data + " on " + backend.device());
-            Field field = new Field(scene.field(), backend);
-            field.init(s);
+            Field field;
+            long startStep = 0;
+            if (resumed != null) {
+                String stored = resumed.extra().get("normalization");
+                if (stored != null && !stored.equals(meta.get("normalization"))) {
+                    throw new UserError(resume + ": it was fitted to data normalised as " + stored + ", but " + data
+                            + " normalises to " + meta.get("normalization") + "; resume on the same data");
+                }
+                field = FieldFile.load(resume, backend);
+                boolean moments = FieldFile.loadOptimizer(resume, field);
+                startStep = resumed.steps();
+                System.err.printf("resuming %s at step %d%s%n", resume, startStep,
+                        moments ? "" : " (it holds no optimizer state: Adam's moments start from zero)");
+            } else {
+                field = new Field(scene.field(), backend);
+                field.init(s);
+            }
             long t0 = System.nanoTime();
             RefreshingPool source = new RefreshingPool(backend, tc.poolSize(), 1, generator, tc.refreshEvery(),
                     sampling.refreshFraction(), s + 1, data);
@@ -147,6 +185,7 @@ final class FitCommand implements Callable<Integer> {
                     (System.nanoTime() - t0) * 1e-9, 100 * source.ambiguousShare());
             Loss loss = new Loss("sdf", scene.loss(), backend);
             Adam adam = new Adam(scene.optimizer(), field.params(), field.trainableOffset());
+            adam.setSteps(startStep);
             Trainer trainer = new Trainer(field, loss, adam, source, tc);
             System.err.printf("field: %s, %d parameters; batch %d; stop at %s%n", describe(scene), field.paramCount(),
                     tc.batch(), stops(tc));
@@ -168,7 +207,7 @@ final class FitCommand implements Callable<Integer> {
                 last = trainer.run(printer);
                 printer.end();
                 meta.put("ambiguous_share", Double.toString(source.ambiguousShare()));
-                FieldFile.write(output, field, adam.steps(), meta);
+                FieldFile.write(output, field, adam.steps(), meta, true);
             } finally {
                 source.close();
                 finished.countDown();

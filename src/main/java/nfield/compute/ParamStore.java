@@ -75,6 +75,24 @@ public final class ParamStore {
         return a.length == size ? a : java.util.Arrays.copyOf(a, size);
     }
 
+    public double[] readM() {
+        return trim(backend.read(m));
+    }
+
+    public double[] readV() {
+        return trim(backend.read(v));
+    }
+
+    /** Restores Adam's moment estimates (resuming from a checkpoint). */
+    public void writeOptimizer(double[] mValues, double[] vValues) {
+        if (mValues.length != size || vValues.length != size) {
+            throw new IllegalArgumentException("expected " + size + " optimizer values, got " + mValues.length + " and " + vValues.length);
+        }
+        if (size == 0) return;
+        backend.write(m, mValues);
+        backend.write(v, vValues);
+    }
+
     public void writeParams(double[] p) {
         if (p.length != size) throw new IllegalArgumentException("expected " + size + " parameters, got " + p.length);
         backend.write(params, size == 0 ? new double[1] : p);

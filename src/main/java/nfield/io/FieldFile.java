@@ -38,9 +38,21 @@ public final class FieldFile {
     /** What a file holds besides the tensors. */
     public record Meta(FieldConfig config, long steps, Map<String, String> extra) {}
 
+    /** Adam's first and second moment estimates, [P] each, in checkpoints (see FORMAT.md). */
+    public static final String OPTIMIZER_M = "optimizer.m", OPTIMIZER_V = "optimizer.v";
+
     public static void write(Path file, Field field, long steps, Map<String, String> extra) throws IOException {
+        write(file, field, steps, extra, false);
+    }
+
+    /**
+     * Writes the field; a checkpoint ({@code optimizer}) also holds Adam's moments as
+     * {@value #OPTIMIZER_M} and {@value #OPTIMIZER_V}, so {@code fit --resume} continues exactly.
+     */
+    public static void write(Path file, Field field, long steps, Map<String, String> extra, boolean optimizer) throws IOException {
         ParamStore store = field.params();
         double[] params = store.readParams();
+        double[][] moments = optimizer ? new double[][]{store.readM(), store.readV()} : new double[0][];
         ObjectNode header = Json.MAPPER.createObjectNode();
         ObjectNode meta = header.putObject("__metadata__");
         meta.put("format", FORMAT).put("version", VERSION).put("field", Json.write(field.config().toJson()))
@@ -55,6 +67,14 @@ public final class FieldFile {
             t.putArray("data_offsets").add(pos).add(pos + 4L * s.length());
             pos += 4L * s.length();
         }
+        for (int k = 0; k < moments.length; k++) {
+            ObjectNode t = header.putObject(k == 0 ? OPTIMIZER_M : OPTIMIZER_V);
+            t.put("dtype", "F32");
+            t.putArray("shape").add(store.size());
+            t.putArray("data_offsets").add(pos).add(pos + 4L * store.size());
+            pos += 4L * store.size();
+        }
+        if (pos > Integer.MAX_VALUE - (1 << 24)) throw new IOException(file + ": the field is too large for one file (" + pos + " bytes of tensors)");
         byte[] h = Json.write(header).getBytes(StandardCharsets.UTF_8);
         int padded = (h.length + 7) / 8 * 8;
         ByteBuffer buf = ByteBuffer.allocate(8 + padded + (int) pos).order(ByteOrder.LITTLE_ENDIAN);
@@ -63,7 +83,30 @@ public final class FieldFile {
         for (ParamStore.Slice s : store.slices()) {
             for (int i = 0; i < s.length(); i++) buf.putFloat((float) params[s.offset() + i]);
         }
+        for (double[] mo : moments) for (double x : mo) buf.putFloat((float) x);
         AtomicFiles.write(file, buf.array());
+    }
+
+    /**
+     * Restores Adam's moments from a checkpoint into {@code field}'s store; false when the file
+     * holds none (a plain field: resuming then starts the moments from zero).
+     */
+    public static boolean loadOptimizer(Path file, Field field) throws IOException {
+        Parsed p = parse(file);
+        long[] m = p.tensors.get(OPTIMIZER_M), v = p.tensors.get(OPTIMIZER_V);
+        if (m == null && v == null) return false;
+        int n = field.params().size();
+        if (m == null || v == null || m[1] - m[0] != 4L * n || v[1] - v[0] != 4L * n) {
+            throw bad(file, "the optimizer state does not match the field's " + n + " parameters");
+        }
+        ByteBuffer data = p.data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        double[] mv = new double[n], vv = new double[n];
+        for (int i = 0; i < n; i++) {
+            mv[i] = data.getFloat((int) (m[0] + 4L * i));
+            vv[i] = data.getFloat((int) (v[0] + 4L * i));
+        }
+        field.params().writeOptimizer(mv, vv);
+        return true;
     }
 
     /** Reads the metadata and checks every tensor against the file; throws with the file named. */
@@ -79,6 +122,7 @@ public final class FieldFile {
         Map<String, ParamStore.Slice> expected = new LinkedHashMap<>();
         for (ParamStore.Slice s : field.params().slices()) expected.put(s.name(), s);
         for (String name : p.tensors.keySet()) {
+            if (name.equals(OPTIMIZER_M) || name.equals(OPTIMIZER_V)) continue;
             if (!expected.containsKey(name)) throw bad(file, "tensor \"" + name + "\" is not part of the field its config describes");
         }
         for (ParamStore.Slice s : expected.values()) {
