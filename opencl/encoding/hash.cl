@@ -5,7 +5,8 @@
 // at the 8 vertices of the point's cell in a grid of resolution RES[l].
 // Build options: -D LEVELS=<L> -D F=<features> -D INC=0|1 -D LOG2_T=<log2 of the hashed table size>
 //   -D RES_LIST=<N_0,N_1,...> -D OFFS_LIST=<float offset of each level's table>
-//   -D DENSE_LIST=<1 where level l is indexed densely, else 0>; backward also -D HAS_DX=0|1.
+//   -D DENSE_LIST=<1 where level l is indexed densely, else 0>; backward also -D HAS_DX=0|1 and
+//   -D EVEN_OFF=0|1 (whether off is even: pairs of features then lie 8-byte aligned).
 // Launch: 2-D, dimension 0 the point, dimension 1 the level (level-major work-groups keep one
 // level's table in cache at a time).
 
@@ -45,18 +46,37 @@ inline uint hash_index(const int l, const uint i, const uint j, const uint k)
     return (i ^ (j * 2654435761u) ^ (k * 805459861u)) & ((1u << LOG2_T) - 1u);
 }
 
-/** *p += v, atomically (compare-and-swap on the bits: OpenCL 1.2 has no float atomic add). */
-inline void atomic_add_float(volatile __global float* p, const float v)
+// The table scatter adds floats atomically by compare-and-swap on their bits (OpenCL 1.2 has no
+// float atomic add). Where features come in pairs at 8-byte aligned addresses (F even, off even)
+// and the device has 64-bit atomics, one swap adds a pair: half the locked operations.
+#if F % 2 == 0 && EVEN_OFF && defined(cl_khr_int64_base_atomics)
+#pragma OPENCL EXTENSION cl_khr_int64_base_atomics : enable
+#define PAIRS 1
+#else
+#define PAIRS 0
+#endif
+
+/** *p += v, atomically; {@code old} is a guess of *p (a wrong guess costs one more round). */
+inline void atomic_add_float(volatile __global uint* p, uint old, const float v)
 {
-    volatile __global uint* u = (volatile __global uint*)p;
-    uint old = *u;
     for (;;) {
-        const uint next = as_uint(as_float(old) + v);
-        const uint seen = atomic_cmpxchg(u, old, next);
+        const uint seen = atomic_cmpxchg(p, old, as_uint(as_float(old) + v));
         if (seen == old) return;
         old = seen;
     }
 }
+
+#if PAIRS
+/** The pair of floats at p (8-byte aligned) += v, atomically; {@code old} is a guess of its bits. */
+inline void atomic_add_float2(volatile __global ulong* p, ulong old, const float2 v)
+{
+    for (;;) {
+        const ulong seen = atom_cmpxchg(p, old, as_ulong(as_float2(old) + v));
+        if (seen == old) return;
+        old = seen;
+    }
+}
+#endif
 
 /** x [n, 3], tables at p + off → y [n, YC]; global size (≥ n, LEVELS). */
 __kernel void hash_forward(const int n, __global const float* restrict x, __global const float* restrict p,
@@ -89,7 +109,8 @@ __kernel void hash_forward(const int n, __global const float* restrict x, __glob
 
 /**
  * dy [n, YC] → grads[off + OFFS[l] + e·F + f] += w·dy for each vertex's entry e (atomic: points
- * and hash collisions share entries); with HAS_DX, dxl [LEVELS, n, 3] = level l's part of dx.
+ * and hash collisions share entries, in no fixed order); with HAS_DX, dxl [LEVELS, n, 3] = level
+ * l's part of dx.
  * Global size (≥ n, LEVELS).
  */
 __kernel void hash_backward(const int n, __global const float* restrict x, __global const float* restrict p,
@@ -111,28 +132,42 @@ __kernel void hash_backward(const int n, __global const float* restrict x, __glo
         g[f] = dy[(size_t)r * YC + 3 * INC + l * F + f];
         any |= g[f] != 0.0f;
     }
-    volatile __global float* gt = grads + off + OFFS[l];
+    uint e[8]; // first float of each corner's entry, relative to the level's table
+    for (int k = 0; k < 8; k++) e[k] = hash_index(l, c0 + (k & 1), c1 + ((k >> 1) & 1), c2 + ((k >> 2) & 1)) * F;
+    if (any) {
+        // Plain loads of all 8 entries first, as the swaps' guesses: their cache misses overlap,
+        // whereas a locked compare-and-swap waits for everything issued before it.
+#if PAIRS
+        volatile __global ulong* gt = (volatile __global ulong*)(grads + off + OFFS[l]);
+        ulong old[8][F / 2];
+        for (int k = 0; k < 8; k++) for (int q = 0; q < F / 2; q++) old[k][q] = gt[e[k] / 2 + q];
+#else
+        volatile __global uint* gt = (volatile __global uint*)(grads + off + OFFS[l]);
+        uint old[8][F];
+        for (int k = 0; k < 8; k++) for (int f = 0; f < F; f++) old[k][f] = gt[e[k] + f];
+#endif
+        for (int k = 0; k < 8; k++) {
+            const float w = ((k & 1) ? t0 : 1.0f - t0) * ((k & 2) ? t1 : 1.0f - t1) * ((k & 4) ? t2 : 1.0f - t2);
+            if (w == 0.0f) continue;
+#if PAIRS
+            for (int q = 0; q < F / 2; q++) atomic_add_float2(gt + e[k] / 2 + q, old[k][q], w * (float2)(g[2 * q], g[2 * q + 1]));
+#else
+            for (int f = 0; f < F; f++) atomic_add_float(gt + e[k] + f, old[k][f], w * g[f]);
+#endif
+        }
+    }
 #if HAS_DX
     __global const float* table = p + off + OFFS[l];
     float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f;
-#endif
     for (int k = 0; k < 8; k++) {
         const int b0 = k & 1, b1 = (k >> 1) & 1, b2 = (k >> 2) & 1;
         const float w0 = b0 ? t0 : 1.0f - t0, w1 = b1 ? t1 : 1.0f - t1, w2 = b2 ? t2 : 1.0f - t2;
-        const size_t e = (size_t)hash_index(l, c0 + b0, c1 + b1, c2 + b2) * F;
-        const float w = w0 * w1 * w2;
-        if (any && w != 0.0f) {
-            for (int f = 0; f < F; f++) if (g[f] != 0.0f) atomic_add_float(gt + e + f, w * g[f]);
-        }
-#if HAS_DX
         float v = 0.0f; // entry · dy
-        for (int f = 0; f < F; f++) v = fma(table[e + f], g[f], v);
+        for (int f = 0; f < F; f++) v = fma(table[e[k] + f], g[f], v);
         a0 += (b0 ? v : -v) * w1 * w2;
         a1 += (b1 ? v : -v) * w0 * w2;
         a2 += (b2 ? v : -v) * w0 * w1;
-#endif
     }
-#if HAS_DX
     __global float* o = dxl + ((size_t)l * n + r) * 3;
     o[0] = s0 * a0;
     o[1] = s1 * a1;

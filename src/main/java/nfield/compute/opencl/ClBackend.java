@@ -303,7 +303,7 @@ public final class ClBackend implements Backend {
     @Override
     public void hashEncodeBackward(Tensor x, Tensor params, Tensor grads, int off, HashSpec spec, Tensor dy, Tensor dx) {
         int n = x.rows();
-        String opts = hashOpts(spec, "-D HAS_DX=" + (dx != null ? 1 : 0));
+        String opts = hashOpts(spec, "-D HAS_DX=" + (dx != null ? 1 : 0) + " -D EVEN_OFF=" + (off % 2 == 0 ? 1 : 0));
         if (dx != null) ensurePartials((long) spec.levels() * n * 3);
         runPointsByLevel(kernel("encoding/hash.cl", opts, "hash_backward"), n, spec.levels(),
                 n, m(x), m(params), off, m(grads), m(dy), dx != null ? partials : dummy);

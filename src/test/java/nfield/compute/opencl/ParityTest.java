@@ -147,6 +147,37 @@ class ParityTest {
         check("on cell boundaries: table gradient", b.dParams(), a.dParams());
     }
 
+    /** Tables at an odd offset in the parameter vector (feature pairs then are not 8-byte aligned). */
+    @Test
+    void hashTablesAtAnOddOffset() {
+        nfield.compute.HashSpec spec = nfield.compute.HashSpec.of(3, 2, 9, new int[]{6, 12, 24}, true);
+        int rows = 5000, off = 3, w = spec.outputWidth();
+        double[] p = Harness.uniform(off + spec.paramCount() + 2, 61);
+        double[] x = Harness.uniform(rows * 3, 62), g = Harness.uniform(rows * w, 63);
+        double[][] got = new double[2][], grads = new double[2][], dx = new double[2][];
+        Backend[] bs = {new RefBackend(), cl};
+        for (int i = 0; i < 2; i++) {
+            Backend b = bs[i];
+            Tensor pt = b.alloc(1, p.length), gt = b.alloc(1, p.length), xt = b.alloc(rows, 3), yt = b.alloc(rows, w),
+                    dyt = b.alloc(rows, w), dxt = b.alloc(rows, 3);
+            b.write(pt, p);
+            b.fill(gt, 0.5);
+            b.write(xt, x);
+            b.write(dyt, g);
+            b.hashEncode(xt, pt, off, spec, yt);
+            b.hashEncodeBackward(xt, pt, gt, off, spec, dyt, dxt);
+            got[i] = b.read(yt);
+            grads[i] = b.read(gt);
+            dx[i] = b.read(dxt);
+        }
+        check("odd offset: output", got[1], got[0]);
+        check("odd offset: input gradient", dx[1], dx[0]);
+        check("odd offset: gradients (+= onto 0.5)", grads[1], grads[0]);
+        for (int i : new int[]{0, 1, 2, off + spec.paramCount(), off + spec.paramCount() + 1}) {
+            assertEquals(0.5, grads[1][i], "gradient outside the tables touched at " + i);
+        }
+    }
+
     @TestFactory
     List<DynamicTest> everyLoss() {
         List<DynamicTest> tests = new ArrayList<>();
