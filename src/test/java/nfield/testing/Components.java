@@ -68,10 +68,13 @@ public final class Components {
             NetworkConfig net = new NetworkConfig(16, 3, ActivationConfig.HIDDEN.example(type), List.of(2), 1);
             cases.add(new Case("mlp skip " + type, b -> Standalone.of(new Mlp(11, 2, net, 3), b)));
         }
+        // Whole fields use a smooth network (softplus): with ReLU, a pre-activation within float32
+        // rounding of zero (Fourier phases reach tens of radians) takes a different branch on
+        // the two backends about once in 20 runs. ReLU is covered by the dense and mlp cases.
         for (String kind : FieldConfig.KINDS) {
             for (String enc : EncodingConfig.REGISTRY.names()) {
                 FieldConfig fc = new FieldConfig(kind, small(EncodingConfig.REGISTRY.example(enc)),
-                        new NetworkConfig(16, 2, ActivationConfig.relu(), List.of(), 1), "softplus");
+                        new NetworkConfig(16, 2, ActivationConfig.HIDDEN.example("softplus"), List.of(), 1), "softplus");
                 cases.add(new Case("field " + kind + " " + enc, b -> Standalone.of(new Field(fc, b)), smoothPoints(fc.encoding())));
             }
         }
