@@ -6,18 +6,19 @@ import nfield.field.FieldQuery;
 /**
  * The zero level set of an SDF field as a closed triangle mesh, in field coordinates.
  *
- * <p>The field is sampled on a res³ grid over [-1, 1]³, sparsely: first at the corners of
- * blocks of {@value #BLOCK}³ cells; a block whose corners share one sign and all lie further
- * than {@value #SAFETY} × its half-diagonal from the surface cannot hold it (a signed distance
- * changes no faster than the distance; the factor leaves room for a learned field that is not
- * exactly 1-Lipschitz) and takes its corners' mean everywhere; the grid points of the other
- * blocks are evaluated exactly. The outermost grid layer is kept positive (outside), so the surface is
+ * <p>The field is sampled on a res³ grid over [-1, 1]³, sparsely and coarse to fine: blocks of
+ * e cells (e a power of two, from about res/8 down to 1) are split in eight; a child whose
+ * corners share one sign and all lie further than {@value #SAFETY} × its half-diagonal from
+ * the surface cannot hold it (a signed distance changes no faster than the distance; the
+ * factor leaves room for a learned field that is not exactly 1-Lipschitz) and takes its
+ * corners' mean everywhere; the others are split again, down to single cells, whose corners
+ * are then all evaluated exactly. About as many points are evaluated as cells meet the
+ * surface, a few percent of the grid. The outermost grid layer is kept positive (outside), so the surface is
  * always closed. {@link MarchingCubes} then extracts the surface and the vertex normals are the
  * normalised gradients of the field (a backward pass to the points).
  */
 public final class FieldMesher {
-    public static final int BLOCK = 4;
-    public static final double SAFETY = 2.0;
+    public static final double SAFETY = 1.25;
 
     /** Mesh and unit normals [V, 3] in field coordinates, with what it cost. */
     public record Result(Mesh mesh, float[] normals, long evaluated, double evalSeconds, double mcSeconds,
@@ -25,76 +26,102 @@ public final class FieldMesher {
 
     private FieldMesher() {}
 
+    /** Points of the box [lo, hi] not evaluated yet take {@code v} (a sign-consistent stand-in). */
+    private static void fill(float[] values, boolean[] known, int res, int lx, int ly, int lz, int hx, int hy, int hz, float v) {
+        for (int z = lz; z <= hz; z++) {
+            for (int y = ly; y <= hy; y++) {
+                int row = (z * res + y) * res;
+                for (int x = lx; x <= hx; x++) if (!known[row + x]) values[row + x] = v;
+            }
+        }
+    }
+
     public static Result extract(FieldQuery query, int res, boolean normals, String name) {
         if (res < 2 || res > 2048) throw new IllegalArgumentException("--res " + res + ": use 2 .. 2048");
         long t0 = System.nanoTime();
         double h = 2.0 / (res - 1);
-        int cells = res - 1, nb = (cells + BLOCK - 1) / BLOCK, nc = nb + 1;
-        // 0) the coarse grid: every BLOCK-th grid point (and the last one)
-        float[] corners = new float[nc * nc * nc * 3];
-        for (int z = 0, c = 0; z < nc; z++) {
-            for (int y = 0; y < nc; y++) {
-                for (int x = 0; x < nc; x++, c++) {
-                    corners[c * 3] = (float) (-1 + h * Math.min(x * BLOCK, cells));
-                    corners[c * 3 + 1] = (float) (-1 + h * Math.min(y * BLOCK, cells));
-                    corners[c * 3 + 2] = (float) (-1 + h * Math.min(z * BLOCK, cells));
+        int cells = res - 1;
+        float[] values = new float[res * res * res];
+        boolean[] known = new boolean[values.length];
+        int e = 2;
+        while (e * 2 <= cells / 8) e *= 2;
+        // the top level: every block of e cells is a candidate
+        int nb = (cells + e - 1) / e;
+        int[] blocks = new int[nb * nb * nb * 3];
+        int count = 0;
+        for (int z = 0; z < nb; z++) {
+            for (int y = 0; y < nb; y++) {
+                for (int x = 0; x < nb; x++) {
+                    blocks[count * 3] = x * e;
+                    blocks[count * 3 + 1] = y * e;
+                    blocks[count * 3 + 2] = z * e;
+                    count++;
                 }
             }
         }
-        float[] cv = query.values(corners, nc * nc * nc);
-        float[] values = new float[res * res * res];
-        // 1) a block may hold the surface if its corners change sign or one lies within
-        //    SAFETY x half its diagonal of it; the other blocks take their corners' mean
-        boolean[] exact = new boolean[values.length];
-        long marked = 0;
-        double reach = SAFETY * 0.5 * Math.sqrt(3) * BLOCK * h;
-        for (int bz = 0; bz < nb; bz++) {
-            for (int by = 0; by < nb; by++) {
-                for (int bx = 0; bx < nb; bx++) {
+        long evaluated = 0;
+        int[] pending = new int[1 << 16];
+        while (true) {
+            // evaluate the 3x3x3 points of every candidate block (its children's corners)
+            int half = e / 2, np = 0;
+            for (int i = 0; i < count; i++) {
+                for (int k = 0; k < 27; k++) {
+                    int x = Math.min(blocks[i * 3] + (k % 3) * half, cells);
+                    int y = Math.min(blocks[i * 3 + 1] + (k / 3 % 3) * half, cells);
+                    int z = Math.min(blocks[i * 3 + 2] + (k / 9) * half, cells);
+                    int g = (z * res + y) * res + x;
+                    if (known[g]) continue;
+                    known[g] = true;
+                    if (np == pending.length) pending = java.util.Arrays.copyOf(pending, np * 2);
+                    pending[np++] = g;
+                }
+            }
+            float[] pts = new float[np * 3];
+            for (int i = 0; i < np; i++) {
+                int g = pending[i];
+                pts[i * 3] = (float) (-1 + h * (g % res));
+                pts[i * 3 + 1] = (float) (-1 + h * (g / res % res));
+                pts[i * 3 + 2] = (float) (-1 + h * (g / (res * res)));
+            }
+            float[] v = query.values(pts, np);
+            for (int i = 0; i < np; i++) values[pending[i]] = v[i];
+            evaluated += np;
+            // children of e/2 cells: kept when their corners change sign or come within
+            // SAFETY x half the child's diagonal of the surface; the others are filled
+            double reach = SAFETY * 0.5 * Math.sqrt(3) * half * h;
+            int[] next = new int[count * 8 * 3];
+            int kept = 0;
+            for (int i = 0; i < count; i++) {
+                for (int c = 0; c < 8; c++) {
+                    int lx = blocks[i * 3] + (c & 1) * half, ly = blocks[i * 3 + 1] + ((c >> 1) & 1) * half,
+                            lz = blocks[i * 3 + 2] + (c >> 2) * half;
+                    if (lx >= cells || ly >= cells || lz >= cells) continue;
+                    int hx = Math.min(lx + half, cells), hy = Math.min(ly + half, cells), hz = Math.min(lz + half, cells);
                     float min = Float.POSITIVE_INFINITY, max = Float.NEGATIVE_INFINITY, near = Float.POSITIVE_INFINITY;
                     double sum = 0;
                     for (int k = 0; k < 8; k++) {
-                        float c = cv[((bz + (k >> 2)) * nc + by + ((k >> 1) & 1)) * nc + bx + (k & 1)];
-                        min = Math.min(min, c);
-                        max = Math.max(max, c);
-                        near = Math.min(near, Math.abs(c));
-                        sum += c;
+                        float cv = values[(((k >> 2) == 0 ? lz : hz) * res + (((k >> 1) & 1) == 0 ? ly : hy)) * res
+                                + ((k & 1) == 0 ? lx : hx)];
+                        min = Math.min(min, cv);
+                        max = Math.max(max, cv);
+                        near = Math.min(near, Math.abs(cv));
+                        sum += cv;
                     }
-                    boolean active = (min < 0) != (max < 0) || near <= (float) reach || Double.isNaN(sum);
-                    float fillValue = (float) (sum / 8);
-                    for (int z = bz * BLOCK; z <= Math.min(bz * BLOCK + BLOCK, cells); z++) {
-                        for (int y = by * BLOCK; y <= Math.min(by * BLOCK + BLOCK, cells); y++) {
-                            int row = (z * res + y) * res;
-                            for (int x = bx * BLOCK; x <= Math.min(bx * BLOCK + BLOCK, cells); x++) {
-                                if (active) {
-                                    if (!exact[row + x]) {
-                                        exact[row + x] = true;
-                                        marked++;
-                                    }
-                                } else if (!exact[row + x]) {
-                                    values[row + x] = fillValue;
-                                }
-                            }
-                        }
+                    if ((min < 0) != (max < 0) || near <= reach || Double.isNaN(sum)) {
+                        next[kept * 3] = lx;
+                        next[kept * 3 + 1] = ly;
+                        next[kept * 3 + 2] = lz;
+                        kept++;
+                    } else {
+                        fill(values, known, res, lx, ly, lz, hx, hy, hz, (float) (sum / 8));
                     }
                 }
             }
+            if (half == 1) break; // the kept children are single cells, their corners all evaluated
+            blocks = next;
+            count = kept;
+            e = half;
         }
-        // 2) evaluate the marked points exactly
-        if (marked > Integer.MAX_VALUE / 3) throw new IllegalArgumentException("--res " + res + ": too many points to evaluate");
-        float[] pts = new float[(int) marked * 3];
-        int[] where = new int[(int) marked];
-        int m = 0;
-        for (int i = 0; i < values.length; i++) {
-            if (!exact[i]) continue;
-            int x = i % res, y = (i / res) % res, z = i / (res * res);
-            pts[m * 3] = (float) (-1 + h * x);
-            pts[m * 3 + 1] = (float) (-1 + h * y);
-            pts[m * 3 + 2] = (float) (-1 + h * z);
-            where[m++] = i;
-        }
-        float[] v = query.values(pts, m);
-        for (int i = 0; i < m; i++) values[where[i]] = v[i];
         // 3) keep the boundary layer outside so the surface closes inside the box
         float outside = (float) (0.5 * h);
         for (int z = 0; z < res; z++) {
@@ -125,6 +152,6 @@ public final class FieldMesher {
             }
         }
         long t3 = System.nanoTime();
-        return new Result(mesh, n, (long) nc * nc * nc + m, (t1 - t0) * 1e-9, (t2 - t1) * 1e-9, (t3 - t2) * 1e-9);
+        return new Result(mesh, n, evaluated, (t1 - t0) * 1e-9, (t2 - t1) * 1e-9, (t3 - t2) * 1e-9);
     }
 }
