@@ -134,7 +134,10 @@ __kernel void hash_backward(const int n, __global const float* restrict x, __glo
     }
     uint e[8]; // first float of each corner's entry, relative to the level's table
     for (int k = 0; k < 8; k++) e[k] = hash_index(l, c0 + (k & 1), c1 + ((k >> 1) & 1), c2 + ((k >> 2) & 1)) * F;
-    if (any) {
+#ifndef HAS_GRADS
+#define HAS_GRADS 1
+#endif
+    if (HAS_GRADS && any) {
         // Plain loads of all 8 entries first, as the swaps' guesses: their cache misses overlap,
         // whereas a locked compare-and-swap waits for everything issued before it.
 #if PAIRS

@@ -14,6 +14,9 @@ import nfield.data.mesh.MeshSdf;
 import nfield.data.mesh.MeshShapes;
 import nfield.data.mesh.Normalization;
 import nfield.field.Field;
+import nfield.field.FieldQuery;
+import nfield.io.FieldMesher;
+import nfield.io.MeshWriter;
 import nfield.io.FieldFile;
 import nfield.train.Adam;
 import nfield.train.Loss;
@@ -88,6 +91,15 @@ final class FitCommand implements Callable<Integer> {
                     + "Adam's moments, step count and scene). --steps/--time then count the new steps; the "
                     + "learning-rate schedule runs again over them.")
     Path resume;
+
+    @Option(names = "--mesh", paramLabel = "OUT.ply|OUT.obj",
+            description = "After training, also extract the surface (as `nfield mesh FIELD --res RES -o OUT`, "
+                    + "while the device is warm).")
+    Path mesh;
+
+    @Option(names = "--res", defaultValue = "256", paramLabel = "N",
+            description = "Grid points per axis for --mesh (default: ${DEFAULT-VALUE}).")
+    int res;
 
     @Option(names = "--json", description = "Progress and the result as JSON lines on stdout.")
     boolean json;
@@ -221,13 +233,23 @@ final class FitCommand implements Callable<Integer> {
             System.err.printf("wrote %s: %d steps in %.1f s, final %s loss %.6f; %,d samples drawn, %d refreshes, "
                             + "ambiguous signs %.2f%%%n", output, adam.steps(), secs, scene.loss().type(), last,
                     source.drawn(), source.refreshes(), 100 * source.ambiguousShare());
-            if (json) {
-                ObjectNode o = Json.MAPPER.createObjectNode().put("event", "done").put("output", output.toString())
-                        .put("steps", adam.steps()).put("seconds", secs).put("loss", last)
-                        .put("backend", backend.name()).put("sign", signUsed)
-                        .put("ambiguous_share", source.ambiguousShare()).put("samples_drawn", source.drawn());
-                System.out.println(Json.write(o));
+            ObjectNode o = Json.MAPPER.createObjectNode().put("event", "done").put("output", output.toString())
+                    .put("steps", adam.steps()).put("seconds", secs).put("loss", last)
+                    .put("backend", backend.name()).put("sign", signUsed)
+                    .put("ambiguous_share", source.ambiguousShare()).put("samples_drawn", source.drawn());
+            if (mesh != null) {
+                long t2 = System.nanoTime();
+                FieldMesher.Result r = FieldMesher.extract(new FieldQuery(field), res, true, mesh.getFileName().toString());
+                double extract = (System.nanoTime() - t2) * 1e-9;
+                if (r.mesh().triangleCount() == 0) throw new UserError("the trained field has no zero crossing; no mesh written");
+                Normalization back = Normalization.of(Json.MAPPER.readValue(meta.get("normalization"), double[].class));
+                MeshWriter.write(mesh, back.invert(r.mesh()), r.normals());
+                System.err.printf("wrote %s: %,d triangles; %d^3 grid in %.2f s (field %.2f s, marching cubes %.2f s, "
+                                + "normals %.2f s)%n", mesh, r.mesh().triangleCount(), res, extract, r.evalSeconds(),
+                        r.mcSeconds(), r.normalSeconds());
+                o.put("mesh", mesh.toString()).put("mc_seconds", extract);
             }
+            if (json) System.out.println(Json.write(o));
         }
         return 0;
     }

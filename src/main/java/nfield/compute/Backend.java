@@ -34,7 +34,7 @@ public interface Backend extends AutoCloseable {
      */
     void frequencyEncode(Tensor x, Tensor y, int octaves, boolean includeInput);
 
-    /** dy [B, D·(inc + 2L)] → dx [B, D]. */
+    /** dy [B, D·(inc + 2L)] → dx [B, D]. (Every backward below takes {@code grads == null}: points only, no parameter gradients.) */
     void frequencyEncodeBackward(Tensor x, Tensor dy, Tensor dx, int octaves, boolean includeInput);
 
     /**

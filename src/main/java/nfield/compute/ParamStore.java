@@ -41,6 +41,17 @@ public final class ParamStore {
 
     public Tensor grads() { return grads; }
 
+    private boolean accumulate = true;
+
+    /**
+     * Where backward passes add parameter gradients: {@link #grads()}, or null while
+     * {@link #pointGradientsOnly} is on (gradients with respect to the points only, e.g. normals).
+     */
+    public Tensor gradsTarget() { return accumulate ? grads : null; }
+
+    /** Turns parameter gradients off (true) or back on (false) for the backward passes that follow. */
+    public void pointGradientsOnly(boolean on) { accumulate = !on; }
+
     public Tensor m() { return m; }
 
     public Tensor v() { return v; }

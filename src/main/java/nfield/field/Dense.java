@@ -70,6 +70,6 @@ public final class Dense implements Component {
         Ctx c = (Ctx) ctx;
         Tensor.checkShape("Dense dOut", dOut, c.in().rows(), out);
         if (dIn != null) Tensor.checkShape("Dense dIn", dIn, c.in().rows(), in);
-        store.backend().denseBackward(c.in(), store.params(), store.grads(), offset, act, c.out(), c.z(), dOut, dIn);
+        store.backend().denseBackward(c.in(), store.params(), store.gradsTarget(), offset, act, c.out(), c.z(), dOut, dIn);
     }
 }

@@ -40,8 +40,17 @@ public final class FieldQuery {
         return result;
     }
 
-    /** xyz [n, 3] → d(first output)/d(point) [n, 3]. */
+    /** xyz [n, 3] → d(first output)/d(point) [n, 3]; no parameter gradients are computed. */
     public float[] gradients(float[] xyz, int n) {
+        field.params().pointGradientsOnly(true);
+        try {
+            return pointGradients(xyz, n);
+        } finally {
+            field.params().pointGradientsOnly(false);
+        }
+    }
+
+    private float[] pointGradients(float[] xyz, int n) {
         float[] result = new float[n * 3];
         int w = field.outputWidth();
         float[] seed = new float[BATCH * w];

@@ -75,6 +75,6 @@ public final class HashEncoding implements Encoding {
         Tensor in = ((Ctx) ctx).in();
         Tensor.checkShape("HashEncoding dOut", dOut, in.rows(), outputWidth());
         if (dIn != null) Tensor.checkShape("HashEncoding dIn", dIn, in.rows(), 3);
-        store.backend().hashEncodeBackward(in, store.params(), store.grads(), offset, spec, dOut, dIn);
+        store.backend().hashEncodeBackward(in, store.params(), store.gradsTarget(), offset, spec, dOut, dIn);
     }
 }

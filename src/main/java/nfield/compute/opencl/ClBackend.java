@@ -303,10 +303,12 @@ public final class ClBackend implements Backend {
     @Override
     public void hashEncodeBackward(Tensor x, Tensor params, Tensor grads, int off, HashSpec spec, Tensor dy, Tensor dx) {
         int n = x.rows();
-        String opts = hashOpts(spec, "-D HAS_DX=" + (dx != null ? 1 : 0) + " -D EVEN_OFF=" + (off % 2 == 0 ? 1 : 0));
+        if (grads == null && dx == null) return;
+        String opts = hashOpts(spec, "-D HAS_DX=" + (dx != null ? 1 : 0) + " -D EVEN_OFF=" + (off % 2 == 0 ? 1 : 0)
+                + " -D HAS_GRADS=" + (grads != null ? 1 : 0));
         if (dx != null) ensurePartials((long) spec.levels() * n * 3);
         runPointsByLevel(kernel("encoding/hash.cl", opts, "hash_backward"), n, spec.levels(),
-                n, m(x), m(params), off, m(grads), m(dy), dx != null ? partials : dummy);
+                n, m(x), m(params), off, grads != null ? m(grads) : dummy, m(dy), dx != null ? partials : dummy);
         if (dx != null) run1d(kernel("encoding/hash.cl", opts, "hash_backward_dx"), n, n, m(dy), partials, m(dx));
     }
 
@@ -332,6 +334,7 @@ public final class ClBackend implements Backend {
         String opts = denseOpts(in, out, act, "-D STORE_Z=0 -D HAS_DX=" + (dx != null ? 1 : 0));
         run1d(kernel("network/dense.cl", opts, "dense_backward_input"), n,
                 n, m(params), off, m(y), m(z == null ? y : z), m(dy), orDummy(dx));
+        if (grads == null) return;
         // parameter gradients: partial sums per chunk of rows, then one reduction into grads
         int chunks = (n + rowsPerChunk - 1) / rowsPerChunk;
         int len = (in + 1) * out;

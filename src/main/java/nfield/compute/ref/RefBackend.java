@@ -201,10 +201,10 @@ public final class RefBackend implements Backend {
 
     @Override
     public void hashEncodeBackward(Tensor x, Tensor params, Tensor grads, int off, HashSpec spec, Tensor dy, Tensor dx) {
-        double[] xa = a(x), p = a(params), gr = a(grads), g = a(dy);
+        double[] xa = a(x), p = a(params), gr = grads == null ? null : a(grads), g = a(dy);
         int n = x.rows(), yc = dy.cols(), nf = spec.features(), raw = spec.rawColumns();
         // table gradients: levels own disjoint slices, so they run in parallel; rows in order within one
-        IntStream.range(0, spec.levels()).parallel().forEach(l -> {
+        if (gr != null) IntStream.range(0, spec.levels()).parallel().forEach(l -> {
             int[] c = new int[3];
             double[] t = new double[3], s = new double[3];
             int base = off + spec.tableOffset(l);
@@ -260,7 +260,7 @@ public final class RefBackend implements Backend {
     @Override
     public void denseBackward(Tensor x, Tensor params, Tensor grads, int off, Activation act, Tensor y, Tensor z,
                               Tensor dy, Tensor dx) {
-        double[] xa = a(x), p = a(params), ya = a(y), g = a(dy), gr = a(grads);
+        double[] xa = a(x), p = a(params), ya = a(y), g = a(dy), gr = grads == null ? null : a(grads);
         double[] za = z == null ? ya : a(z);
         if (z == null && act.needsPre()) throw new IllegalArgumentException(act + " needs the pre-activation z");
         double[] dxa = dx == null ? null : a(dx);
@@ -278,6 +278,7 @@ public final class RefBackend implements Backend {
                 }
             }
         });
+        if (gr == null) return;
         // parameter gradients: per-block partial sums, added in block order
         int blocks = (n + BLOCK - 1) / BLOCK, len = (in + 1) * out;
         double[][] part = new double[blocks][];
