@@ -5,6 +5,7 @@ import nfield.compute.Backend;
 import nfield.config.SceneConfig;
 import nfield.config.Json;
 import nfield.config.TrainConfig;
+import nfield.config.EikonalConfig;
 import nfield.config.SamplingConfig;
 import nfield.data.analytic.AnalyticShape;
 import nfield.data.mesh.Mesh;
@@ -19,6 +20,7 @@ import nfield.io.FieldMesher;
 import nfield.io.MeshWriter;
 import nfield.io.FieldFile;
 import nfield.train.Adam;
+import nfield.train.Eikonal;
 import nfield.train.Loss;
 import nfield.train.RefreshingPool;
 import nfield.train.Trainer;
@@ -100,6 +102,11 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--res", defaultValue = "256", paramLabel = "N",
             description = "Grid points per axis for --mesh (default: ${DEFAULT-VALUE}).")
     int res;
+
+    @Option(names = "--eikonal", paramLabel = "WEIGHT",
+            description = "Weight of the eikonal term mean((|grad f| - 1)^2), gradients by central differences "
+                    + "(overrides the scene's eikonal.weight; 0 turns it off).")
+    Double eikonalWeight;
 
     @Option(names = "--json", description = "Progress and the result as JSON lines on stdout.")
     boolean json;
@@ -199,6 +206,8 @@ final class FitCommand implements Callable<Integer> {
             Adam adam = new Adam(scene.optimizer(), field.params(), field.trainableOffset());
             adam.setSteps(startStep);
             Trainer trainer = new Trainer(field, loss, adam, source, tc);
+            EikonalConfig ek = eikonalWeight == null ? scene.eikonal() : scene.eikonal().withWeight(eikonalWeight);
+            if (ek.enabled()) trainer.withEikonal(new Eikonal(ek, backend, tc.batch()));
             System.err.printf("field: %s, %d parameters; batch %d; stop at %s%n", describe(scene), field.paramCount(),
                     tc.batch(), stops(tc));
 

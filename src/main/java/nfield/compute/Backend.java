@@ -88,6 +88,18 @@ public interface Backend extends AutoCloseable {
     /** elem [B, C] = loss(pred, target); dPred [B, C] = scale · dloss/dpred. */
     void loss(Tensor pred, Tensor target, LossFn fn, double scale, Tensor elem, Tensor dPred);
 
+    /**
+     * The central-difference stencil of the first m rows of points [B, 3]: out [6m, 3], row
+     * 6r + 2k + s = p_r + (s == 0 ? +h : −h) e_k.
+     */
+    void stencilPoints(Tensor points, int m, double h, Tensor out);
+
+    /**
+     * The eikonal penalty from stencil values v [6m, 1]: g_k = (v[6r+2k] − v[6r+2k+1]) / 2h,
+     * elem[r] = (|g| − 1)² [m, 1]; dv [6m, 1] = scale · d elem[r] / d v (0 where |g| = 0).
+     */
+    void eikonal(Tensor values, int m, double h, double scale, Tensor elem, Tensor dValues);
+
     /** The sum of all entries (accumulated in double on the host from device partial sums). */
     double sum(Tensor t);
 

@@ -11,7 +11,8 @@ import java.nio.file.Path;
 
 /** A scene file ({@code scenes/*.json}): everything a fit needs besides the data. */
 public record SceneConfig(String name, FieldConfig field, LossConfig loss, OptimizerConfig optimizer,
-                          TrainConfig train, SamplingConfig sampling) {
+                          TrainConfig train, SamplingConfig sampling,
+                          EikonalConfig eikonal) {
     public static SceneConfig parse(String source, String text) {
         ConfigNode n = new ConfigNode(source, "", Json.parse(source, text));
         String name = n.string("name", "scene", java.util.List.of());
@@ -21,8 +22,9 @@ public record SceneConfig(String name, FieldConfig field, LossConfig loss, Optim
         OptimizerConfig opt = OptimizerConfig.parse(n.child("optimizer"));
         TrainConfig train = TrainConfig.parse(n.child("train"));
         SamplingConfig sampling = SamplingConfig.parse(n.child("sampling"));
+        EikonalConfig eikonal = EikonalConfig.parse(n.child("eikonal"));
         n.done();
-        return new SceneConfig(name, field, loss, opt, train, sampling);
+        return new SceneConfig(name, field, loss, opt, train, sampling, eikonal);
     }
 
     public static SceneConfig load(Path file) {
@@ -53,6 +55,7 @@ public record SceneConfig(String name, FieldConfig field, LossConfig loss, Optim
         o.set("optimizer", optimizer.toJson());
         o.set("train", train.toJson());
         o.set("sampling", sampling.toJson());
+        o.set("eikonal", eikonal.toJson());
         return o;
     }
 }

@@ -37,6 +37,8 @@ public final class Trainer {
     private final SampleSource source;
     private final TrainConfig cfg;
     private final Tensor points, targets, pred, dPred;
+    private Eikonal eikonal;
+    private double lastEikonal = Double.NaN;
     private volatile boolean stopRequested;
     private double lastLoss = Double.NaN;
 
@@ -51,6 +53,12 @@ public final class Trainer {
         targets = b.alloc(cfg.batch(), source.targetWidth());
         pred = b.alloc(cfg.batch(), field.outputWidth());
         dPred = b.alloc(cfg.batch(), field.outputWidth());
+    }
+
+    /** Adds the eikonal term to every step (null: none). */
+    public Trainer withEikonal(Eikonal e) {
+        eikonal = e;
+        return this;
     }
 
     public void requestStop() {
@@ -72,6 +80,10 @@ public final class Trainer {
         Component.Context ctx = field.forward(points, pred);
         double l = loss.apply(pred, targets, dPred, read);
         field.backward(ctx, dPred, null);
+        if (eikonal != null) {
+            lastEikonal = eikonal.apply(field, points, read);
+            if (read) l += lastEikonal;
+        }
         adam.step(progress);
         return l;
     }
@@ -102,7 +114,12 @@ public final class Trainer {
                 lastLogT = now;
                 double eta = etaSeconds(adam.steps() - first, now);
                 Map<String, Double> terms = new LinkedHashMap<>();
-                terms.put(loss.term(), l);
+                if (eikonal != null) {
+                    terms.put(loss.term(), l - lastEikonal);
+                    terms.put(eikonal.term(), lastEikonal);
+                } else {
+                    terms.put(loss.term(), l);
+                }
                 if (listener != null) listener.progress(new Progress(adam.steps(), total, now, eta, terms, rate, adam.lr(progress)));
                 if (cfg.targetLoss() > 0 && l <= cfg.targetLoss()) break;
             }

@@ -82,6 +82,15 @@ class CliTest {
         assertEquals(2, r.code());
     }
 
+    @Test
+    void eikonalTermShowsInTheProgress() {
+        Run r = run("fit", "analytic:sphere", "-o", dir.resolve("e.nfield").toString(), "--steps", "4", "--batch", "64",
+                "--backend", "java", "--eikonal", "0.1", "--json");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\"eikonal\":"), r.out());
+        assertTrue(r.out().contains("\"sdf\":"), r.out());
+    }
+
     private static String[] cat(String[] a, String[] b) {
         String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);

@@ -83,6 +83,25 @@ class MeshPipelineTest {
         assertTrue(!Files.exists(dir.resolve("x.nfield")));
     }
 
+    /** A field file whose normalisation metadata was damaged: a one-line error naming the file, no mesh. */
+    @Test
+    void aDamagedNormalisationIsACleanError() throws IOException {
+        Path field = dir.resolve("t.nfield");
+        assertEquals(0, CliTest.run("fit", "analytic:sphere", "-o", field.toString(), "--steps", "2", "--batch", "64",
+                "--backend", "java").code());
+        byte[] bytes = Files.readAllBytes(field);
+        String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        String good = "\"normalization\":\"[0.0,0.0,0.0,1.0]\"", bad = "\"normalization\":\"[0.0,0.0,0.0,-10]\"";
+        assertTrue(text.contains(good), "metadata holds " + good);
+        Files.write(field, text.replace(good, bad).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        CliTest.Run r = CliTest.run("mesh", field.toString(), "-o", dir.resolve("o.ply").toString(), "--backend", "java",
+                "--res", "8");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("nfield mesh: error: " + field + ": __metadata__.normalization: "), r.err());
+        assertTrue(r.err().contains("positive scale"), r.err());
+        assertTrue(!Files.exists(dir.resolve("o.ply")));
+    }
+
     @Test
     void meshOfAMissingFieldSaysSo() {
         CliTest.Run r = CliTest.run("mesh", dir.resolve("none.nfield").toString(), "-o", dir.resolve("o.ply").toString());

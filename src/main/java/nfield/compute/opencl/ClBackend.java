@@ -382,6 +382,18 @@ public final class ClBackend implements Backend {
     }
 
     @Override
+    public void stencilPoints(Tensor points, int m, double h, Tensor out) {
+        if (m == 0) return;
+        run1d(kernel("train/eikonal.cl", "", "stencil_points"), (long) m * 6, m, (float) h, m(points), m(out));
+    }
+
+    @Override
+    public void eikonal(Tensor values, int m, double h, double scale, Tensor elem, Tensor dValues) {
+        if (m == 0) return;
+        run1d(kernel("train/eikonal.cl", "", "eikonal"), m, m, (float) h, (float) scale, m(values), m(elem), m(dValues));
+    }
+
+    @Override
     public double sum(Tensor t) {
         cl_kernel k = kernel("util/tensor.cl", "", "reduce_sum");
         args(k, (int) t.size(), m(t), sumParts);

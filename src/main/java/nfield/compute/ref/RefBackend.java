@@ -329,6 +329,40 @@ public final class RefBackend implements Backend {
     }
 
     @Override
+    public void stencilPoints(Tensor points, int m, double h, Tensor out) {
+        double[] p = a(points), o = a(out);
+        for (int r = 0; r < m; r++) {
+            for (int k = 0; k < 3; k++) {
+                for (int s = 0; s < 2; s++) {
+                    int row = 6 * r + 2 * k + s;
+                    System.arraycopy(p, r * 3, o, row * 3, 3);
+                    o[row * 3 + k] += s == 0 ? h : -h;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void eikonal(Tensor values, int m, double h, double scale, Tensor elem, Tensor dValues) {
+        double[] v = a(values), e = a(elem), d = a(dValues);
+        for (int r = 0; r < m; r++) {
+            double[] g = new double[3];
+            double n2 = 0;
+            for (int k = 0; k < 3; k++) {
+                g[k] = (v[6 * r + 2 * k] - v[6 * r + 2 * k + 1]) / (2 * h);
+                n2 += g[k] * g[k];
+            }
+            double n = Math.sqrt(n2);
+            e[r] = (n - 1) * (n - 1);
+            for (int k = 0; k < 3; k++) {
+                double dg = n > 0 ? scale * 2 * (n - 1) * g[k] / n / (2 * h) : 0;
+                d[6 * r + 2 * k] = dg;
+                d[6 * r + 2 * k + 1] = -dg;
+            }
+        }
+    }
+
+    @Override
     public double sum(Tensor t) {
         double s = 0;
         double[] x = a(t);
