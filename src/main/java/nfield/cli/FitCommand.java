@@ -239,8 +239,9 @@ final class FitCommand implements Callable<Integer> {
                 }
             }
             double secs = (System.nanoTime() - t1) * 1e-9;
-            System.err.printf("wrote %s: %d steps in %.1f s, final %s loss %.6f; %,d samples drawn, %d refreshes, "
-                            + "ambiguous signs %.2f%%%n", output, adam.steps(), secs, scene.loss().type(), last,
+            System.err.printf("wrote %s: %d steps in %.1f s, final loss %.6f (%s); %,d samples drawn, %d refreshes, "
+                            + "ambiguous signs %.2f%%%n", output, adam.steps(), secs, last,
+                    scene.loss().type() + (ek.enabled() ? " + eikonal" : ""),
                     source.drawn(), source.refreshes(), 100 * source.ambiguousShare());
             ObjectNode o = Json.MAPPER.createObjectNode().put("event", "done").put("output", output.toString())
                     .put("steps", adam.steps()).put("seconds", secs).put("loss", last)
