@@ -40,8 +40,8 @@ final class EvalCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PRED", description = "A field file, or a mesh to score.")
     Path pred;
 
-    @Parameters(index = "1", paramLabel = "REF", description = "The reference mesh (.obj/.ply/.stl/.off).")
-    Path ref;
+    @Parameters(index = "1", paramLabel = "REF", description = "The reference mesh (.obj/.ply/.stl/.off, or shape:knot|shape:torus).")
+    String ref;
 
     @Option(names = "--res", defaultValue = "256", paramLabel = "N",
             description = "Marching-cubes grid for a field PRED (default: ${DEFAULT-VALUE}).")
@@ -75,9 +75,8 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (points < 1000 || volumePoints < 1000) throw new UserError("--points and --volume-points must be at least 1000");
         if (!(tau > 0)) throw new UserError("--tau " + tau + ": must be positive");
-        FieldInputs.requireFile(ref);
         FieldInputs.requireFile(pred);
-        Mesh reference = MeshReader.read(ref);
+        Mesh reference = FitCommand.loadMesh(ref);
         Mesh mesh;
         String name = pred.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean isMesh = MeshReader.EXTENSIONS.stream().anyMatch(e -> name.endsWith("." + e));
@@ -96,7 +95,7 @@ final class EvalCommand implements Callable<Integer> {
         long t1 = System.nanoTime();
         MeshMetrics.Result r = MeshMetrics.compute(mesh, reference, points, volumePoints, tau, seed);
         double secs = (System.nanoTime() - t1) * 1e-9;
-        ObjectNode o = Json.MAPPER.createObjectNode().put("pred", pred.toString()).put("ref", ref.toString())
+        ObjectNode o = Json.MAPPER.createObjectNode().put("pred", pred.toString()).put("ref", ref)
                 .put("chamfer_l1", r.chamferL1()).put("chamfer_l2", r.chamferL2()).put("fscore", r.fscore())
                 .put("precision", r.precision()).put("recall", r.recall()).put("tau", r.tau())
                 .put("normal_consistency", r.normalConsistency()).put("iou", r.iou())
@@ -106,10 +105,10 @@ final class EvalCommand implements Callable<Integer> {
         if (json) {
             System.out.println(Json.write(o));
         } else {
-            System.out.printf(Locale.ROOT, "%s vs %s (units: %s scaled to fit [-1, 1]^3)%n", pred, ref, ref.getFileName());
-            System.out.printf(Locale.ROOT, "  chamfer_l1          %.6f%n  chamfer_l2          %.3e%n  fscore@%-5g       %.4f"
+            System.out.printf(Locale.ROOT, "%s vs %s (units: %s scaled to fit [-1, 1]^3)%n", pred, ref, ref);
+            System.out.printf(Locale.ROOT, "  chamfer_l1          %.6f%n  chamfer_l2          %.3e%n  fscore (tau %-6s) %.4f"
                             + "  (precision %.4f, recall %.4f)%n  normal_consistency  %.4f%n  iou                 %.4f%n",
-                    r.chamferL1(), r.chamferL2(), r.tau(), r.fscore(), r.precision(), r.recall(), r.normalConsistency(), r.iou());
+                    r.chamferL1(), r.chamferL2(), Double.toString(r.tau()), r.fscore(), r.precision(), r.recall(), r.normalConsistency(), r.iou());
         }
         return 0;
     }
