@@ -37,7 +37,7 @@ public final class FieldMesher {
     }
 
     public static Result extract(FieldQuery query, int res, boolean normals, String name) {
-        if (res < 2 || res > 2048) throw new IllegalArgumentException("--res " + res + ": use 2 .. 2048");
+        if (res < 2 || res > 1024) throw new IllegalArgumentException("--res " + res + ": use 2 .. 1024 (the grid takes 5 bytes a point)");
         long t0 = System.nanoTime();
         double h = 2.0 / (res - 1);
         int cells = res - 1;
