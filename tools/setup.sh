@@ -5,7 +5,7 @@
 set -euo pipefail
 want=(openjdk-17-jdk-headless maven ocl-icd-libopencl1 pocl-opencl-icd clinfo)
 if [[ ${1:-} == --tests ]]; then
-  want+=(xvfb xauth libgl1-mesa-dri libglx-mesa0 libegl1 libgles2)
+  want+=(xvfb xauth libgl1-mesa-dri libglx-mesa0 libegl1 libegl-mesa0 libgles2)
 fi
 missing=()
 for p in "${want[@]}"; do

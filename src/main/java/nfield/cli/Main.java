@@ -14,10 +14,12 @@ import java.io.UncheckedIOException;
         description = {"Learn neural implicit fields (signed distance, radiance) with OpenCL and look at them.",
                 "",
                 "Start here:  nfield fit shape:knot -o knot.nfield --time 60s",
-                "Then:        nfield mesh knot.nfield -o knot.ply       (marching cubes)",
+                "Then:        nfield render knot.nfield --out knot.png  (headless, no X server)",
+                "             nfield mesh knot.nfield -o knot.ply       (marching cubes)",
                 "             nfield eval bunny.nfield bunny.obj       (Chamfer, F-score, normals, IoU)",
                 "             nfield bench --json                      (training and inference throughput)"},
-        subcommands = {DevicesCommand.class, FitCommand.class, MeshCommand.class, EvalCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DevicesCommand.class, FitCommand.class, MeshCommand.class, EvalCommand.class, RenderCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {
@@ -36,6 +38,7 @@ public final class Main implements Runnable {
                 t = t.getCause();
             }
             if (t instanceof UserError || t instanceof ConfigException || t instanceof OpenClUnavailableException
+                    || t instanceof nfield.render.RenderUnavailableException
                     || t instanceof IOException || t instanceof Trainer.DivergedException
                     || t instanceof IllegalArgumentException) {
                 System.err.println("nfield " + cmd.getCommandName() + ": error: " + t.getMessage());

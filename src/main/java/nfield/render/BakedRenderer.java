@@ -1,0 +1,158 @@
+package nfield.render;
+
+import org.joml.Vector3f;
+import org.lwjgl.system.MemoryUtil;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+
+import static org.lwjgl.opengl.GL33C.*;
+
+/**
+ * The baked render path: an SDF grid uploaded as an R32F 3D texture (trilinear filtering) and
+ * sphere-traced in {@code shaders/render/baked.frag} into an RGBA8 framebuffer object. Needs a
+ * current GL 3.3 context; not thread-safe.
+ */
+public final class BakedRenderer implements AutoCloseable {
+    private final int program, vao, texture;
+    private int fbo, colour, width, height;
+    private BakedGrid grid;
+
+    public BakedRenderer() {
+        program = link(source("fullscreen.vert"), source("baked.frag"));
+        vao = glGenVertexArrays();
+        texture = glGenTextures();
+    }
+
+    static String source(String name) {
+        try (InputStream in = BakedRenderer.class.getResourceAsStream("/shaders/render/" + name)) {
+            if (in == null) throw new IllegalStateException("shader " + name + " missing from the jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("shader " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int compile(int type, String src) {
+        int s = glCreateShader(type);
+        glShaderSource(s, src);
+        glCompileShader(s);
+        if (glGetShaderi(s, GL_COMPILE_STATUS) == 0) {
+            throw new IllegalStateException("shader compile failed: " + glGetShaderInfoLog(s));
+        }
+        return s;
+    }
+
+    private static int link(String vs, String fs) {
+        int p = glCreateProgram(), v = compile(GL_VERTEX_SHADER, vs), f = compile(GL_FRAGMENT_SHADER, fs);
+        glAttachShader(p, v);
+        glAttachShader(p, f);
+        glLinkProgram(p);
+        if (glGetProgrami(p, GL_LINK_STATUS) == 0) throw new IllegalStateException("program link failed: " + glGetProgramInfoLog(p));
+        glDeleteShader(v);
+        glDeleteShader(f);
+        return p;
+    }
+
+    /** Uploads a grid (replacing the previous one). */
+    public void upload(BakedGrid g) {
+        grid = g;
+        int r = g.res();
+        FloatBuffer buf = MemoryUtil.memAllocFloat(r * r * r);
+        try {
+            buf.put(g.values()).flip();
+            glBindTexture(GL_TEXTURE_3D, texture);
+            glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+            glTexImage3D(GL_TEXTURE_3D, 0, GL_R32F, r, r, r, 0, GL_RED, GL_FLOAT, buf);
+            glTexParameteri(GL_TEXTURE_3D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+            glTexParameteri(GL_TEXTURE_3D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+            for (int w : new int[]{GL_TEXTURE_WRAP_S, GL_TEXTURE_WRAP_T, GL_TEXTURE_WRAP_R}) {
+                glTexParameteri(GL_TEXTURE_3D, w, GL_CLAMP_TO_EDGE);
+            }
+        } finally {
+            MemoryUtil.memFree(buf);
+        }
+    }
+
+    private void target(int w, int h) {
+        if (fbo != 0 && w == width && h == height) return;
+        if (fbo != 0) {
+            glDeleteFramebuffers(fbo);
+            glDeleteRenderbuffers(colour);
+        }
+        fbo = glGenFramebuffers();
+        colour = glGenRenderbuffers();
+        glBindRenderbuffer(GL_RENDERBUFFER, colour);
+        glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, w, h);
+        glBindFramebuffer(GL_FRAMEBUFFER, fbo);
+        glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, colour);
+        if (glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE) {
+            throw new IllegalStateException("framebuffer " + w + "x" + h + " incomplete");
+        }
+        width = w;
+        height = h;
+    }
+
+    /** Draws into the currently bound framebuffer's viewport (w × h). */
+    public void draw(Camera cam, Mode mode, int w, int h, float sliceY) {
+        if (grid == null) throw new IllegalStateException("no grid uploaded");
+        glViewport(0, 0, w, h);
+        glUseProgram(program);
+        glActiveTexture(GL_TEXTURE0);
+        glBindTexture(GL_TEXTURE_3D, texture);
+        glUniform1i(glGetUniformLocation(program, "grid"), 0);
+        glUniform1f(glGetUniformLocation(program, "res"), grid.res());
+        set("eye", cam.eye());
+        set("right", cam.right());
+        set("up", cam.up());
+        set("forward", cam.forward());
+        glUniform1f(glGetUniformLocation(program, "tanHalfFov"), cam.tanHalfFov());
+        glUniform1f(glGetUniformLocation(program, "aspect"), (float) w / h);
+        glUniform2f(glGetUniformLocation(program, "size"), w, h);
+        glUniform1i(glGetUniformLocation(program, "mode"), mode.ordinal());
+        glUniform1f(glGetUniformLocation(program, "sliceY"), sliceY);
+        glUniform1f(glGetUniformLocation(program, "nearT"), (float) cam.distance() - 1.8f);
+        glUniform1f(glGetUniformLocation(program, "farT"), (float) cam.distance() + 1.8f);
+        glBindVertexArray(vao);
+        glDrawArrays(GL_TRIANGLES, 0, 3);
+    }
+
+    private void set(String name, Vector3f v) {
+        glUniform3f(glGetUniformLocation(program, name), v.x, v.y, v.z);
+    }
+
+    /** Renders offscreen and reads back RGBA8 pixels, rows from the bottom, packed 0xAARRGGBB. */
+    public int[] render(Camera cam, Mode mode, int w, int h, float sliceY) {
+        target(w, h);
+        glBindFramebuffer(GL_FRAMEBUFFER, fbo);
+        draw(cam, mode, w, h, sliceY);
+        ByteBuffer px = MemoryUtil.memAlloc(w * h * 4);
+        try {
+            glPixelStorei(GL_PACK_ALIGNMENT, 4);
+            glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px);
+            int[] out = new int[w * h];
+            for (int i = 0; i < out.length; i++) {
+                int r = px.get(i * 4) & 0xFF, g = px.get(i * 4 + 1) & 0xFF, b = px.get(i * 4 + 2) & 0xFF;
+                out[i] = 0xFF000000 | (r << 16) | (g << 8) | b;
+            }
+            return out;
+        } finally {
+            MemoryUtil.memFree(px);
+            glBindFramebuffer(GL_FRAMEBUFFER, 0);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (fbo != 0) {
+            glDeleteFramebuffers(fbo);
+            glDeleteRenderbuffers(colour);
+        }
+        glDeleteTextures(texture);
+        glDeleteVertexArrays(vao);
+        glDeleteProgram(program);
+    }
+}

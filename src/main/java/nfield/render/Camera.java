@@ -1,0 +1,50 @@
+package nfield.render;
+
+import org.joml.Vector3f;
+
+/**
+ * An orbit camera around the origin of the field box: azimuth about +y (0 looks from +z),
+ * elevation above the xz plane (degrees), distance from the origin, vertical field of view.
+ * Rays for pixel centres: d = normalize(forward + x·tan(fov/2)·aspect·right + y·tan(fov/2)·up)
+ * with x, y in (-1, 1) and y up (the first image row is the bottom one, as in GL).
+ */
+public record Camera(double azimuth, double elevation, double distance, double fovDegrees) {
+    public static final double DEFAULT_FOV = 40;
+
+    public Camera {
+        if (!(distance > 0) || !Double.isFinite(distance)) throw new IllegalArgumentException("--distance " + distance + ": must be positive");
+        if (Math.abs(elevation) >= 90) throw new IllegalArgumentException("--elevation " + elevation + ": must lie in (-90, 90)");
+        if (!(fovDegrees > 0 && fovDegrees < 180)) throw new IllegalArgumentException("field of view " + fovDegrees + ": must lie in (0, 180)");
+    }
+
+    public Camera(double azimuth, double elevation, double distance) {
+        this(azimuth, elevation, distance, DEFAULT_FOV);
+    }
+
+    public Vector3f eye() {
+        double a = Math.toRadians(azimuth), e = Math.toRadians(elevation);
+        return new Vector3f((float) (distance * Math.cos(e) * Math.sin(a)), (float) (distance * Math.sin(e)),
+                (float) (distance * Math.cos(e) * Math.cos(a)));
+    }
+
+    public Vector3f forward() {
+        return eye().negate().normalize();
+    }
+
+    public Vector3f right() {
+        return forward().cross(new Vector3f(0, 1, 0)).normalize();
+    }
+
+    public Vector3f up() {
+        return right().cross(forward()).normalize();
+    }
+
+    public float tanHalfFov() {
+        return (float) Math.tan(Math.toRadians(fovDegrees) / 2);
+    }
+
+    /** The same orbit turned by {@code degrees} of azimuth. */
+    public Camera turned(double degrees) {
+        return new Camera(azimuth + degrees, elevation, distance, fovDegrees);
+    }
+}

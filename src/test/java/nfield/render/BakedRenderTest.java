@@ -1,0 +1,75 @@
+package nfield.render;
+
+import nfield.data.analytic.AnalyticShape;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The baked GL path on llvmpipe (EGL, no X server) against the CPU twin of its shader on the
+ * same grid: silhouette IoU ≥ 0.99 and ≥ 99% of pixels within 4/255 on every channel. Images
+ * of every comparison go to target/render-tests/.
+ */
+class BakedRenderTest {
+    private static GlContext gl;
+    private static BakedRenderer renderer;
+
+    @BeforeAll
+    static void open() {
+        try {
+            gl = GlContext.headless();
+        } catch (RenderUnavailableException e) {
+            Assumptions.abort("needs OpenGL through EGL (CI installs Mesa): " + e.getMessage());
+        }
+        renderer = new BakedRenderer();
+    }
+
+    @AfterAll
+    static void close() {
+        if (renderer != null) renderer.close();
+        if (gl != null) gl.close();
+    }
+
+    @ParameterizedTest(name = "{0} {1} az {2} el {3}")
+    @CsvSource({
+            "torus, shaded, 30, 25", "torus, normals, 30, 25", "torus, depth, 30, 25", "torus, steps, 30, 25",
+            "torus, slice, 10, 40", "sphere, shaded, 0, 0", "sphere, normals, 120, -30", "torus, shaded, 200, 70"})
+    void glMatchesTheCpuTracer(String shape, String mode, double azimuth, double elevation) throws IOException {
+        AnalyticShape s = AnalyticShape.valueOf(shape.toUpperCase(java.util.Locale.ROOT));
+        BakedGrid grid = BakedGrid.of(s::sdf, 96);
+        renderer.upload(grid);
+        Camera cam = new Camera(azimuth, elevation, 3.0);
+        Mode m = Mode.parse(mode);
+        int w = 160, h = 120;
+        int[] a = renderer.render(cam, m, w, h, 0.05f);
+        int[] b = CpuTracer.render(grid, cam, m, w, h, 0.05f);
+        Path dir = Path.of("target", "render-tests");
+        Files.createDirectories(dir);
+        String tag = shape + "-" + mode + "-" + (int) azimuth + "-" + (int) elevation;
+        Images.writePng(dir.resolve(tag + "-gl.png"), a, w, h);
+        Images.writePng(dir.resolve(tag + "-cpu.png"), b, w, h);
+        int bg = 0xFF000000 | (CpuTracer.byte8(0.1f) << 16) | (CpuTracer.byte8(0.1f) << 8) | CpuTracer.byte8(0.12f);
+        int inter = 0, union = 0, close = 0, fgA = 0;
+        for (int i = 0; i < a.length; i++) {
+            boolean fa = a[i] != bg, fb = b[i] != bg;
+            if (fa && fb) inter++;
+            if (fa || fb) union++;
+            if (fa) fgA++;
+            int worst = 0;
+            for (int sh = 0; sh <= 16; sh += 8) worst = Math.max(worst, Math.abs((a[i] >> sh & 0xFF) - (b[i] >> sh & 0xFF)));
+            if (worst <= 4) close++;
+        }
+        double iou = union == 0 ? 1 : (double) inter / union, share = (double) close / a.length;
+        assertTrue(fgA > a.length / 20, tag + ": the object covers too little of the image (" + fgA + " px) to test");
+        if (m != Mode.STEPS) assertTrue(iou >= 0.99, tag + ": silhouette IoU " + iou);
+        assertTrue(share >= 0.99, tag + ": only " + share + " of pixels within 4/255");
+    }
+}
