@@ -18,7 +18,7 @@ import java.io.UncheckedIOException;
                 "             nfield mesh knot.nfield -o knot.ply       (marching cubes)",
                 "             nfield eval bunny.nfield bunny.obj       (Chamfer, F-score, normals, IoU)",
                 "             nfield bench --json                      (training and inference throughput)"},
-        subcommands = {DevicesCommand.class, FitCommand.class, MeshCommand.class, EvalCommand.class, RenderCommand.class,
+        subcommands = {DevicesCommand.class, FitCommand.class, MeshCommand.class, EvalCommand.class, RenderCommand.class, ViewCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Override

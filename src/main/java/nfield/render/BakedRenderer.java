@@ -124,6 +124,38 @@ public final class BakedRenderer implements AutoCloseable {
         glUniform3f(glGetUniformLocation(program, name), v.x, v.y, v.z);
     }
 
+    /**
+     * Renders offscreen at w × h and scales the result onto the default framebuffer (winW ×
+     * winH, linear filtering): the viewer's dynamic resolution.
+     */
+    public void renderToWindow(Camera cam, Mode mode, int w, int h, float sliceY, int winW, int winH) {
+        target(w, h);
+        glBindFramebuffer(GL_FRAMEBUFFER, fbo);
+        draw(cam, mode, w, h, sliceY);
+        glBindFramebuffer(GL_READ_FRAMEBUFFER, fbo);
+        glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
+        glBlitFramebuffer(0, 0, w, h, 0, 0, winW, winH, GL_COLOR_BUFFER_BIT, w == winW && h == winH ? GL_NEAREST : GL_LINEAR);
+        glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    }
+
+    /** Reads the default framebuffer (what the window shows), rows from the bottom, packed 0xAARRGGBB. */
+    public static int[] readWindow(int w, int h) {
+        ByteBuffer px = MemoryUtil.memAlloc(w * h * 4);
+        try {
+            glBindFramebuffer(GL_READ_FRAMEBUFFER, 0);
+            glReadBuffer(GL_BACK);
+            glPixelStorei(GL_PACK_ALIGNMENT, 4);
+            glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px);
+            int[] out = new int[w * h];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = 0xFF000000 | (px.get(i * 4) & 0xFF) << 16 | (px.get(i * 4 + 1) & 0xFF) << 8 | (px.get(i * 4 + 2) & 0xFF);
+            }
+            return out;
+        } finally {
+            MemoryUtil.memFree(px);
+        }
+    }
+
     /** Renders offscreen and reads back RGBA8 pixels, rows from the bottom, packed 0xAARRGGBB. */
     public int[] render(Camera cam, Mode mode, int w, int h, float sliceY) {
         target(w, h);

@@ -8,27 +8,33 @@ import org.joml.Vector3f;
  * Rays for pixel centres: d = normalize(forward + x·tan(fov/2)·aspect·right + y·tan(fov/2)·up)
  * with x, y in (-1, 1) and y up (the first image row is the bottom one, as in GL).
  */
-public record Camera(double azimuth, double elevation, double distance, double fovDegrees) {
+public record Camera(double azimuth, double elevation, double distance, double fovDegrees, Vector3f target) {
     public static final double DEFAULT_FOV = 40;
 
     public Camera {
+        target = new Vector3f(target);
         if (!(distance > 0) || !Double.isFinite(distance)) throw new IllegalArgumentException("--distance " + distance + ": must be positive");
         if (Math.abs(elevation) >= 90) throw new IllegalArgumentException("--elevation " + elevation + ": must lie in (-90, 90)");
         if (!(fovDegrees > 0 && fovDegrees < 180)) throw new IllegalArgumentException("field of view " + fovDegrees + ": must lie in (0, 180)");
     }
 
     public Camera(double azimuth, double elevation, double distance) {
-        this(azimuth, elevation, distance, DEFAULT_FOV);
+        this(azimuth, elevation, distance, DEFAULT_FOV, new Vector3f());
+    }
+
+    @Override
+    public Vector3f target() {
+        return new Vector3f(target);
     }
 
     public Vector3f eye() {
         double a = Math.toRadians(azimuth), e = Math.toRadians(elevation);
         return new Vector3f((float) (distance * Math.cos(e) * Math.sin(a)), (float) (distance * Math.sin(e)),
-                (float) (distance * Math.cos(e) * Math.cos(a)));
+                (float) (distance * Math.cos(e) * Math.cos(a))).add(target);
     }
 
     public Vector3f forward() {
-        return eye().negate().normalize();
+        return target().sub(eye()).normalize();
     }
 
     public Vector3f right() {
@@ -45,6 +51,29 @@ public record Camera(double azimuth, double elevation, double distance, double f
 
     /** The same orbit turned by {@code degrees} of azimuth. */
     public Camera turned(double degrees) {
-        return new Camera(azimuth + degrees, elevation, distance, fovDegrees);
+        return new Camera(azimuth + degrees, elevation, distance, fovDegrees, target);
+    }
+
+    /** Rotated by mouse-drag degrees (elevation kept within ±89°). */
+    public Camera orbit(double dAzimuth, double dElevation) {
+        return new Camera(azimuth + dAzimuth, Math.max(-89, Math.min(89, elevation + dElevation)), distance, fovDegrees, target);
+    }
+
+    public Camera zoom(double factor) {
+        return new Camera(azimuth, elevation, Math.max(0.05, Math.min(100, distance * factor)), fovDegrees, target);
+    }
+
+    /** The target moved in the view plane by (dx, dy) in units of the distance. */
+    public Camera pan(double dx, double dy) {
+        Vector3f t = target().add(right().mul((float) (dx * distance))).add(up().mul((float) (dy * distance)));
+        return new Camera(azimuth, elevation, distance, fovDegrees, t);
+    }
+
+    /** Looks at the centre of a box [lo, hi] from far enough to see all of it. */
+    public Camera framing(Vector3f lo, Vector3f hi) {
+        Vector3f c = new Vector3f(lo).add(hi).mul(0.5f);
+        double r = new Vector3f(hi).sub(lo).length() / 2;
+        double d = Math.max(0.1, 1.1 * r / Math.sin(Math.toRadians(fovDegrees) / 2));
+        return new Camera(azimuth, elevation, d, fovDegrees, c);
     }
 }

@@ -1,0 +1,216 @@
+package nfield.render;
+
+import org.joml.Vector3f;
+import org.lwjgl.glfw.GLFWErrorCallback;
+import org.lwjgl.opengl.GL;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+
+import static org.lwjgl.glfw.GLFW.*;
+import static org.lwjgl.opengl.GL33C.*;
+
+/**
+ * The window: a GLFW OpenGL 3.3 core context (X11; Xvfb works) showing a baked field through
+ * {@link BakedRenderer}, with an orbit camera (left-drag rotate, right-drag pan, wheel zoom,
+ * F frame the object, R reset), modes on keys 1-5, P screenshot, H help, Esc/Q quit. Dynamic
+ * resolution: the offscreen render is scaled (0.25-1) to hold the target frame time and blitted
+ * to the window. The title shows mode, render size, frame time and fps.
+ */
+public final class Viewer implements AutoCloseable {
+    /** frames: stop after that many (0: until closed); screenshot: written at the end; orbit: turn 360° over the frames. */
+    public record Options(int width, int height, int frames, Path screenshot, boolean orbit, double targetFps, Mode mode) {}
+
+    /** What a run measured. */
+    public record Stats(int frames, double medianFrameMs, int width, int height, String renderer) {
+        public double fps() { return 1000 / medianFrameMs; }
+    }
+
+    public static final String HELP = "nfield view: left-drag rotate | right-drag pan | wheel zoom | F frame | R reset\n"
+            + "             1 shaded  2 normals  3 depth  4 steps  5 slice ([ ] move the slice)\n"
+            + "             P screenshot | H help | Esc or Q quit";
+
+    private final long window;
+    private final String title;
+    private final Options opt;
+    private final BakedRenderer renderer;
+    private final Camera home;
+    private Camera cam;
+    private Mode mode;
+    private float slice;
+    private double scale = 1;
+    private double lastX, lastY;
+    private boolean rotating, panning, showHelp;
+    private int shots;
+    private volatile BakedGrid pending;
+    private BakedGrid grid;
+    private String status = "";
+
+    public Viewer(String title, BakedGrid grid, Camera camera, Options opt) {
+        this.title = title;
+        this.opt = opt;
+        this.mode = opt.mode();
+        if (System.getenv("DISPLAY") == null || System.getenv("DISPLAY").isEmpty()) {
+            throw new RenderUnavailableException("no display for a window (DISPLAY is not set); use `nfield render FIELD "
+                    + "--out image.png` for images without one, or run the viewer under xvfb-run");
+        }
+        if (glfwPlatformSupported(GLFW_PLATFORM_X11)) glfwInitHint(GLFW_PLATFORM, GLFW_PLATFORM_X11);
+        if (!glfwInit()) {
+            throw new RenderUnavailableException("cannot open the display " + System.getenv("DISPLAY")
+                    + "; use `nfield render` for images without a display, or run under xvfb-run");
+        }
+        GLFWErrorCallback.createPrint(System.err).set();
+        glfwDefaultWindowHints();
+        glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+        glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+        glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+        glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+        glfwWindowHint(GLFW_VISIBLE, GLFW_TRUE);
+        window = glfwCreateWindow(opt.width(), opt.height(), title, 0, 0);
+        if (window == 0) {
+            glfwTerminate();
+            throw new RenderUnavailableException("could not open an OpenGL 3.3 core window; use `nfield render` instead");
+        }
+        glfwMakeContextCurrent(window);
+        glfwSwapInterval(0);
+        GL.createCapabilities();
+        renderer = new BakedRenderer();
+        this.grid = grid;
+        renderer.upload(grid);
+        home = camera;
+        cam = camera;
+        installCallbacks();
+    }
+
+    /** Replaces the field shown (from any thread; uploaded before the next frame). */
+    public void update(BakedGrid g, String statusLine) {
+        status = statusLine == null ? "" : statusLine;
+        pending = g;
+    }
+
+    /** Sets the status text shown in the title (e.g. the training loss), from any thread. */
+    public void status(String s) {
+        status = s == null ? "" : s;
+    }
+
+    private void installCallbacks() {
+        glfwSetMouseButtonCallback(window, (w, button, action, mods) -> {
+            if (button == GLFW_MOUSE_BUTTON_LEFT) rotating = action == GLFW_PRESS;
+            if (button == GLFW_MOUSE_BUTTON_RIGHT) panning = action == GLFW_PRESS;
+        });
+        glfwSetCursorPosCallback(window, (w, x, y) -> {
+            double dx = x - lastX, dy = y - lastY;
+            lastX = x;
+            lastY = y;
+            if (rotating) cam = cam.orbit(-dx * 0.4, dy * 0.4);
+            if (panning) cam = cam.pan(-dx / opt.height(), dy / opt.height());
+        });
+        glfwSetScrollCallback(window, (w, dx, dy) -> cam = cam.zoom(Math.pow(0.9, dy)));
+        glfwSetKeyCallback(window, (w, key, sc, action, mods) -> {
+            if (action != GLFW_PRESS && action != GLFW_REPEAT) return;
+            switch (key) {
+                case GLFW_KEY_ESCAPE, GLFW_KEY_Q -> glfwSetWindowShouldClose(window, true);
+                case GLFW_KEY_R -> cam = home;
+                case GLFW_KEY_F -> cam = frame(cam);
+                case GLFW_KEY_H -> {
+                    showHelp = !showHelp;
+                    if (showHelp) System.err.println(HELP);
+                }
+                case GLFW_KEY_P -> screenshot(Path.of(String.format("nfield-screenshot-%03d.png", shots++)));
+                case GLFW_KEY_1, GLFW_KEY_2, GLFW_KEY_3, GLFW_KEY_4, GLFW_KEY_5 -> mode = Mode.values()[key - GLFW_KEY_1];
+                case GLFW_KEY_LEFT_BRACKET -> slice = Math.max(-1, slice - 0.02f);
+                case GLFW_KEY_RIGHT_BRACKET -> slice = Math.min(1, slice + 0.02f);
+                default -> { }
+            }
+        });
+    }
+
+    /** The camera aimed at the inside (negative) voxels' bounding box. */
+    private Camera frame(Camera c) {
+        int r = grid.res();
+        float[] v = grid.values();
+        Vector3f lo = new Vector3f(Float.MAX_VALUE), hi = new Vector3f(-Float.MAX_VALUE);
+        for (int z = 0; z < r; z++) {
+            for (int y = 0; y < r; y++) {
+                for (int x = 0; x < r; x++) {
+                    if (v[(z * r + y) * r + x] >= 0) continue;
+                    Vector3f p = new Vector3f((float) BakedGrid.coord(x, r), (float) BakedGrid.coord(y, r), (float) BakedGrid.coord(z, r));
+                    lo.min(p);
+                    hi.max(p);
+                }
+            }
+        }
+        return lo.x > hi.x ? home : c.framing(lo, hi);
+    }
+
+    private void screenshot(Path file) {
+        int[] w = new int[1], h = new int[1];
+        glfwGetFramebufferSize(window, w, h);
+        try {
+            Images.writePng(file, BakedRenderer.readWindow(w[0], h[0]), w[0], h[0]);
+            System.err.println("wrote " + file);
+        } catch (IOException e) {
+            System.err.println("nfield view: screenshot " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Runs the loop until the window closes (or the frame count is reached). */
+    public Stats run() {
+        double budgetMs = 1000 / opt.targetFps();
+        double[] times = new double[Math.max(1, opt.frames() > 0 ? opt.frames() : 1024)];
+        int frames = 0;
+        long lastTitle = 0;
+        int[] fw = new int[1], fh = new int[1];
+        while (!glfwWindowShouldClose(window) && (opt.frames() == 0 || frames < opt.frames())) {
+            long t0 = System.nanoTime();
+            glfwPollEvents();
+            BakedGrid g = pending;
+            if (g != null) {
+                pending = null;
+                grid = g;
+                renderer.upload(g);
+            }
+            glfwGetFramebufferSize(window, fw, fh);
+            if (fw[0] == 0 || fh[0] == 0) continue; // minimised
+            Camera c = opt.orbit() && opt.frames() > 0 ? cam.turned(360.0 * frames / opt.frames()) : cam;
+            double s = opt.orbit() ? 1 : scale;
+            int w = Math.max(1, (int) (fw[0] * s)), h = Math.max(1, (int) (fh[0] * s));
+            renderer.renderToWindow(c, mode, w, h, slice, fw[0], fh[0]);
+            boolean last = opt.frames() > 0 && frames + 1 == opt.frames();
+            if (last && opt.screenshot() != null) screenshot(opt.screenshot());
+            glfwSwapBuffers(window);
+            glFinish();
+            double ms = (System.nanoTime() - t0) * 1e-6;
+            times[frames % times.length] = ms;
+            frames++;
+            if (!opt.orbit()) { // dynamic resolution: steer the pixel count towards the frame budget
+                double ratio = budgetMs / Math.max(ms, 0.1);
+                scale = Math.max(0.25, Math.min(1, scale * Math.min(1.15, Math.max(0.85, Math.sqrt(ratio)))));
+            }
+            long now = System.nanoTime();
+            if (now - lastTitle > 250_000_000L) {
+                lastTitle = now;
+                glfwSetWindowTitle(window, String.format(Locale.ROOT, "%s | %s %dx%d | %.1f ms (%.0f fps)%s | H help",
+                        title, mode.id(), w, h, ms, 1000 / ms, status.isEmpty() ? "" : " | " + status));
+            }
+        }
+        int n = Math.min(frames, times.length);
+        double[] sorted = Arrays.copyOf(times, n);
+        Arrays.sort(sorted);
+        double median = n == 0 ? Double.NaN : sorted[n / 2];
+        return new Stats(frames, median, fw[0], fh[0], glGetString(GL_RENDERER));
+    }
+
+    @Override
+    public void close() {
+        renderer.close();
+        GL.setCapabilities(null);
+        org.lwjgl.glfw.Callbacks.glfwFreeCallbacks(window);
+        glfwDestroyWindow(window);
+        glfwTerminate();
+        GLFWErrorCallback cb = glfwSetErrorCallback(null);
+        if (cb != null) cb.free();
+    }
+}

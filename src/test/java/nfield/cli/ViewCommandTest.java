@@ -1,0 +1,49 @@
+package nfield.cli;
+
+import nfield.testing.OpenCl;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The window under a real X server (Xvfb in CI: tools/test.sh provides one). */
+class ViewCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void viewerRendersSixtyFramesOfATrainedFieldAndTakesAScreenshot() throws IOException {
+        String display = System.getenv("DISPLAY");
+        Assumptions.assumeTrue(display != null && !display.isEmpty(), "needs a display (tools/test.sh runs the suite under xvfb-run)");
+        OpenCl.open(); // skips with the reason where no OpenCL platform exists
+        Path field = dir.resolve("torus.nfield");
+        CliTest.Run r = CliTest.run("fit", "analytic:torus", "-o", field.toString(), "--steps", "150", "--batch", "4096");
+        assertEquals(0, r.code(), r.err());
+        Path shot = dir.resolve("shot.png");
+        r = CliTest.run("view", field.toString(), "--frames", "60", "--screenshot", shot.toString(), "--size", "200x160",
+                "--bake", "64");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("60 frames at 200x160"), r.err());
+        BufferedImage img = ImageIO.read(shot.toFile());
+        assertEquals(200, img.getWidth());
+        assertEquals(160, img.getHeight());
+        int background = img.getRGB(0, 0), drawn = 0;
+        for (int y = 0; y < img.getHeight(); y++) for (int x = 0; x < img.getWidth(); x++) if (img.getRGB(x, y) != background) drawn++;
+        assertTrue(drawn > img.getWidth() * img.getHeight() / 20, "the torus covers " + drawn + " pixels");
+    }
+
+    @Test
+    void withoutADisplayTheViewerPointsToRender() {
+        Assumptions.assumeTrue(System.getenv("DISPLAY") == null, "only meaningful without a display");
+        CliTest.Run r = CliTest.run("view", "analytic:torus", "--bake", "16");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("use `nfield render FIELD --out image.png`"), r.err());
+    }
+}
