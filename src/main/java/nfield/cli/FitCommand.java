@@ -18,6 +18,10 @@ import nfield.field.Field;
 import nfield.field.FieldQuery;
 import nfield.io.FieldMesher;
 import nfield.io.MeshWriter;
+import nfield.render.BakedGrid;
+import nfield.render.Camera;
+import nfield.render.Mode;
+import nfield.render.Viewer;
 import nfield.io.FieldFile;
 import nfield.train.Adam;
 import nfield.train.Eikonal;
@@ -107,6 +111,14 @@ final class FitCommand implements Callable<Integer> {
             description = "Weight of the eikonal term mean((|grad f| - 1)^2), gradients by central differences "
                     + "(overrides the scene's eikonal.weight; 0 turns it off).")
     Double eikonalWeight;
+
+    @Option(names = "--view", description = "Watch the field take shape in a window while it trains (needs a display); "
+            + "closing the window stops training and writes FIELD.")
+    boolean view;
+
+    @Option(names = "--view-frames", defaultValue = "0", paramLabel = "N", hidden = true,
+            description = "Close the --view window after N frames (for scripted runs).")
+    int viewFrames;
 
     @Option(names = "--json", description = "Progress and the result as JSON lines on stdout.")
     boolean json;
@@ -225,7 +237,7 @@ final class FitCommand implements Callable<Integer> {
             long t1 = System.nanoTime();
             double last;
             try {
-                last = trainer.run(printer);
+                last = view ? trainWatched(trainer, printer, field) : trainer.run(printer);
                 printer.end();
                 meta.put("ambiguous_share", Double.toString(source.ambiguousShare()));
                 FieldFile.write(output, field, adam.steps(), meta, true);
@@ -263,6 +275,54 @@ final class FitCommand implements Callable<Integer> {
         }
         return 0;
     }
+
+    /**
+     * Trains on a worker thread while this thread runs the viewer; the worker re-bakes the field
+     * at {@value #LIVE_BAKE}^3 between steps, at most every half second and so that baking takes
+     * at most a fifth of the time. Closing the window stops training.
+     */
+    private double trainWatched(Trainer trainer, ProgressPrinter printer, Field field) throws Exception {
+        FieldQuery query = new FieldQuery(field);
+        Viewer viewer = new Viewer("nfield fit " + data, BakedGrid.bake(query, LIVE_BAKE), new Camera(30, 25, 3.2),
+                new Viewer.Options(768, 768, viewFrames, null, false, 30, Mode.SHADED));
+        double[] result = {Double.NaN};
+        Throwable[] failure = {null};
+        Thread worker = new Thread(() -> {
+            long[] next = {0};
+            try {
+                result[0] = trainer.run(p -> {
+                    printer.progress(p);
+                    long now = System.nanoTime();
+                    String line = String.format(java.util.Locale.ROOT, "step %d loss %.5f", p.step(),
+                            p.terms().values().stream().mapToDouble(Double::doubleValue).sum());
+                    if (now < next[0]) {
+                        viewer.status(line);
+                        return;
+                    }
+                    BakedGrid g = BakedGrid.bake(query, LIVE_BAKE);
+                    long spent = System.nanoTime() - now;
+                    next[0] = System.nanoTime() + Math.max(500_000_000L, 4 * spent);
+                    viewer.update(g, line);
+                });
+                viewer.update(BakedGrid.bake(query, LIVE_BAKE), "done: " + trainer.optimizer().steps() + " steps");
+            } catch (Throwable t) {
+                failure[0] = t;
+                trainer.requestStop();
+            }
+        }, "nfield-train");
+        try (viewer) {
+            worker.start();
+            viewer.run();
+        } finally {
+            trainer.requestStop();
+            worker.join();
+        }
+        if (failure[0] instanceof Exception e) throw e;
+        if (failure[0] != null) throw new IllegalStateException(failure[0]);
+        return result[0];
+    }
+
+    static final int LIVE_BAKE = 64;
 
     /** A mesh file, or a mesh nfield generates ({@code shape:NAME}); warnings go to stderr. */
     static Mesh loadMesh(String data) throws java.io.IOException {

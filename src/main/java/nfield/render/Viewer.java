@@ -46,7 +46,7 @@ public final class Viewer implements AutoCloseable {
     private int shots;
     private volatile BakedGrid pending;
     private BakedGrid grid;
-    private String status = "";
+    private volatile String status = "";
 
     public Viewer(String title, BakedGrid grid, Camera camera, Options opt) {
         this.title = title;

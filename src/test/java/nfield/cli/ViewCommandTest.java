@@ -39,6 +39,20 @@ class ViewCommandTest {
         assertTrue(drawn > img.getWidth() * img.getHeight() / 20, "the torus covers " + drawn + " pixels");
     }
 
+    /** fit --view: training on a worker thread, the window re-baking it; closing the window stops and still writes. */
+    @Test
+    void liveTrainingViewClosesCleanlyAndWritesTheField() throws IOException {
+        String display = System.getenv("DISPLAY");
+        Assumptions.assumeTrue(display != null && !display.isEmpty(), "needs a display (tools/test.sh runs the suite under xvfb-run)");
+        OpenCl.open();
+        Path field = dir.resolve("live.nfield");
+        CliTest.Run r = CliTest.run("fit", "analytic:torus", "-o", field.toString(), "--steps", "100000", "--batch", "2048",
+                "--view", "--view-frames", "40");
+        assertEquals(0, r.code(), r.err());
+        long steps = nfield.io.FieldFile.readMeta(field).steps();
+        assertTrue(steps > 0 && steps < 100000, "stopped early with the window, after " + steps + " steps");
+    }
+
     @Test
     void withoutADisplayTheViewerPointsToRender() {
         Assumptions.assumeTrue(System.getenv("DISPLAY") == null, "only meaningful without a display");
