@@ -9,13 +9,13 @@ uniform vec2 size;          // viewport in pixels
 uniform int mode;           // 0 shaded, 1 normals, 2 depth, 3 steps, 4 slice
 uniform float sliceY;
 uniform float nearT, farT;
+uniform vec3 light;         // unit vector towards the light: above and left of the viewer (Camera.light)
 out vec4 color;
 
 const int MAX_STEPS = 256;
 const float HIT = 1e-3;
 const float MIN_STEP = 1e-3;
 const vec3 BACKGROUND = vec3(0.1, 0.1, 0.12);
-const vec3 LIGHT = vec3(0.5345225, 0.8017837, 0.2672612); // normalize(2, 3, 1)
 const vec3 ALBEDO = vec3(0.8, 0.75, 0.7);
 
 float sdf(vec3 p) {
@@ -36,6 +36,17 @@ vec2 box(vec3 o, vec3 d) {
     vec3 a = (-1.0 - o) * inv, b = (1.0 - o) * inv;
     vec3 lo = min(a, b), hi = max(a, b);
     return vec2(max(max(lo.x, lo.y), max(lo.z, 0.0)), min(min(hi.x, hi.y), hi.z));
+}
+
+// ambient occlusion from five distance samples along the normal (Quilez-style SDF AO)
+float occlusion(vec3 p, vec3 n) {
+    float occ = 0.0, w = 1.0;
+    for (int i = 1; i <= 5; i++) {
+        float h = 0.02 * float(i);
+        occ += w * (h - sdf(p + h * n));
+        w *= 0.6;
+    }
+    return clamp(1.0 - 3.0 * occ, 0.0, 1.0);
 }
 
 vec3 heat(float s) {
@@ -77,9 +88,10 @@ void main() {
     vec3 n = normalize(gradient(p));
     if (mode == 1) { color = vec4(n * 0.5 + 0.5, 1.0); return; }
     if (mode == 2) { color = vec4(vec3(clamp(1.0 - (t - nearT) / (farT - nearT), 0.0, 1.0)), 1.0); return; }
-    float diffuse = max(dot(n, LIGHT), 0.0);
-    vec3 h = normalize(LIGHT - d);
+    float diffuse = max(dot(n, light), 0.0);
+    vec3 h = normalize(light - d);
     float specular = pow(max(dot(n, h), 0.0), 32.0);
-    vec3 c = ALBEDO * (0.15 + 0.85 * diffuse) + vec3(0.25 * specular);
+    float ao = occlusion(p, n);
+    vec3 c = ALBEDO * (0.15 * ao + 0.85 * diffuse * (0.5 + 0.5 * ao)) + vec3(0.25 * specular * ao);
     color = vec4(clamp(c, 0.0, 1.0), 1.0);
 }

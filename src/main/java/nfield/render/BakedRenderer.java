@@ -109,6 +109,7 @@ public final class BakedRenderer implements AutoCloseable {
         set("right", cam.right());
         set("up", cam.up());
         set("forward", cam.forward());
+        set("light", cam.light());
         glUniform1f(glGetUniformLocation(program, "tanHalfFov"), cam.tanHalfFov());
         glUniform1f(glGetUniformLocation(program, "aspect"), (float) w / h);
         glUniform2f(glGetUniformLocation(program, "size"), w, h);

@@ -45,6 +45,11 @@ public record Camera(double azimuth, double elevation, double distance, double f
         return right().cross(forward()).normalize();
     }
 
+    /** Unit vector towards the key light: behind the viewer, above and to the left, so what is seen is lit. */
+    public Vector3f light() {
+        return forward().negate().add(up().mul(0.8f)).sub(right().mul(0.5f)).normalize();
+    }
+
     public float tanHalfFov() {
         return (float) Math.tan(Math.toRadians(fovDegrees) / 2);
     }

@@ -12,14 +12,14 @@ public final class CpuTracer {
     static final int MAX_STEPS = 256;
     static final float HIT = 1e-3f, MIN_STEP = 1e-3f;
     static final float[] BACKGROUND = {0.1f, 0.1f, 0.12f};
-    static final float[] LIGHT = {0.5345225f, 0.8017837f, 0.2672612f};
     static final float[] ALBEDO = {0.8f, 0.75f, 0.7f};
 
     private CpuTracer() {}
 
     /** RGBA8 pixels, rows from the bottom (GL order), packed 0xAARRGGBB. */
     public static int[] render(BakedGrid g, Camera cam, Mode mode, int w, int h, float sliceY) {
-        Vector3f eye = cam.eye(), fw = cam.forward(), rt = cam.right(), up = cam.up();
+        Vector3f eye = cam.eye(), fw = cam.forward(), rt = cam.right(), up = cam.up(), lt = cam.light();
+        float[] light = {lt.x, lt.y, lt.z};
         float th = cam.tanHalfFov(), aspect = (float) w / h;
         float nearT = (float) cam.distance() - 1.8f, farT = (float) cam.distance() + 1.8f;
         int[] out = new int[w * h];
@@ -34,7 +34,7 @@ public final class CpuTracer {
                 dx /= l;
                 dy /= l;
                 dz /= l;
-                shade(g, eye.x, eye.y, eye.z, dx, dy, dz, mode, sliceY, nearT, farT, c);
+                shade(g, eye.x, eye.y, eye.z, dx, dy, dz, mode, sliceY, nearT, farT, light, c);
                 out[py * w + px] = 0xFF000000 | (byte8(c[0]) << 16) | (byte8(c[1]) << 8) | byte8(c[2]);
             }
         });
@@ -46,7 +46,7 @@ public final class CpuTracer {
     }
 
     private static void shade(BakedGrid g, float ox, float oy, float oz, float dx, float dy, float dz, Mode mode,
-                              float sliceY, float nearT, float farT, float[] c) {
+                              float sliceY, float nearT, float farT, float[] light, float[] c) {
         if (mode == Mode.SLICE) {
             float t = (sliceY - oy) / dy;
             float px = ox + t * dx, py = oy + t * dy, pz = oz + t * dz;
@@ -114,11 +114,20 @@ public final class CpuTracer {
             c[0] = c[1] = c[2] = clamp01(1 - (t - nearT) / (farT - nearT));
             return;
         }
-        float diffuse = Math.max(nx * LIGHT[0] + ny * LIGHT[1] + nz * LIGHT[2], 0);
-        float hx = LIGHT[0] - dx, hy = LIGHT[1] - dy, hz = LIGHT[2] - dz;
+        float diffuse = Math.max(nx * light[0] + ny * light[1] + nz * light[2], 0);
+        float hx = light[0] - dx, hy = light[1] - dy, hz = light[2] - dz;
         float hl = (float) Math.sqrt(hx * hx + hy * hy + hz * hz);
         float spec = (float) Math.pow(Math.max((nx * hx + ny * hy + nz * hz) / hl, 0), 32);
-        for (int i = 0; i < 3; i++) c[i] = clamp01(ALBEDO[i] * (0.15f + 0.85f * diffuse) + 0.25f * spec);
+        float occ = 0, w = 1;
+        for (int i = 1; i <= 5; i++) {
+            float s = 0.02f * i;
+            occ += w * (s - g.sample(px + s * nx, py + s * ny, pz + s * nz));
+            w *= 0.6f;
+        }
+        float ao = clamp01(1 - 3 * occ);
+        for (int i = 0; i < 3; i++) {
+            c[i] = clamp01(ALBEDO[i] * (0.15f * ao + 0.85f * diffuse * (0.5f + 0.5f * ao)) + 0.25f * spec * ao);
+        }
     }
 
     private static float clamp01(float v) {

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** What a render shows; the ordinal is the shader's {@code mode} uniform. */
 public enum Mode {
-    /** Blinn-Phong with one directional light. */
+    /** Blinn-Phong with one directional light and ambient occlusion from the distance field. */
     SHADED,
     /** Surface normals as colours (n · 0.5 + 0.5). */
     NORMALS,
