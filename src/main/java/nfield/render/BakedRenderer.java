@@ -27,7 +27,7 @@ public final class BakedRenderer implements AutoCloseable {
         texture = glGenTextures();
     }
 
-    static String source(String name) {
+    static String source(String name) { // also used by Overlay
         try (InputStream in = BakedRenderer.class.getResourceAsStream("/shaders/render/" + name)) {
             if (in == null) throw new IllegalStateException("shader " + name + " missing from the jar");
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -46,7 +46,7 @@ public final class BakedRenderer implements AutoCloseable {
         return s;
     }
 
-    private static int link(String vs, String fs) {
+    static int link(String vs, String fs) {
         int p = glCreateProgram(), v = compile(GL_VERTEX_SHADER, vs), f = compile(GL_FRAGMENT_SHADER, fs);
         glAttachShader(p, v);
         glAttachShader(p, f);

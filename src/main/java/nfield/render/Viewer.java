@@ -36,6 +36,8 @@ public final class Viewer implements AutoCloseable {
     private final String title;
     private final Options opt;
     private final BakedRenderer renderer;
+    private final Overlay overlay;
+    private String hud = "";
     private final Camera home;
     private Camera cam;
     private Mode mode;
@@ -77,6 +79,7 @@ public final class Viewer implements AutoCloseable {
         glfwSwapInterval(0);
         GL.createCapabilities();
         renderer = new BakedRenderer();
+        overlay = new Overlay();
         this.grid = grid;
         renderer.upload(grid);
         home = camera;
@@ -178,6 +181,8 @@ public final class Viewer implements AutoCloseable {
             double s = opt.orbit() ? 1 : scale;
             int w = Math.max(1, (int) (fw[0] * s)), h = Math.max(1, (int) (fh[0] * s));
             renderer.renderToWindow(c, mode, w, h, slice, fw[0], fh[0]);
+            overlay.text(showHelp ? hud + "\n\n" + HELP : hud);
+            overlay.draw(fw[0], fh[0]);
             boolean last = opt.frames() > 0 && frames + 1 == opt.frames();
             if (last && opt.screenshot() != null) screenshot(opt.screenshot());
             glfwSwapBuffers(window);
@@ -192,8 +197,9 @@ public final class Viewer implements AutoCloseable {
             long now = System.nanoTime();
             if (now - lastTitle > 250_000_000L) {
                 lastTitle = now;
-                glfwSetWindowTitle(window, String.format(Locale.ROOT, "%s | %s %dx%d | %.1f ms (%.0f fps)%s | H help",
-                        title, mode.id(), w, h, ms, 1000 / ms, status.isEmpty() ? "" : " | " + status));
+                hud = String.format(Locale.ROOT, "%s  %dx%d  %.1f ms (%.0f fps)%s  |  H: help", mode.id(), w, h, ms, 1000 / ms,
+                        status.isEmpty() ? "" : "  |  " + status);
+                glfwSetWindowTitle(window, title + " | " + hud);
             }
         }
         int n = Math.min(frames, times.length);
@@ -205,6 +211,7 @@ public final class Viewer implements AutoCloseable {
 
     @Override
     public void close() {
+        overlay.close();
         renderer.close();
         GL.setCapabilities(null);
         org.lwjgl.glfw.Callbacks.glfwFreeCallbacks(window);
