@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -36,6 +37,38 @@ class BakedRenderTest {
     static void close() {
         if (renderer != null) renderer.close();
         if (gl != null) gl.close();
+    }
+
+    /**
+     * The fallback context (an invisible GLFW window on the X display) renders the same pixels.
+     * It runs in its own process: one JVM holding an EGL and a GLX context in turn is not a
+     * supported use, and a crash there must not take the test JVM down.
+     */
+    @org.junit.jupiter.api.Test
+    void glfwFallbackMatchesToo() throws Exception {
+        String display = System.getenv("DISPLAY");
+        Assumptions.assumeTrue(display != null && !display.isEmpty(), "needs a display (tools/test.sh runs the suite under xvfb-run)");
+        Path png = Files.createTempFile("nfield-glfw", ".png");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-Dnfield.gl=glfw", "-cp", System.getProperty("java.class.path"),
+                "nfield.cli.Main", "render", "analytic:torus", "--out", png.toString(), "--size", "96x64", "--bake", "64",
+                "--azimuth", "40", "--elevation", "30", "--distance", "3").redirectErrorStream(true).start();
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "render finished");
+        String log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), log);
+        assertTrue(log.contains("GLFW on"), log);
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+        Files.deleteIfExists(png);
+        int[] cpu = CpuTracer.render(BakedGrid.of(AnalyticShape.TORUS::sdf, 64), new Camera(40, 30, 3.0), Mode.SHADED, 96, 64, 0);
+        int close = 0;
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 96; x++) {
+                int a = img.getRGB(x, 63 - y), b = cpu[y * 96 + x], worst = 0;
+                for (int sh = 0; sh <= 16; sh += 8) worst = Math.max(worst, Math.abs((a >> sh & 0xFF) - (b >> sh & 0xFF)));
+                if (worst <= 4) close++;
+            }
+        }
+        assertTrue(close >= 0.99 * cpu.length, close + " of " + cpu.length + " pixels within 4/255");
     }
 
     @ParameterizedTest(name = "{0} {1} az {2} el {3}")
