@@ -8,6 +8,7 @@ import nfield.io.FieldFile;
 import nfield.render.BakedGrid;
 import nfield.render.BakedRenderer;
 import nfield.render.Camera;
+import nfield.render.FieldGlsl;
 import nfield.render.GlContext;
 import nfield.render.Images;
 import nfield.render.Mode;
@@ -64,6 +65,11 @@ final class RenderCommand implements Callable<Integer> {
             description = "Bake resolution, 16..384 (default: ${DEFAULT-VALUE}).")
     int bake;
 
+    @Option(names = "--path", defaultValue = "baked", paramLabel = "baked|direct",
+            description = "baked: the field sampled into a 3D texture (fast everywhere); direct: the network evaluated "
+                    + "per sample in the shader from its weights (exact, for GPUs; slow on llvmpipe). Default: ${DEFAULT-VALUE}.")
+    String path;
+
     @Option(names = "--turntable", defaultValue = "0", paramLabel = "N",
             description = "Write N frames around the object (OUT-000.png, ...) instead of one image.")
     int turntable;
@@ -78,6 +84,9 @@ final class RenderCommand implements Callable<Integer> {
         if (bake < 16 || bake > 384) throw new UserError("--bake " + bake + ": use 16 .. 384");
         if (turntable < 0 || turntable > 3600) throw new UserError("--turntable " + turntable + ": use 0 .. 3600");
         Camera cam = new Camera(azimuth, elevation, distance);
+        if (!path.equals("baked") && !path.equals("direct")) throw new UserError("--path " + path + ": use baked or direct");
+        String glsl = null;
+        float[] params = null;
         long t0 = System.nanoTime();
         BakedGrid grid;
         AnalyticShape shape = AnalyticShape.parse(field);
@@ -93,12 +102,21 @@ final class RenderCommand implements Callable<Integer> {
             try (Backend backend = backends.open()) {
                 Field f = FieldFile.load(file, backend);
                 grid = BakedGrid.bake(new FieldQuery(f), bake);
+                if (path.equals("direct")) {
+                    glsl = FieldGlsl.sdfFunction(f);
+                    params = FieldGlsl.texture(f);
+                }
             }
         }
+        if (path.equals("direct") && glsl == null) throw new UserError("--path direct needs a field file (analytic shapes have no network)");
         double bakeS = (System.nanoTime() - t0) * 1e-9;
         try (GlContext gl = GlContext.headless(); BakedRenderer r = new BakedRenderer()) {
             long t1 = System.nanoTime();
             r.upload(grid);
+            if (glsl != null) {
+                r.direct(glsl, params);
+                r.path(true);
+            }
             int frames = Math.max(1, turntable);
             for (int i = 0; i < frames; i++) {
                 Camera c = turntable > 0 ? cam.turned(360.0 * i / turntable) : cam;
@@ -107,9 +125,9 @@ final class RenderCommand implements Callable<Integer> {
                 Images.writePng(target, px, wh[0], wh[1]);
             }
             double renderS = (System.nanoTime() - t1) * 1e-9;
-            System.err.printf("wrote %s%s: %dx%d %s; bake %d^3 in %.2f s, %d frame%s in %.2f s on %s%n",
+            System.err.printf("wrote %s%s: %dx%d %s (%s); bake %d^3 in %.2f s, %d frame%s in %.2f s on %s%n",
                     turntable > 0 ? numbered(out, 0) + " .. " : "", turntable > 0 ? numbered(out, frames - 1) : out,
-                    wh[0], wh[1], m.id(), bake, bakeS, frames, frames == 1 ? "" : "s", renderS, gl.renderer());
+                    wh[0], wh[1], m.id(), path, bake, bakeS, frames, frames == 1 ? "" : "s", renderS, gl.renderer());
         }
         return 0;
     }

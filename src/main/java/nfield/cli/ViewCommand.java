@@ -9,6 +9,7 @@ import nfield.field.FieldQuery;
 import nfield.io.FieldFile;
 import nfield.render.BakedGrid;
 import nfield.render.Camera;
+import nfield.render.FieldGlsl;
 import nfield.render.Mode;
 import nfield.render.Viewer;
 import picocli.CommandLine.Command;
@@ -48,6 +49,10 @@ final class ViewCommand implements Callable<Integer> {
             description = "Start mode: shaded | normals | depth | steps | slice (default: ${DEFAULT-VALUE}).")
     String mode;
 
+    @Option(names = "--path", defaultValue = "baked", paramLabel = "baked|direct",
+            description = "Start with the baked grid or the network evaluated in the shader (D toggles). Default: ${DEFAULT-VALUE}.")
+    String path;
+
     @Option(names = "--target-fps", defaultValue = "30", paramLabel = "FPS", description = "Dynamic resolution aims at this (default: ${DEFAULT-VALUE}).")
     double targetFps;
 
@@ -74,7 +79,10 @@ final class ViewCommand implements Callable<Integer> {
         if (!(targetFps > 0)) throw new UserError("--target-fps " + targetFps + ": must be positive");
         if (frames < 0) throw new UserError("--frames " + frames + ": must be >= 0");
         int n = benchmark && frames == 0 ? 120 : frames;
+        if (!path.equals("baked") && !path.equals("direct")) throw new UserError("--path " + path + ": use baked or direct");
         long t0 = System.nanoTime();
+        String glsl = null;
+        float[] params = null;
         BakedGrid grid;
         AnalyticShape shape = AnalyticShape.parse(field);
         if (shape != null) {
@@ -87,22 +95,26 @@ final class ViewCommand implements Callable<Integer> {
             try (Backend backend = backends.open()) {
                 Field f = FieldFile.load(file, backend);
                 grid = BakedGrid.bake(new FieldQuery(f), bake);
+                glsl = FieldGlsl.sdfFunction(f);
+                params = FieldGlsl.texture(f);
             }
         }
+        if (path.equals("direct") && glsl == null) throw new UserError("--path direct needs a field file (analytic shapes have no network)");
         double bakeS = (System.nanoTime() - t0) * 1e-9;
         Viewer.Options opt = new Viewer.Options(wh[0], wh[1], n, screenshot, benchmark, targetFps, m);
         Viewer.Stats st;
         try (Viewer v = new Viewer("nfield view " + field, grid, new Camera(30, 25, 3.2), opt)) {
+            if (glsl != null) v.direct(glsl, params, path.equals("direct"));
             if (!benchmark && n == 0) System.err.println(Viewer.HELP);
             st = v.run();
         }
-        String line = String.format(Locale.ROOT, "%d frames at %dx%d (%s, bake %d^3 in %.2f s): median %.2f ms, %.1f fps on %s",
-                st.frames(), st.width(), st.height(), m.id(), bake, bakeS, st.medianFrameMs(), st.fps(), st.renderer());
+        String line = String.format(Locale.ROOT, "%d frames at %dx%d (%s %s, bake %d^3 in %.2f s): median %.2f ms, %.1f fps on %s",
+                st.frames(), st.width(), st.height(), path, m.id(), bake, bakeS, st.medianFrameMs(), st.fps(), st.renderer());
         System.err.println(line);
         if (json) {
             ObjectNode o = Json.MAPPER.createObjectNode().put("fps", st.fps()).put("frame_ms", st.medianFrameMs())
                     .put("frames", st.frames()).put("width", st.width()).put("height", st.height()).put("mode", m.id())
-                    .put("bake", bake).put("path", "baked").put("renderer", st.renderer());
+                    .put("bake", bake).put("path", path).put("renderer", st.renderer());
             System.out.println(Json.write(o));
         }
         return 0;

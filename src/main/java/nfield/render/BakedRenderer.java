@@ -17,15 +17,63 @@ import static org.lwjgl.opengl.GL33C.*;
  * current GL 3.3 context; not thread-safe.
  */
 public final class BakedRenderer implements AutoCloseable {
-    private final int program, vao, texture;
+    private final int baked, vao, texture;
+    private int direct, paramsTexture, program;
     private int fbo, colour, width, height;
+    /** The direct path's longest sphere-tracing step, below the clamped loss's δ = 0.1. */
+    public static final float DIRECT_MAX_STEP = 0.08f;
+    private Float maxStep;
+
+    /** Caps every step of both paths at {@code cap} (null: the defaults above), e.g. to compare them under one tracer. */
+    public void maxStep(Float cap) {
+        maxStep = cap;
+    }
     private BakedGrid grid;
 
     public BakedRenderer() {
-        program = link(source("fullscreen.vert"), source("baked.frag"));
+        baked = link(source("fullscreen.vert"), fragment(source("baked_sdf.glsl")));
+        program = baked;
         vao = glGenVertexArrays();
         texture = glGenTextures();
     }
+
+    /** trace.frag with its sdf() supplied. */
+    static String fragment(String sdf) {
+        String trace = source("trace.frag");
+        if (!trace.contains("//#include sdf")) throw new IllegalStateException("trace.frag lost its //#include sdf line");
+        return trace.replace("//#include sdf", sdf);
+    }
+
+    /**
+     * The direct path: the field's network evaluated per sample in the shader ({@link FieldGlsl}),
+     * its parameters in an R32F texture. Replaces any earlier direct field; {@link #path} picks
+     * which one draws.
+     */
+    public void direct(String sdfGlsl, float[] params) {
+        if (direct != 0) glDeleteProgram(direct);
+        direct = link(source("fullscreen.vert"), fragment("#define ONE_CALL_SITE\n" + sdfGlsl));
+        if (paramsTexture == 0) paramsTexture = glGenTextures();
+        int rows = params.length / FieldGlsl.TEXTURE_WIDTH;
+        FloatBuffer buf = MemoryUtil.memAllocFloat(params.length);
+        try {
+            buf.put(params).flip();
+            glBindTexture(GL_TEXTURE_2D, paramsTexture);
+            glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+            glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, FieldGlsl.TEXTURE_WIDTH, rows, 0, GL_RED, GL_FLOAT, buf);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+        } finally {
+            MemoryUtil.memFree(buf);
+        }
+    }
+
+    /** Draw through the baked grid (false) or the network itself (true, after {@link #direct}). */
+    public void path(boolean useDirect) {
+        if (useDirect && direct == 0) throw new IllegalStateException("no direct field set");
+        program = useDirect ? direct : baked;
+    }
+
+    public boolean hasDirect() { return direct != 0; }
 
     static String source(String name) { // also used by Overlay
         try (InputStream in = BakedRenderer.class.getResourceAsStream("/shaders/render/" + name)) {
@@ -98,13 +146,24 @@ public final class BakedRenderer implements AutoCloseable {
 
     /** Draws into the currently bound framebuffer's viewport (w × h). */
     public void draw(Camera cam, Mode mode, int w, int h, float sliceY) {
-        if (grid == null) throw new IllegalStateException("no grid uploaded");
+        if (grid == null && program == baked) throw new IllegalStateException("no grid uploaded");
         glViewport(0, 0, w, h);
         glUseProgram(program);
-        glActiveTexture(GL_TEXTURE0);
-        glBindTexture(GL_TEXTURE_3D, texture);
-        glUniform1i(glGetUniformLocation(program, "grid"), 0);
-        glUniform1f(glGetUniformLocation(program, "res"), grid.res());
+        if (program == baked) {
+            glActiveTexture(GL_TEXTURE0);
+            glBindTexture(GL_TEXTURE_3D, texture);
+            glUniform1i(glGetUniformLocation(program, "grid"), 0);
+        } else {
+            glActiveTexture(GL_TEXTURE1);
+            glBindTexture(GL_TEXTURE_2D, paramsTexture);
+            glUniform1i(glGetUniformLocation(program, "params"), 1);
+        }
+        glUniform1f(glGetUniformLocation(program, "res"), grid == null ? 128 : grid.res());
+        // the network is a distance only near its surface: beyond the loss's band (0.1) its values
+        // may exceed the distance, so direct steps stay below the band; the bake's trilinear
+        // values are smooth enough to step freely (and capping costs a third of the frame rate)
+        float cap = maxStep != null ? maxStep : program == baked ? Float.MAX_VALUE : DIRECT_MAX_STEP;
+        glUniform1f(glGetUniformLocation(program, "maxStep"), cap);
         set("eye", cam.eye());
         set("right", cam.right());
         set("up", cam.up());
@@ -185,7 +244,9 @@ public final class BakedRenderer implements AutoCloseable {
             glDeleteRenderbuffers(colour);
         }
         glDeleteTextures(texture);
+        if (paramsTexture != 0) glDeleteTextures(paramsTexture);
         glDeleteVertexArrays(vao);
-        glDeleteProgram(program);
+        glDeleteProgram(baked);
+        if (direct != 0) glDeleteProgram(direct);
     }
 }

@@ -18,6 +18,11 @@ public final class CpuTracer {
 
     /** RGBA8 pixels, rows from the bottom (GL order), packed 0xAARRGGBB. */
     public static int[] render(BakedGrid g, Camera cam, Mode mode, int w, int h, float sliceY) {
+        return render(g, cam, mode, w, h, sliceY, Float.MAX_VALUE);
+    }
+
+    /** With every step capped at maxStep (the GL renderer's {@code maxStep}). */
+    public static int[] render(BakedGrid g, Camera cam, Mode mode, int w, int h, float sliceY, float maxStep) {
         Vector3f eye = cam.eye(), fw = cam.forward(), rt = cam.right(), up = cam.up(), lt = cam.light();
         float[] light = {lt.x, lt.y, lt.z};
         float th = cam.tanHalfFov(), aspect = (float) w / h;
@@ -34,7 +39,7 @@ public final class CpuTracer {
                 dx /= l;
                 dy /= l;
                 dz /= l;
-                shade(g, eye.x, eye.y, eye.z, dx, dy, dz, mode, sliceY, nearT, farT, light, c);
+                shade(g, eye.x, eye.y, eye.z, dx, dy, dz, mode, sliceY, nearT, farT, light, maxStep, c);
                 out[py * w + px] = 0xFF000000 | (byte8(c[0]) << 16) | (byte8(c[1]) << 8) | byte8(c[2]);
             }
         });
@@ -46,7 +51,7 @@ public final class CpuTracer {
     }
 
     private static void shade(BakedGrid g, float ox, float oy, float oz, float dx, float dy, float dz, Mode mode,
-                              float sliceY, float nearT, float farT, float[] light, float[] c) {
+                              float sliceY, float nearT, float farT, float[] light, float maxStep, float[] c) {
         if (mode == Mode.SLICE) {
             float t = (sliceY - oy) / dy;
             float px = ox + t * dx, py = oy + t * dy, pz = oz + t * dz;
@@ -82,7 +87,7 @@ public final class CpuTracer {
                     hit = true;
                     break;
                 }
-                t += Math.max(dist, MIN_STEP);
+                t += Math.max(MIN_STEP, Math.min(dist, maxStep));
                 if (t > t1) break;
             }
         }

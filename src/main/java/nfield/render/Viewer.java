@@ -29,7 +29,7 @@ public final class Viewer implements AutoCloseable {
     }
 
     public static final String HELP = "nfield view: left-drag rotate | right-drag pan | wheel zoom | F frame | R reset\n"
-            + "             1 shaded  2 normals  3 depth  4 steps  5 slice ([ ] move the slice)\n"
+            + "             1 shaded  2 normals  3 depth  4 steps  5 slice ([ ] move the slice)  D baked/direct\n"
             + "             P screenshot | H help | Esc or Q quit";
 
     private final long window;
@@ -49,6 +49,7 @@ public final class Viewer implements AutoCloseable {
     private volatile BakedGrid pending;
     private BakedGrid grid;
     private volatile String status = "";
+    private boolean useDirect;
 
     public Viewer(String title, BakedGrid grid, Camera camera, Options opt) {
         this.title = title;
@@ -87,6 +88,12 @@ public final class Viewer implements AutoCloseable {
         installCallbacks();
     }
 
+    /** Makes the direct path available (key D toggles it); {@code start}: begin with it. */
+    public void direct(String sdfGlsl, float[] params, boolean start) {
+        renderer.direct(sdfGlsl, params);
+        useDirect = start;
+    }
+
     /** Replaces the field shown (from any thread; uploaded before the next frame). */
     public void update(BakedGrid g, String statusLine) {
         status = statusLine == null ? "" : statusLine;
@@ -123,6 +130,7 @@ public final class Viewer implements AutoCloseable {
                 }
                 case GLFW_KEY_P -> screenshot(Path.of(String.format("nfield-screenshot-%03d.png", shots++)));
                 case GLFW_KEY_1, GLFW_KEY_2, GLFW_KEY_3, GLFW_KEY_4, GLFW_KEY_5 -> mode = Mode.values()[key - GLFW_KEY_1];
+                case GLFW_KEY_D -> useDirect = renderer.hasDirect() && !useDirect;
                 case GLFW_KEY_LEFT_BRACKET -> slice = Math.max(-1, slice - 0.02f);
                 case GLFW_KEY_RIGHT_BRACKET -> slice = Math.min(1, slice + 0.02f);
                 default -> { }
@@ -180,6 +188,7 @@ public final class Viewer implements AutoCloseable {
             Camera c = opt.orbit() && opt.frames() > 0 ? cam.turned(360.0 * frames / opt.frames()) : cam;
             double s = opt.orbit() ? 1 : scale;
             int w = Math.max(1, (int) (fw[0] * s)), h = Math.max(1, (int) (fh[0] * s));
+            renderer.path(useDirect);
             renderer.renderToWindow(c, mode, w, h, slice, fw[0], fh[0]);
             overlay.text(showHelp ? hud + "\n\n" + HELP : hud);
             overlay.draw(fw[0], fh[0]);
@@ -197,7 +206,8 @@ public final class Viewer implements AutoCloseable {
             long now = System.nanoTime();
             if (now - lastTitle > 250_000_000L) {
                 lastTitle = now;
-                hud = String.format(Locale.ROOT, "%s  %dx%d  %.1f ms (%.0f fps)%s  |  H: help", mode.id(), w, h, ms, 1000 / ms,
+                hud = String.format(Locale.ROOT, "%s %s  %dx%d  %.1f ms (%.0f fps)%s  |  H: help", useDirect ? "direct" : "baked",
+                        mode.id(), w, h, ms, 1000 / ms,
                         status.isEmpty() ? "" : "  |  " + status);
                 glfwSetWindowTitle(window, title + " | " + hud);
             }

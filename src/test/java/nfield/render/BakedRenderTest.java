@@ -73,20 +73,23 @@ class BakedRenderTest {
 
     @ParameterizedTest(name = "{0} {1} az {2} el {3}")
     @CsvSource({
-            "torus, shaded, 30, 25", "torus, normals, 30, 25", "torus, depth, 30, 25", "torus, steps, 30, 25",
-            "torus, slice, 10, 40", "sphere, shaded, 0, 0", "sphere, normals, 120, -30", "torus, shaded, 200, 70"})
-    void glMatchesTheCpuTracer(String shape, String mode, double azimuth, double elevation) throws IOException {
+            "torus, shaded, 30, 25,", "torus, normals, 30, 25,", "torus, depth, 30, 25,", "torus, steps, 30, 25,",
+            "torus, slice, 10, 40,", "sphere, shaded, 0, 0,", "sphere, normals, 120, -30,", "torus, shaded, 200, 70,",
+            "torus, shaded, 30, 25, 0.08", "torus, steps, 30, 25, 0.08"})
+    void glMatchesTheCpuTracer(String shape, String mode, double azimuth, double elevation, Float cap) throws IOException {
         AnalyticShape s = AnalyticShape.valueOf(shape.toUpperCase(java.util.Locale.ROOT));
         BakedGrid grid = BakedGrid.of(s::sdf, 96);
         renderer.upload(grid);
         Camera cam = new Camera(azimuth, elevation, 3.0);
         Mode m = Mode.parse(mode);
         int w = 160, h = 120;
+        renderer.maxStep(cap);
         int[] a = renderer.render(cam, m, w, h, 0.05f);
-        int[] b = CpuTracer.render(grid, cam, m, w, h, 0.05f);
+        renderer.maxStep(null);
+        int[] b = CpuTracer.render(grid, cam, m, w, h, 0.05f, cap == null ? Float.MAX_VALUE : cap);
         Path dir = Path.of("target", "render-tests");
         Files.createDirectories(dir);
-        String tag = shape + "-" + mode + "-" + (int) azimuth + "-" + (int) elevation;
+        String tag = shape + "-" + mode + "-" + (int) azimuth + "-" + (int) elevation + (cap == null ? "" : "-capped");
         Images.writePng(dir.resolve(tag + "-gl.png"), a, w, h);
         Images.writePng(dir.resolve(tag + "-cpu.png"), b, w, h);
         int bg = 0xFF000000 | (CpuTracer.byte8(0.1f) << 16) | (CpuTracer.byte8(0.1f) << 8) | CpuTracer.byte8(0.12f);

@@ -1,0 +1,110 @@
+package nfield.render;
+
+import nfield.compute.Backend;
+import nfield.config.ActivationConfig;
+import nfield.config.EncodingConfig;
+import nfield.config.FieldConfig;
+import nfield.config.LossConfig;
+import nfield.config.NetworkConfig;
+import nfield.config.OptimizerConfig;
+import nfield.config.ScheduleConfig;
+import nfield.config.TrainConfig;
+import nfield.data.analytic.AnalyticShape;
+import nfield.field.Field;
+import nfield.field.FieldQuery;
+import nfield.testing.OpenCl;
+import nfield.train.Adam;
+import nfield.train.Loss;
+import nfield.train.PoolSource;
+import nfield.train.Trainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The direct path (the network evaluated in the fragment shader from its weights) against the
+ * baked path on small trained fields: silhouette IoU ≥ 0.99 and ≥ 99% of pixels within 4/255,
+ * in the continuous modes. (The slice mode's contour lines are thresholds: where a hash field is
+ * noisy far from the surface, the bake's trilinear values move about 2% of pixels across them.)
+ */
+class DirectRenderTest {
+    private static GlContext gl;
+    private static BakedRenderer renderer;
+
+    @BeforeAll
+    static void open() {
+        try {
+            gl = GlContext.headless();
+        } catch (RenderUnavailableException e) {
+            Assumptions.abort("needs OpenGL through EGL (CI installs Mesa): " + e.getMessage());
+        }
+        renderer = new BakedRenderer();
+    }
+
+    @AfterAll
+    static void close() {
+        if (renderer != null) renderer.close();
+        if (gl != null) gl.close();
+    }
+
+    static Field trained(EncodingConfig enc, Backend b) {
+        FieldConfig fc = new FieldConfig("sdf", enc, new NetworkConfig(16, 2, ActivationConfig.relu(), List.of(), 0.1, "uniform"), "softplus");
+        Field field = new Field(fc, b);
+        field.init(3);
+        PoolSource src = new PoolSource(b, AnalyticShape.TORUS.samples(1 << 15, new SplittableRandom(4)), 1 << 15, 1, 5, "torus");
+        new Trainer(field, new Loss("sdf", new LossConfig("clamped_l1", 0.1), b),
+                new Adam(new OptimizerConfig(5e-3, 0.9, 0.99, 1e-15, new ScheduleConfig("cosine", 0.1, 0)), field.params(), 0),
+                src, new TrainConfig(2048, 250, 0, 0, 1 << 15, 0, 250, 6)).run(null);
+        return field;
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"frequency, shaded", "frequency, normals", "hash, shaded", "hash, normals", "hash, depth"})
+    void directMatchesBaked(String encoding, String mode) throws IOException {
+        Backend b = OpenCl.open();
+        EncodingConfig enc = encoding.equals("hash") ? new EncodingConfig.Hash(4, 2, 12, 8, 2.0, true)
+                : new EncodingConfig.Frequency(2, true);
+        Field field = trained(enc, b);
+        BakedGrid grid = BakedGrid.bake(new FieldQuery(field), 160);
+        renderer.upload(grid);
+        renderer.direct(FieldGlsl.sdfFunction(field), FieldGlsl.texture(field));
+        Camera cam = new Camera(35, 30, 3.0);
+        Mode m = Mode.parse(mode);
+        int w = 96, h = 72;
+        renderer.maxStep(BakedRenderer.DIRECT_MAX_STEP); // one tracer for both: only the sdf differs
+        renderer.path(false);
+        int[] baked = renderer.render(cam, m, w, h, 0.0f);
+        renderer.path(true);
+        int[] direct = renderer.render(cam, m, w, h, 0.0f);
+        renderer.path(false);
+        renderer.maxStep(null);
+        Path dir = Files.createDirectories(Path.of("target", "render-tests"));
+        Images.writePng(dir.resolve("direct-" + encoding + "-" + mode + ".png"), direct, w, h);
+        Images.writePng(dir.resolve("baked-" + encoding + "-" + mode + ".png"), baked, w, h);
+        int bg = baked[0], inter = 0, union = 0, close = 0, fg = 0;
+        for (int i = 0; i < baked.length; i++) {
+            boolean fa = baked[i] != bg, fb = direct[i] != bg;
+            if (fa && fb) inter++;
+            if (fa || fb) union++;
+            if (fa) fg++;
+            int worst = 0;
+            for (int sh = 0; sh <= 16; sh += 8) worst = Math.max(worst, Math.abs((baked[i] >> sh & 0xFF) - (direct[i] >> sh & 0xFF)));
+            if (worst <= 4) close++;
+        }
+        double iou = (double) inter / union, share = (double) close / baked.length;
+        System.out.printf("direct vs baked, %s %s: silhouette IoU %.4f, %.4f of pixels within 4/255%n", encoding, mode, iou, share);
+        assertTrue(fg > baked.length / 20, "the torus covers too little of the image: " + fg);
+        assertTrue(iou >= 0.99, encoding + " " + mode + ": silhouette IoU " + iou);
+        assertTrue(share >= 0.99, encoding + " " + mode + ": " + share + " of pixels within 4/255");
+    }
+}
