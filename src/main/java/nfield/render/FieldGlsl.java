@@ -32,6 +32,24 @@ public final class FieldGlsl {
         return t;
     }
 
+    /**
+     * Local arrays hold at most this many floats: llvmpipe (Mesa 22) evaluates loops over larger
+     * dynamically indexed local arrays wrongly (measured: a 32-wide network renders right, a
+     * 40-wide one does not), so every activation vector is split into arrays of this size.
+     */
+    static final int CHUNK = 32;
+
+    /** Array chunk and index of element i of vector {@code name}: name_c[j]. */
+    private static String el(String name, int i) {
+        return name + "_" + i / CHUNK + "[" + i % CHUNK + "]";
+    }
+
+    private static void declare(StringBuilder g, String name, int n) {
+        for (int c = 0; c * CHUNK < n; c++) {
+            g.append("    float ").append(name).append("_").append(c).append("[").append(Math.min(CHUNK, n - c * CHUNK)).append("];\n");
+        }
+    }
+
     public static String sdfFunction(Field field) {
         FieldConfig cfg = field.config();
         if (!cfg.kind().equals("sdf")) throw new IllegalArgumentException("the direct path draws sdf fields, not " + cfg.kind());
@@ -44,41 +62,46 @@ public final class FieldGlsl {
         int encW = field.encoding().outputWidth();
         NetworkConfig net = cfg.network();
         int layers = net.hiddenLayers() + 1;
-        int maxW = Math.max(encW, net.width() + encW);
         g.append(activation(net.activation().type(), net.activation().param()));
         if (cfg.encoding() instanceof EncodingConfig.Hash) g.append(hashHelpers());
         g.append("float sdf(vec3 p) {\n");
-        g.append("    float e[").append(encW).append("];\n");
+        declare(g, "e", encW);
         g.append(encoding(cfg.encoding(), field, slices));
-        g.append("    float a[").append(maxW).append("], b[").append(maxW).append("];\n");
-        g.append("    for (int i = 0; i < ").append(encW).append("; i++) a[i] = e[i];\n");
-        int inW = encW;
         boolean[] skip = new boolean[layers];
         for (int k : net.skip()) skip[k] = true;
-        String x = "a", y = "b";
+        String x = "e";
+        int inW = encW;
         for (int k = 0; k < layers; k++) {
             ParamStore.Slice w = slices.get("network.layers." + k + ".weight");
             if (w == null) throw new IllegalStateException("no tensor network.layers." + k + ".weight");
-            if (skip[k]) {
-                g.append("    for (int i = 0; i < ").append(encW).append("; i++) ").append(x).append("[").append(inW).append(" + i] = e[i];\n");
+            if (skip[k]) { // [previous output, encoded point]
+                String cat = "s" + k;
+                declare(g, cat, inW + encW);
+                for (int i = 0; i < inW; i++) g.append("    ").append(el(cat, i)).append(" = ").append(el(x, i)).append(";\n");
+                for (int i = 0; i < encW; i++) g.append("    ").append(el(cat, inW + i)).append(" = ").append(el("e", i)).append(";\n");
+                x = cat;
                 inW += encW;
             }
             int out = k == layers - 1 ? 1 : net.width();
             if (w.shape()[0] != inW || w.shape()[1] != out) throw new IllegalStateException("layer " + k + " shape mismatch");
             int off = w.offset();
-            g.append(String.format(Locale.ROOT, """
-                        for (int o = 0; o < %d; o++) {
-                            float s = P(%d + o);
-                            for (int i = 0; i < %d; i++) s += %s[i] * P(%d + i * %d + o);
-                            %s[o] = %s;
-                        }
-                    """, out, off + inW * out, inW, x, off, out, y, k == layers - 1 ? "s" : "act(s)"));
-            String t = x;
+            String y = "h" + k;
+            declare(g, y, out);
+            for (int oc = 0; oc * CHUNK < out; oc++) {
+                int no = Math.min(CHUNK, out - oc * CHUNK);
+                g.append(String.format(Locale.ROOT, "    for (int o = 0; o < %d; o++) {%n        float s = P(%d + o);%n",
+                        no, off + inW * out + oc * CHUNK));
+                for (int ic = 0; ic * CHUNK < inW; ic++) {
+                    int ni = Math.min(CHUNK, inW - ic * CHUNK);
+                    g.append(String.format(Locale.ROOT, "        for (int i = 0; i < %d; i++) s += %s_%d[i] * P(%d + i * %d + o);%n",
+                            ni, x, ic, off + ic * CHUNK * out + oc * CHUNK, out));
+                }
+                g.append(String.format(Locale.ROOT, "        %s_%d[o] = %s;%n    }%n", y, oc, k == layers - 1 ? "s" : "act(s)"));
+            }
             x = y;
-            y = t;
             inW = out;
         }
-        g.append("    return ").append(x).append("[0];\n}\n");
+        g.append("    return ").append(x).append("_0[0];\n}\n");
         return g.toString();
     }
 
@@ -94,59 +117,54 @@ public final class FieldGlsl {
 
     private static String encoding(EncodingConfig enc, Field field, Map<String, ParamStore.Slice> slices) {
         StringBuilder g = new StringBuilder();
-        if (enc instanceof EncodingConfig.Identity) {
-            g.append("    e[0] = p.x; e[1] = p.y; e[2] = p.z;\n");
-        } else if (enc instanceof EncodingConfig.Frequency f) {
-            int o = 0;
-            if (f.includeInput()) {
-                g.append("    e[0] = p.x; e[1] = p.y; e[2] = p.z;\n");
-                o = 3;
+        int o = 0;
+        boolean inc = enc instanceof EncodingConfig.Identity
+                || (enc instanceof EncodingConfig.Frequency f && f.includeInput())
+                || (enc instanceof EncodingConfig.Fourier f2 && f2.includeInput())
+                || (enc instanceof EncodingConfig.Hash && ((HashEncoding) field.encoding()).spec().includeInput());
+        if (inc) {
+            g.append("    ").append(el("e", 0)).append(" = p.x; ").append(el("e", 1)).append(" = p.y; ")
+                    .append(el("e", 2)).append(" = p.z;\n");
+            o = 3;
+        }
+        if (enc instanceof EncodingConfig.Identity) return g.toString();
+        if (enc instanceof EncodingConfig.Frequency f) {
+            for (int k = 0; k < f.octaves(); k++) {
+                g.append(String.format(Locale.ROOT, "    { vec3 q = %.1f * 3.14159265358979 * p;%n", Math.pow(2, k)));
+                String[] c = {"x", "y", "z"};
+                for (int d = 0; d < 3; d++) g.append("      ").append(el("e", o + 6 * k + d)).append(" = sin(q.").append(c[d]).append(");\n");
+                for (int d = 0; d < 3; d++) g.append("      ").append(el("e", o + 6 * k + 3 + d)).append(" = cos(q.").append(c[d]).append(");\n");
+                g.append("    }\n");
             }
-            g.append(String.format(Locale.ROOT, """
-                        for (int k = 0; k < %d; k++) {
-                            vec3 q = exp2(float(k)) * 3.14159265358979 * p;
-                            e[%d + 6 * k] = sin(q.x); e[%d + 6 * k + 1] = sin(q.y); e[%d + 6 * k + 2] = sin(q.z);
-                            e[%d + 6 * k + 3] = cos(q.x); e[%d + 6 * k + 4] = cos(q.y); e[%d + 6 * k + 5] = cos(q.z);
-                        }
-                    """, f.octaves(), o, o, o, o, o, o));
         } else if (enc instanceof EncodingConfig.Fourier f) {
-            ParamStore.Slice bm = slices.get("encoding.B");
-            int o = 0;
-            if (f.includeInput()) {
-                g.append("    e[0] = p.x; e[1] = p.y; e[2] = p.z;\n");
-                o = 3;
+            int bm = slices.get("encoding.B").offset();
+            for (int j = 0; j < f.features(); j++) {
+                g.append(String.format(Locale.ROOT,
+                        "    { float t = 6.28318530717959 * (p.x * P(%d) + p.y * P(%d) + p.z * P(%d)); %s = cos(t); %s = sin(t); }%n",
+                        bm + 3 * j, bm + 3 * j + 1, bm + 3 * j + 2, el("e", o + j), el("e", o + f.features() + j)));
             }
-            g.append(String.format(Locale.ROOT, """
-                        for (int j = 0; j < %d; j++) {
-                            float t = 6.28318530717959 * (p.x * P(%d + 3 * j) + p.y * P(%d + 3 * j + 1) + p.z * P(%d + 3 * j + 2));
-                            e[%d + j] = cos(t);
-                            e[%d + %d + j] = sin(t);
-                        }
-                    """, f.features(), bm.offset(), bm.offset(), bm.offset(), o, o, f.features()));
         } else if (enc instanceof EncodingConfig.Hash) {
             HashSpec s = ((HashEncoding) field.encoding()).spec();
-            int o = 0;
-            if (s.includeInput()) {
-                g.append("    e[0] = p.x; e[1] = p.y; e[2] = p.z;\n");
-                o = 3;
-            }
             int base = slices.get("encoding.levels.0.table").offset();
-            int f = s.features();
+            int nf = s.features();
             for (int l = 0; l < s.levels(); l++) {
-                int n = s.resolution(l), out = o + l * f;
+                int n = s.resolution(l), out = o + l * nf;
                 g.append(String.format(Locale.ROOT, """
                             {
                                 int c0, c1, c2; float t0, t1, t2;
                                 hashCell(p.x, %1$d, c0, t0); hashCell(p.y, %1$d, c1, t1); hashCell(p.z, %1$d, c2, t2);
-                                for (int f = 0; f < %2$d; f++) e[%3$d + f] = 0.0;
+                        """, n));
+                for (int f = 0; f < nf; f++) g.append("        float a").append(f).append(" = 0.0;\n");
+                g.append(String.format(Locale.ROOT, """
                                 for (int k = 0; k < 8; k++) {
                                     int b0 = k & 1, b1 = (k >> 1) & 1, b2 = k >> 2;
                                     float w = (b0 == 1 ? t0 : 1.0 - t0) * (b1 == 1 ? t1 : 1.0 - t1) * (b2 == 1 ? t2 : 1.0 - t2);
-                                    int at = %4$d + %2$d * int(hashIndex(%1$d, %5$s, %6$d, uint(c0 + b0), uint(c1 + b1), uint(c2 + b2)));
-                                    for (int f = 0; f < %2$d; f++) e[%3$d + f] += w * P(at + f);
-                                }
-                            }
-                        """, n, f, out, base + s.tableOffset(l), s.dense(l) ? "true" : "false", s.log2Table()));
+                                    int at = %1$d + %2$d * int(hashIndex(%3$d, %4$s, %5$d, uint(c0 + b0), uint(c1 + b1), uint(c2 + b2)));
+                        """, base + s.tableOffset(l), nf, n, s.dense(l) ? "true" : "false", s.log2Table()));
+                for (int f = 0; f < nf; f++) g.append("            a").append(f).append(" += w * P(at + ").append(f).append(");\n");
+                g.append("        }\n");
+                for (int f = 0; f < nf; f++) g.append("        ").append(el("e", out + f)).append(" = a").append(f).append(";\n");
+                g.append("    }\n");
             }
         } else {
             throw new IllegalArgumentException("no GLSL for encoding " + enc.type());

@@ -36,6 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * baked path on small trained fields: silhouette IoU ≥ 0.99 and ≥ 99% of pixels within 4/255,
  * in the continuous modes. (The slice mode's contour lines are thresholds: where a hash field is
  * noisy far from the surface, the bake's trilinear values move about 2% of pixels across them.)
+ * The networks are 64 wide: wider than the 32-float local arrays llvmpipe handles, so the
+ * generator's chunking is exercised (unchunked, a 64-wide field rendered with IoU 0.42).
  */
 class DirectRenderTest {
     private static GlContext gl;
@@ -58,7 +60,7 @@ class DirectRenderTest {
     }
 
     static Field trained(EncodingConfig enc, Backend b) {
-        FieldConfig fc = new FieldConfig("sdf", enc, new NetworkConfig(16, 2, ActivationConfig.relu(), List.of(), 0.1, "uniform"), "softplus");
+        FieldConfig fc = new FieldConfig("sdf", enc, new NetworkConfig(64, 2, ActivationConfig.relu(), List.of(), 0.1, "uniform"), "softplus");
         Field field = new Field(fc, b);
         field.init(3);
         PoolSource src = new PoolSource(b, AnalyticShape.TORUS.samples(1 << 15, new SplittableRandom(4)), 1 << 15, 1, 5, "torus");
