@@ -3,12 +3,15 @@ package nfield.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import nfield.compute.Backend;
 import nfield.config.Json;
+import nfield.data.analytic.AnalyticShape;
 import nfield.data.mesh.Mesh;
 import nfield.data.mesh.Normalization;
 import nfield.field.Field;
 import nfield.field.FieldQuery;
 import nfield.io.FieldFile;
 import nfield.io.FieldMesher;
+import nfield.render.BakedGrid;
+import nfield.render.FieldGlsl;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,6 +35,35 @@ final class FieldInputs {
             return Normalization.of(v);
         } catch (IllegalArgumentException e) {
             throw new UserError(file + ": __metadata__.normalization: " + e.getMessage());
+        }
+    }
+
+    /** What render and view draw: the baked grid, and the direct path's GLSL and weights when asked for. */
+    record Drawable(BakedGrid grid, String glsl, float[] params) {}
+
+    /**
+     * FIELD (a field file or analytic:NAME) baked at {@code bake}³ on the device; with
+     * {@code direct}, also the network as GLSL ({@code path} is then allowed to be "direct").
+     */
+    static Drawable drawable(String field, int bake, String path, boolean direct, Backends backends, String verb)
+            throws IOException {
+        if (bake < 16 || bake > 384) throw new UserError("--bake " + bake + ": use 16 .. 384");
+        if (!path.equals("baked") && !path.equals("direct")) throw new UserError("--path " + path + ": use baked or direct");
+        AnalyticShape shape = AnalyticShape.parse(field);
+        if (shape != null) {
+            if (path.equals("direct")) throw new UserError("--path direct needs a field file (analytic shapes have no network)");
+            return new Drawable(BakedGrid.of(shape::sdf, bake), null, null);
+        }
+        Path file = Path.of(field);
+        requireFile(file);
+        FieldFile.Meta meta = FieldFile.readMeta(file);
+        if (!meta.config().kind().equals("sdf")) {
+            throw new UserError(file + ": a " + meta.config().kind() + " field; " + verb + " sdf fields (radiance comes with the radiance-field issue)");
+        }
+        try (Backend backend = backends.open()) {
+            Field f = FieldFile.load(file, backend);
+            BakedGrid grid = BakedGrid.bake(new FieldQuery(f), bake);
+            return direct ? new Drawable(grid, FieldGlsl.sdfFunction(f), FieldGlsl.texture(f)) : new Drawable(grid, null, null);
         }
     }
 

@@ -264,8 +264,7 @@ final class FitCommand implements Callable<Integer> {
                 FieldMesher.Result r = FieldMesher.extract(new FieldQuery(field), res, true, mesh.getFileName().toString());
                 double extract = (System.nanoTime() - t2) * 1e-9;
                 if (r.mesh().triangleCount() == 0) throw new UserError("the trained field has no zero crossing; no mesh written");
-                Normalization back = Normalization.of(Json.MAPPER.readValue(meta.get("normalization"), double[].class));
-                MeshWriter.write(mesh, back.invert(r.mesh()), r.normals());
+                MeshWriter.write(mesh, norm.invert(r.mesh()), r.normals());
                 System.err.printf("wrote %s: %,d triangles; %d^3 grid in %.2f s (field %.2f s, marching cubes %.2f s, "
                                 + "normals %.2f s)%n", mesh, r.mesh().triangleCount(), res, extract, r.evalSeconds(),
                         r.mcSeconds(), r.normalSeconds());

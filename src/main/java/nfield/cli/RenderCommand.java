@@ -1,14 +1,7 @@
 package nfield.cli;
 
-import nfield.compute.Backend;
-import nfield.data.analytic.AnalyticShape;
-import nfield.field.Field;
-import nfield.field.FieldQuery;
-import nfield.io.FieldFile;
-import nfield.render.BakedGrid;
 import nfield.render.BakedRenderer;
 import nfield.render.Camera;
-import nfield.render.FieldGlsl;
 import nfield.render.GlContext;
 import nfield.render.Images;
 import nfield.render.Mode;
@@ -81,40 +74,16 @@ final class RenderCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int[] wh = parseSize(size);
         Mode m = Mode.parse(mode);
-        if (bake < 16 || bake > 384) throw new UserError("--bake " + bake + ": use 16 .. 384");
         if (turntable < 0 || turntable > 3600) throw new UserError("--turntable " + turntable + ": use 0 .. 3600");
         Camera cam = new Camera(azimuth, elevation, distance);
-        if (!path.equals("baked") && !path.equals("direct")) throw new UserError("--path " + path + ": use baked or direct");
-        String glsl = null;
-        float[] params = null;
         long t0 = System.nanoTime();
-        BakedGrid grid;
-        AnalyticShape shape = AnalyticShape.parse(field);
-        if (shape != null) {
-            grid = BakedGrid.of(shape::sdf, bake);
-        } else {
-            Path file = Path.of(field);
-            FieldInputs.requireFile(file);
-            FieldFile.Meta meta = FieldFile.readMeta(file);
-            if (!meta.config().kind().equals("sdf")) {
-                throw new UserError(file + ": a " + meta.config().kind() + " field; render draws sdf fields (radiance comes with the radiance-field issue)");
-            }
-            try (Backend backend = backends.open()) {
-                Field f = FieldFile.load(file, backend);
-                grid = BakedGrid.bake(new FieldQuery(f), bake);
-                if (path.equals("direct")) {
-                    glsl = FieldGlsl.sdfFunction(f);
-                    params = FieldGlsl.texture(f);
-                }
-            }
-        }
-        if (path.equals("direct") && glsl == null) throw new UserError("--path direct needs a field file (analytic shapes have no network)");
+        FieldInputs.Drawable d = FieldInputs.drawable(field, bake, path, path.equals("direct"), backends, "render draws");
         double bakeS = (System.nanoTime() - t0) * 1e-9;
         try (GlContext gl = GlContext.headless(); BakedRenderer r = new BakedRenderer()) {
             long t1 = System.nanoTime();
-            r.upload(grid);
-            if (glsl != null) {
-                r.direct(glsl, params);
+            r.upload(d.grid());
+            if (d.glsl() != null) {
+                r.direct(d.glsl(), d.params());
                 r.path(true);
             }
             int frames = Math.max(1, turntable);

@@ -1,15 +1,8 @@
 package nfield.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import nfield.compute.Backend;
 import nfield.config.Json;
-import nfield.data.analytic.AnalyticShape;
-import nfield.field.Field;
-import nfield.field.FieldQuery;
-import nfield.io.FieldFile;
-import nfield.render.BakedGrid;
 import nfield.render.Camera;
-import nfield.render.FieldGlsl;
 import nfield.render.Mode;
 import nfield.render.Viewer;
 import picocli.CommandLine.Command;
@@ -75,36 +68,17 @@ final class ViewCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int[] wh = RenderCommand.parseSize(size);
         Mode m = Mode.parse(mode);
-        if (bake < 16 || bake > 384) throw new UserError("--bake " + bake + ": use 16 .. 384");
         if (!(targetFps > 0)) throw new UserError("--target-fps " + targetFps + ": must be positive");
         if (frames < 0) throw new UserError("--frames " + frames + ": must be >= 0");
         int n = benchmark && frames == 0 ? 120 : frames;
-        if (!path.equals("baked") && !path.equals("direct")) throw new UserError("--path " + path + ": use baked or direct");
         long t0 = System.nanoTime();
-        String glsl = null;
-        float[] params = null;
-        BakedGrid grid;
-        AnalyticShape shape = AnalyticShape.parse(field);
-        if (shape != null) {
-            grid = BakedGrid.of(shape::sdf, bake);
-        } else {
-            Path file = Path.of(field);
-            FieldInputs.requireFile(file);
-            FieldFile.Meta meta = FieldFile.readMeta(file);
-            if (!meta.config().kind().equals("sdf")) throw new UserError(file + ": a " + meta.config().kind() + " field; view shows sdf fields");
-            try (Backend backend = backends.open()) {
-                Field f = FieldFile.load(file, backend);
-                grid = BakedGrid.bake(new FieldQuery(f), bake);
-                glsl = FieldGlsl.sdfFunction(f);
-                params = FieldGlsl.texture(f);
-            }
-        }
-        if (path.equals("direct") && glsl == null) throw new UserError("--path direct needs a field file (analytic shapes have no network)");
+        // the direct path is generated even when starting baked: D toggles it
+        FieldInputs.Drawable d = FieldInputs.drawable(field, bake, path, true, backends, "view shows");
         double bakeS = (System.nanoTime() - t0) * 1e-9;
         Viewer.Options opt = new Viewer.Options(wh[0], wh[1], n, screenshot, benchmark, targetFps, m);
         Viewer.Stats st;
-        try (Viewer v = new Viewer("nfield view " + field, grid, new Camera(30, 25, 3.2), opt)) {
-            if (glsl != null) v.direct(glsl, params, path.equals("direct"));
+        try (Viewer v = new Viewer("nfield view " + field, d.grid(), new Camera(30, 25, 3.2), opt)) {
+            if (d.glsl() != null) v.direct(d.glsl(), d.params(), path.equals("direct"));
             if (!benchmark && n == 0) System.err.println(Viewer.HELP);
             st = v.run();
         }

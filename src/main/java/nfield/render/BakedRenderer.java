@@ -200,10 +200,15 @@ public final class BakedRenderer implements AutoCloseable {
 
     /** Reads the default framebuffer (what the window shows), rows from the bottom, packed 0xAARRGGBB. */
     public static int[] readWindow(int w, int h) {
+        glBindFramebuffer(GL_READ_FRAMEBUFFER, 0);
+        glReadBuffer(GL_BACK);
+        return readPixels(w, h);
+    }
+
+    /** The bound read framebuffer's RGBA8 pixels, rows from the bottom, packed 0xAARRGGBB. */
+    private static int[] readPixels(int w, int h) {
         ByteBuffer px = MemoryUtil.memAlloc(w * h * 4);
         try {
-            glBindFramebuffer(GL_READ_FRAMEBUFFER, 0);
-            glReadBuffer(GL_BACK);
             glPixelStorei(GL_PACK_ALIGNMENT, 4);
             glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px);
             int[] out = new int[w * h];
@@ -220,19 +225,10 @@ public final class BakedRenderer implements AutoCloseable {
     public int[] render(Camera cam, Mode mode, int w, int h, float sliceY) {
         target(w, h);
         glBindFramebuffer(GL_FRAMEBUFFER, fbo);
-        draw(cam, mode, w, h, sliceY);
-        ByteBuffer px = MemoryUtil.memAlloc(w * h * 4);
         try {
-            glPixelStorei(GL_PACK_ALIGNMENT, 4);
-            glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px);
-            int[] out = new int[w * h];
-            for (int i = 0; i < out.length; i++) {
-                int r = px.get(i * 4) & 0xFF, g = px.get(i * 4 + 1) & 0xFF, b = px.get(i * 4 + 2) & 0xFF;
-                out[i] = 0xFF000000 | (r << 16) | (g << 8) | b;
-            }
-            return out;
+            draw(cam, mode, w, h, sliceY);
+            return readPixels(w, h);
         } finally {
-            MemoryUtil.memFree(px);
             glBindFramebuffer(GL_FRAMEBUFFER, 0);
         }
     }

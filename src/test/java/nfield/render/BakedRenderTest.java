@@ -60,15 +60,10 @@ class BakedRenderTest {
         java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
         Files.deleteIfExists(png);
         int[] cpu = CpuTracer.render(BakedGrid.of(AnalyticShape.TORUS::sdf, 64), new Camera(40, 30, 3.0), Mode.SHADED, 96, 64, 0);
-        int close = 0;
-        for (int y = 0; y < 64; y++) {
-            for (int x = 0; x < 96; x++) {
-                int a = img.getRGB(x, 63 - y), b = cpu[y * 96 + x], worst = 0;
-                for (int sh = 0; sh <= 16; sh += 8) worst = Math.max(worst, Math.abs((a >> sh & 0xFF) - (b >> sh & 0xFF)));
-                if (worst <= 4) close++;
-            }
-        }
-        assertTrue(close >= 0.99 * cpu.length, close + " of " + cpu.length + " pixels within 4/255");
+        int[] gl = new int[cpu.length];
+        for (int y = 0; y < 64; y++) img.getRGB(0, 63 - y, 96, 1, gl, y * 96, 96);
+        double share = PixelDiff.of(gl, cpu, cpu[0]).closeShare();
+        assertTrue(share >= 0.99, share + " of pixels within 4/255");
     }
 
     @ParameterizedTest(name = "{0} {1} az {2} el {3}")
@@ -93,17 +88,9 @@ class BakedRenderTest {
         Images.writePng(dir.resolve(tag + "-gl.png"), a, w, h);
         Images.writePng(dir.resolve(tag + "-cpu.png"), b, w, h);
         int bg = 0xFF000000 | (CpuTracer.byte8(0.1f) << 16) | (CpuTracer.byte8(0.1f) << 8) | CpuTracer.byte8(0.12f);
-        int inter = 0, union = 0, close = 0, fgA = 0;
-        for (int i = 0; i < a.length; i++) {
-            boolean fa = a[i] != bg, fb = b[i] != bg;
-            if (fa && fb) inter++;
-            if (fa || fb) union++;
-            if (fa) fgA++;
-            int worst = 0;
-            for (int sh = 0; sh <= 16; sh += 8) worst = Math.max(worst, Math.abs((a[i] >> sh & 0xFF) - (b[i] >> sh & 0xFF)));
-            if (worst <= 4) close++;
-        }
-        double iou = union == 0 ? 1 : (double) inter / union, share = (double) close / a.length;
+        PixelDiff diff = PixelDiff.of(a, b, bg);
+        double iou = diff.iou(), share = diff.closeShare();
+        int fgA = diff.foregroundA();
         assertTrue(fgA > a.length / 20, tag + ": the object covers too little of the image (" + fgA + " px) to test");
         if (m != Mode.STEPS) assertTrue(iou >= 0.99, tag + ": silhouette IoU " + iou);
         assertTrue(share >= 0.99, tag + ": only " + share + " of pixels within 4/255");

@@ -93,17 +93,9 @@ class DirectRenderTest {
         Path dir = Files.createDirectories(Path.of("target", "render-tests"));
         Images.writePng(dir.resolve("direct-" + encoding + "-" + mode + ".png"), direct, w, h);
         Images.writePng(dir.resolve("baked-" + encoding + "-" + mode + ".png"), baked, w, h);
-        int bg = baked[0], inter = 0, union = 0, close = 0, fg = 0;
-        for (int i = 0; i < baked.length; i++) {
-            boolean fa = baked[i] != bg, fb = direct[i] != bg;
-            if (fa && fb) inter++;
-            if (fa || fb) union++;
-            if (fa) fg++;
-            int worst = 0;
-            for (int sh = 0; sh <= 16; sh += 8) worst = Math.max(worst, Math.abs((baked[i] >> sh & 0xFF) - (direct[i] >> sh & 0xFF)));
-            if (worst <= 4) close++;
-        }
-        double iou = (double) inter / union, share = (double) close / baked.length;
+        PixelDiff diff = PixelDiff.of(baked, direct, baked[0]);
+        double iou = diff.iou(), share = diff.closeShare();
+        int fg = diff.foregroundA();
         System.out.printf("direct vs baked, %s %s: silhouette IoU %.4f, %.4f of pixels within 4/255%n", encoding, mode, iou, share);
         assertTrue(fg > baked.length / 20, "the torus covers too little of the image: " + fg);
         assertTrue(iou >= 0.99, encoding + " " + mode + ": silhouette IoU " + iou);

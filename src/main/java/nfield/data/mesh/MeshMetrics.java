@@ -30,8 +30,8 @@ public final class MeshMetrics {
         Normalization n = Normalization.fit(ref, 1.0);
         Mesh p = n.apply(pred), r = n.apply(ref);
         MeshSdf ps = new MeshSdf(p), rs = new MeshSdf(r);
-        double[] a = directed(p, rs, surfacePoints, tau, seed);
-        double[] b = directed(r, ps, surfacePoints, tau, seed + 1);
+        double[] a = directed(ps, rs, surfacePoints, tau, seed);
+        double[] b = directed(rs, ps, surfacePoints, tau, seed + 1);
         double precision = a[2], recall = b[2];
         double f = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
         double iou = iou(ps, rs, volumePoints, seed + 2);
@@ -40,9 +40,9 @@ public final class MeshMetrics {
     }
 
     /** Points on {@code from} against the surface of {@code to}: [mean d, mean d², share within tau, mean |n·n'|]. */
-    private static double[] directed(Mesh from, MeshSdf to, int count, double tau, long seed) {
-        SurfaceSampler s = new SurfaceSampler(from);
-        double[] fromN = faceNormals(from), toN = faceNormals(to.mesh());
+    private static double[] directed(MeshSdf from, MeshSdf to, int count, double tau, long seed) {
+        SurfaceSampler s = new SurfaceSampler(from.mesh());
+        double[] fromN = from.faceNormals(), toN = to.faceNormals();
         int chunk = 4096, chunks = (count + chunk - 1) / chunk;
         double[][] part = new double[chunks][4];
         IntStream.range(0, chunks).parallel().forEach(c -> {
@@ -93,24 +93,5 @@ public final class MeshMetrics {
             union += pa[1];
         }
         return union == 0 ? 0 : (double) inter / union;
-    }
-
-    private static double[] faceNormals(Mesh m) {
-        double[] v = m.vertices();
-        int[] t = m.triangles();
-        double[] n = new double[t.length];
-        for (int i = 0; i < t.length; i += 3) {
-            int a = t[i] * 3, b = t[i + 1] * 3, c = t[i + 2] * 3;
-            double ux = v[b] - v[a], uy = v[b + 1] - v[a + 1], uz = v[b + 2] - v[a + 2];
-            double wx = v[c] - v[a], wy = v[c + 1] - v[a + 1], wz = v[c + 2] - v[a + 2];
-            double nx = uy * wz - uz * wy, ny = uz * wx - ux * wz, nz = ux * wy - uy * wx;
-            double l = Math.sqrt(nx * nx + ny * ny + nz * nz);
-            if (l > 0) {
-                n[i] = nx / l;
-                n[i + 1] = ny / l;
-                n[i + 2] = nz / l;
-            }
-        }
-        return n;
     }
 }

@@ -99,6 +99,9 @@ public final class MeshSdf {
 
     public Bvh bvh() { return bvh; }
 
+    /** Unit face normals [T, 3] (zero for degenerate triangles); shared, do not modify. */
+    double[] faceNormals() { return faceN; }
+
     /** Edges used by one triangle only: 0 for a closed mesh. */
     public int boundaryEdges() { return boundaryEdges; }
 
