@@ -1,8 +1,6 @@
 package nfield.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import nfield.compute.Backend;
-import nfield.config.Json;
 import nfield.data.analytic.AnalyticShape;
 import nfield.data.mesh.Mesh;
 import nfield.data.mesh.Normalization;
@@ -23,18 +21,10 @@ final class FieldInputs {
 
     /** The field's transform from original to field coordinates (identity for analytic fits and older files). */
     static Normalization normalization(Path file, FieldFile.Meta meta) {
-        String s = meta.extra().get("normalization");
-        if (s == null) return Normalization.IDENTITY;
-        JsonNode a = Json.parse(file + ": __metadata__.normalization", s);
-        if (!a.isArray() || a.size() != 4) {
-            throw new UserError(file + ": __metadata__.normalization must be [cx, cy, cz, scale], got " + s);
-        }
-        double[] v = new double[4];
-        for (int i = 0; i < 4; i++) v[i] = a.get(i).asDouble(Double.NaN);
         try {
-            return Normalization.of(v);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(file + ": __metadata__.normalization: " + e.getMessage());
+            return nfield.export.ExportedField.normalization(file, meta);
+        } catch (IOException e) {
+            throw new UserError(e.getMessage());
         }
     }
 

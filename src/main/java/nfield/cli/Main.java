@@ -16,9 +16,11 @@ import java.io.UncheckedIOException;
                 "Start here:  nfield fit shape:knot -o knot.nfield --time 60s",
                 "Then:        nfield render knot.nfield --out knot.png  (headless, no X server)",
                 "             nfield mesh knot.nfield -o knot.ply       (marching cubes)",
+                "             nfield export knot.nfield -o knot.safetensors  (weights; also obj, ply)",
                 "             nfield eval bunny.nfield bunny.obj       (Chamfer, F-score, normals, IoU)",
                 "             nfield bench --json                      (training and inference throughput)"},
         subcommands = {DevicesCommand.class, FitCommand.class, MeshCommand.class, EvalCommand.class, RenderCommand.class, ViewCommand.class,
+                ExportCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Override

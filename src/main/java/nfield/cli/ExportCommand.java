@@ -1,0 +1,115 @@
+package nfield.cli;
+
+import nfield.compute.Backend;
+import nfield.export.ExportedField;
+import nfield.io.FieldFile;
+import nfield.io.MeshWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Export a trained field for use elsewhere.",
+                "",
+                "Formats (picked by --format, else by the extension of -o):",
+                "  safetensors  the field's tensors and config, no optimizer state (FORMAT.md tells how to evaluate "
+                        + "it by hand; tools/nfield_eval.py does so with NumPy alone). nfield reads it back anywhere "
+                        + "it reads a field.",
+                "  obj | ply    the SDF's zero level set by marching cubes (--res), vertex normals from the "
+                        + "field's gradient, in the original coordinates of the fitted mesh.",
+                "",
+                "Exports are functions of points in the original coordinates of the data the field was fitted "
+                        + "to, with distances in those units (see FORMAT.md, \"Coordinates\").",
+                "Files are written atomically (temp file + rename); an existing file is kept unless --force.",
+                "",
+                "Examples:",
+                "  nfield export bunny.nfield -o bunny.safetensors",
+                "  nfield export bunny.nfield -o bunny.ply --res 384"})
+final class ExportCommand implements Callable<Integer> {
+    static final List<String> FORMATS = List.of("safetensors", "obj", "ply");
+
+    @Parameters(index = "0", paramLabel = "FIELD", description = "A field written by `nfield fit` (or an exported .safetensors).")
+    Path field;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "File to write.")
+    Path output;
+
+    @Option(names = "--format", paramLabel = "FMT", description = "safetensors | obj | ply (default: from the extension of OUT).")
+    String format;
+
+    @Option(names = "--force", description = "Overwrite OUT if it exists.")
+    boolean force;
+
+    @Option(names = "--res", defaultValue = "256", paramLabel = "N",
+            description = "Mesh formats: grid points per axis for marching cubes (default: ${DEFAULT-VALUE}).")
+    int res;
+
+    @Mixin
+    Backends backends;
+
+    /** The format asked for, else the one the extension names. */
+    static String format(String format, Path output) {
+        if (format != null) {
+            String f = format.toLowerCase(Locale.ROOT);
+            if (!FORMATS.contains(f)) throw new UserError("--format " + format + ": unknown; use one of " + String.join(", ", FORMATS));
+            return f;
+        }
+        String name = output.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+        if (!FORMATS.contains(ext)) {
+            throw new UserError(output + ": cannot tell the format from the extension; name it ."
+                    + String.join(", .", FORMATS) + " or pass --format");
+        }
+        return ext;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        String fmt = format(format, output);
+        FieldInputs.requireFile(field);
+        if (Files.exists(output)) {
+            if (Files.isSameFile(field, output)) throw new UserError(output + ": is the input field itself; write the export elsewhere");
+            if (!force) throw new UserError(output + ": exists; pass --force to overwrite it");
+        }
+        long t0 = System.nanoTime();
+        String what;
+        switch (fmt) {
+            case "safetensors" -> what = safetensors();
+            case "obj", "ply" -> what = mesh();
+            default -> throw new IllegalStateException(fmt);
+        }
+        System.err.printf(Locale.ROOT, "wrote %s (%s, %,d bytes): %s; %.2f s%n", output, fmt, Files.size(output), what,
+                (System.nanoTime() - t0) * 1e-9);
+        return 0;
+    }
+
+    /** The field's own tensors and metadata, without the optimizer state a checkpoint carries. */
+    private String safetensors() throws Exception {
+        try (Backend backend = backends.open()) {
+            ExportedField f = ExportedField.load(field, backend);
+            Map<String, String> extra = new LinkedHashMap<>(f.meta().extra());
+            extra.keySet().removeAll(List.of("format", "version", "field", "steps"));
+            FieldFile.write(output, f.field(), f.meta().steps(), extra, false);
+            return f.field().params().slices().size() + " tensors, " + f.field().paramCount() + " parameters";
+        }
+    }
+
+    private String mesh() throws Exception {
+        try (Backend backend = backends.open()) {
+            FieldInputs.Meshed m = FieldInputs.mesh(field, backend, res, true);
+            MeshWriter.write(output, m.mesh(), m.normals());
+            return String.format(Locale.ROOT, "%,d vertices, %,d triangles at %d^3", m.mesh().vertexCount(),
+                    m.mesh().triangleCount(), res);
+        }
+    }
+}

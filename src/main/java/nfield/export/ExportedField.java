@@ -1,0 +1,97 @@
+package nfield.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import nfield.compute.Backend;
+import nfield.compute.Tensor;
+import nfield.config.Json;
+import nfield.data.mesh.Normalization;
+import nfield.field.Field;
+import nfield.io.FieldFile;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A loaded field as every export sees it: a function of points in the <em>original</em>
+ * coordinates of the data it was fitted to. The field itself is a function of
+ * q = (p − c)·s ({@link Normalization}); exports undo the scale on the outputs, so an SDF's
+ * distance is in original units (field value / s) and a radiance field's density is per
+ * original unit length (field density · s); colours are unchanged. {@link #evaluate} is the
+ * reference every export is checked against.
+ */
+public record ExportedField(Path file, Field field, Normalization normalization, FieldFile.Meta meta) {
+    /** Points per forward pass in {@link #evaluate}. */
+    private static final int BATCH = 1 << 16;
+
+    /** Loads {@code file} onto {@code backend}; the caller closes the backend. */
+    public static ExportedField load(Path file, Backend backend) throws IOException {
+        FieldFile.Meta meta = FieldFile.readMeta(file);
+        Normalization norm = normalization(file, meta);
+        return new ExportedField(file, FieldFile.load(file, backend), norm, meta);
+    }
+
+    /** The field's transform from original to field coordinates (identity for analytic fits and older files). */
+    public static Normalization normalization(Path file, FieldFile.Meta meta) throws IOException {
+        String s = meta.extra().get("normalization");
+        if (s == null) return Normalization.IDENTITY;
+        JsonNode a;
+        try {
+            a = Json.parse(file + ": __metadata__.normalization", s);
+        } catch (RuntimeException e) {
+            throw new IOException(e.getMessage());
+        }
+        if (!a.isArray() || a.size() != 4) {
+            throw new IOException(file + ": __metadata__.normalization must be [cx, cy, cz, scale], got " + s);
+        }
+        double[] v = new double[4];
+        for (int i = 0; i < 4; i++) v[i] = a.get(i).asDouble(Double.NaN);
+        try {
+            return Normalization.of(v);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": __metadata__.normalization: " + e.getMessage());
+        }
+    }
+
+    public boolean isSdf() {
+        return field.config().kind().equals("sdf");
+    }
+
+    /** Output columns: 1 for an SDF (distance), 4 for a radiance field (density, r, g, b). */
+    public int outputs() {
+        return field.outputWidth();
+    }
+
+    /**
+     * Points [n, 3] in original coordinates → outputs [n, {@link #outputs()}] in original units,
+     * computed in float32 as the exports do: q = (p − c)·s per coordinate, the field on the
+     * backend, then distance / s (SDF) or density · s (radiance).
+     */
+    public float[] evaluate(float[] xyz, int n) {
+        Backend b = field.backend();
+        int w = outputs();
+        float[] result = new float[n * w];
+        float[] q = new float[Math.min(n, BATCH) * 3];
+        float cx = (float) normalization.cx(), cy = (float) normalization.cy(), cz = (float) normalization.cz();
+        float s = (float) normalization.scale();
+        Tensor points = b.alloc(Math.max(1, Math.min(n, BATCH)), 3), out = b.alloc(Math.max(1, Math.min(n, BATCH)), w);
+        for (int at = 0; at < n; at += BATCH) {
+            int m = Math.min(BATCH, n - at);
+            for (int i = 0; i < m; i++) {
+                q[3 * i] = (xyz[3 * (at + i)] - cx) * s;
+                q[3 * i + 1] = (xyz[3 * (at + i) + 1] - cy) * s;
+                q[3 * i + 2] = (xyz[3 * (at + i) + 2] - cz) * s;
+            }
+            Tensor p = points.view(m), o = out.view(m);
+            b.write(p, q); // the first m·3 values are used
+            field.forward(p, o);
+            double[] v = b.read(o);
+            for (int i = 0; i < m; i++) {
+                for (int c = 0; c < w; c++) {
+                    float x = (float) v[i * w + c];
+                    result[(at + i) * w + c] = c == 0 ? (isSdf() ? x / s : x * s) : x;
+                }
+            }
+        }
+        return result;
+    }
+}
