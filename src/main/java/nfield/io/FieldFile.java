@@ -123,14 +123,15 @@ public final class FieldFile {
         for (ParamStore.Slice s : field.params().slices()) expected.put(s.name(), s);
         for (String name : p.tensors.keySet()) {
             if (name.equals(OPTIMIZER_M) || name.equals(OPTIMIZER_V)) continue;
-            if (!expected.containsKey(name)) throw bad(file, "tensor \"" + name + "\" is not part of the field its config describes");
+            if (!expected.containsKey(name)) throw bad(file, "tensor \"" + name + "\" is not part of the field its config (__metadata__.field) describes");
         }
         for (ParamStore.Slice s : expected.values()) {
             long[] t = p.tensors.get(s.name());
-            if (t == null) throw bad(file, "tensor \"" + s.name() + "\" is missing (the config expects it)");
-            if (t[1] - t[0] != 4L * s.length()) {
-                throw bad(file, "tensor \"" + s.name() + "\" holds " + (t[1] - t[0]) / 4 + " values; the config expects "
-                        + java.util.Arrays.toString(s.shape()));
+            if (t == null) throw bad(file, "tensor \"" + s.name() + "\" is missing (the config in __metadata__.field expects it)");
+            String want = java.util.Arrays.toString(s.shape()).replace(" ", "");
+            if (!p.shapes.get(s.name()).equals(want)) {
+                throw bad(file, "tensor \"" + s.name() + "\" has shape " + p.shapes.get(s.name()) + "; the config in __metadata__.field expects "
+                        + want);
             }
             ByteBuffer data = p.data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < s.length(); i++) params[s.offset() + i] = data.getFloat((int) (t[0] + 4L * i));
@@ -140,7 +141,7 @@ public final class FieldFile {
         return field;
     }
 
-    private record Parsed(Meta meta, Map<String, long[]> tensors, ByteBuffer data) {}
+    private record Parsed(Meta meta, Map<String, long[]> tensors, Map<String, String> shapes, ByteBuffer data) {}
 
     private static IOException bad(Path file, String what) {
         return new IOException(file + ": not a valid nfield field file: " + what);
@@ -182,6 +183,7 @@ public final class FieldFile {
         }
         long dataLen = all.length - 8 - n;
         Map<String, long[]> tensors = new LinkedHashMap<>();
+        Map<String, String> shapes = new LinkedHashMap<>();
         Iterator<Map.Entry<String, JsonNode>> it = header.fields();
         java.util.List<long[]> ranges = new java.util.ArrayList<>();
         while (it.hasNext()) {
@@ -199,16 +201,30 @@ public final class FieldFile {
             if (a < 0 || z < a || z > dataLen) {
                 throw bad(file, "tensor \"" + e.getKey() + "\" range [" + a + ", " + z + ") runs past the data (" + dataLen + " bytes)");
             }
+            JsonNode shape = t.path("shape");
+            long count = 1;
+            if (!shape.isArray()) throw bad(file, "tensor \"" + e.getKey() + "\" has no shape");
+            for (JsonNode d : shape) {
+                if (!d.canConvertToLong() || d.longValue() < 0) throw bad(file, "tensor \"" + e.getKey() + "\" has shape " + shape);
+                count *= d.longValue();
+            }
+            if (4 * count != z - a) {
+                throw bad(file, "tensor \"" + e.getKey() + "\" has shape " + shape + " (" + 4 * count + " bytes) but data_offsets ["
+                        + a + ", " + z + ") hold " + (z - a) + " bytes");
+            }
             for (long[] r : ranges) {
-                if (a < r[1] && r[0] < z) throw bad(file, "tensor \"" + e.getKey() + "\" overlaps another tensor");
+                if (a < r[1] && r[0] < z) {
+                    throw bad(file, "tensor \"" + e.getKey() + "\" range [" + a + ", " + z + ") overlaps another tensor's [" + r[0] + ", " + r[1] + ")");
+                }
             }
             ranges.add(new long[]{a, z});
             tensors.put(e.getKey(), new long[]{a, z});
+            shapes.put(e.getKey(), shape.toString());
         }
         long steps = meta.path("steps").asLong(0);
         Map<String, String> extra = new LinkedHashMap<>();
         meta.fields().forEachRemaining(e -> extra.put(e.getKey(), e.getValue().asText()));
         ByteBuffer data = ByteBuffer.wrap(all, 8 + (int) n, (int) dataLen).slice();
-        return new Parsed(new Meta(cfg, steps, extra), tensors, data);
+        return new Parsed(new Meta(cfg, steps, extra), tensors, shapes, data);
     }
 }

@@ -110,4 +110,90 @@ class FieldFileTest {
         String m = assertThrows(IOException.class, () -> FieldFile.load(dir.resolve("missing.nfield"), new RefBackend())).getMessage();
         assertTrue(m.endsWith("missing.nfield: no such file"), m);
     }
+
+    /** The valid file with its JSON header changed by {@code edit} (the data section kept). */
+    private byte[] withHeader(java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit) throws IOException {
+        byte[] ok = valid();
+        ByteBuffer b = ByteBuffer.wrap(ok).order(ByteOrder.LITTLE_ENDIAN);
+        int n = (int) b.getLong(0);
+        var header = (com.fasterxml.jackson.databind.node.ObjectNode) nfield.config.Json.MAPPER.readTree(
+                new String(ok, 8, n, java.nio.charset.StandardCharsets.UTF_8));
+        edit.accept(header);
+        byte[] h = nfield.config.Json.write(header).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ByteBuffer out = ByteBuffer.allocate(8 + h.length + ok.length - 8 - n).order(ByteOrder.LITTLE_ENDIAN);
+        out.putLong(h.length).put(h).put(ok, 8 + n, ok.length - 8 - n);
+        return out.array();
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode tensor(com.fasterxml.jackson.databind.node.ObjectNode h, String name) {
+        return (com.fasterxml.jackson.databind.node.ObjectNode) h.get(name);
+    }
+
+    @Test
+    void overlappingTensors() throws IOException {
+        String m = loadError(withHeader(h -> {
+            var w = tensor(h, "network.layers.1.weight");
+            var b = tensor(h, "network.layers.1.bias");
+            long a = w.get("data_offsets").get(0).longValue();
+            b.putArray("data_offsets").add(a).add(a + 4L * 16);
+        }));
+        assertTrue(m.contains("bad.nfield: not a valid nfield field file: tensor \"network.layers.1.bias\" range [")
+                && m.contains("overlaps another tensor's"), m);
+    }
+
+    @Test
+    void rangePastTheEnd() throws IOException {
+        String m = loadError(withHeader(h -> {
+            var b = tensor(h, "network.layers.2.bias");
+            long z = b.get("data_offsets").get(1).longValue();
+            b.putArray("data_offsets").add(z).add(z + 4);
+            b.putArray("shape").add(1);
+        }));
+        assertTrue(m.contains("tensor \"network.layers.2.bias\" range [") && m.contains("runs past the data"), m);
+    }
+
+    @Test
+    void unknownDtype() throws IOException {
+        String m = loadError(withHeader(h -> tensor(h, "network.layers.0.bias").put("dtype", "BF16")));
+        assertTrue(m.contains("tensor \"network.layers.0.bias\" has dtype \"BF16\"; only F32 is supported"), m);
+    }
+
+    @Test
+    void shapeThatDisagreesWithItsBytes() throws IOException {
+        String m = loadError(withHeader(h -> tensor(h, "network.layers.0.bias").putArray("shape").add(17)));
+        assertTrue(m.contains("tensor \"network.layers.0.bias\" has shape [17] (68 bytes) but data_offsets"), m);
+    }
+
+    @Test
+    void configThatDoesNotMatchTheTensors() throws IOException {
+        // the same bytes, the shape transposed: [16, 16] is fine, so transpose the first layer [in, 16]
+        String m = loadError(withHeader(h -> {
+            var w = tensor(h, "network.layers.0.weight");
+            int in = w.get("shape").get(0).intValue(), out = w.get("shape").get(1).intValue();
+            w.putArray("shape").add(out).add(in);
+        }));
+        assertTrue(m.contains("tensor \"network.layers.0.weight\" has shape [16,") && m.contains("the config in __metadata__.field expects [")
+                , m);
+        m = loadError(withHeader(h -> h.remove("network.layers.2.bias")));
+        assertTrue(m.contains("tensor \"network.layers.2.bias\" is missing (the config in __metadata__.field expects it)"), m);
+        m = loadError(withHeader(h -> {
+            var meta = (com.fasterxml.jackson.databind.node.ObjectNode) h.get("__metadata__");
+            meta.put("field", meta.get("field").asText().replace("\"width\":16", "\"width\":8"));
+        }));
+        assertTrue(m.contains("has shape") && m.contains("the config in __metadata__.field expects"), m);
+        m = loadError(withHeader(h -> {
+            long end = tensor(h, "network.layers.2.bias").get("data_offsets").get(1).longValue();
+            var x = h.putObject("extra.tensor").put("dtype", "F32");
+            x.putArray("shape").add(0);
+            x.putArray("data_offsets").add(end).add(end);
+        }));
+        assertTrue(m.contains("tensor \"extra.tensor\" is not part of the field its config (__metadata__.field) describes"), m);
+    }
+
+    @Test
+    void headerThatIsNotJson() throws IOException {
+        byte[] ok = valid();
+        ok[9] = '#';
+        assertTrue(loadError(ok).contains("header is not JSON"));
+    }
 }

@@ -1,0 +1,127 @@
+package nfield.cli;
+
+import nfield.compute.ref.RefBackend;
+import nfield.data.mesh.Mesh;
+import nfield.data.mesh.MeshReader;
+import nfield.data.mesh.MeshShapes;
+import nfield.export.ExportedField;
+import nfield.io.FieldFile;
+import nfield.io.MeshWriter;
+import nfield.testing.Harness;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** nfield export: safetensors round trip, meshes, and the refusals. */
+class ExportCommandTest {
+    @TempDir
+    static Path dir;
+    static Path field;
+
+    /** A small field fitted (Java backend) to a torus moved away from the unit box, so its normalisation is not the identity. */
+    @BeforeAll
+    static void fit() throws IOException {
+        Mesh t = MeshShapes.torus(0.5, 0.2, 64, 24);
+        double[] v = t.vertices().clone();
+        for (int i = 0; i < v.length; i += 3) {
+            v[i] = 4 + 2 * v[i];
+            v[i + 1] = -1 + 2 * v[i + 1];
+            v[i + 2] = 2 * v[i + 2];
+        }
+        Path obj = dir.resolve("torus.obj");
+        MeshWriter.write(obj, new Mesh("torus", v, t.triangles()), null);
+        Path scene = dir.resolve("scene.json");
+        Files.writeString(scene, """
+                {"field": {"kind": "sdf", "encoding": {"type": "frequency", "octaves": 3},
+                           "network": {"width": 16, "hidden_layers": 2, "init": "uniform", "output_scale": 0.1}},
+                 "optimizer": {"lr": 0.005},
+                 "train": {"batch": 512, "steps": 150, "pool_size": 8192}}
+                """);
+        field = dir.resolve("torus.nfield");
+        CliTest.Run r = CliTest.run("fit", obj.toString(), "-o", field.toString(), "--config", scene.toString(), "--backend", "java");
+        assertEquals(0, r.code(), r.err());
+    }
+
+    @Test
+    void safetensorsRoundTripIsBitIdenticalAndDropsTheOptimizer() throws IOException {
+        Path out = dir.resolve("torus.safetensors");
+        CliTest.Run r = CliTest.run("export", field.toString(), "-o", out.toString(), "--backend", "java");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("wrote " + out + " (safetensors"), r.err());
+        String header = new String(Files.readAllBytes(out), StandardCharsets.UTF_8);
+        assertFalse(header.contains(FieldFile.OPTIMIZER_M), "an export carries no optimizer state");
+        FieldFile.Meta a = FieldFile.readMeta(field), b = FieldFile.readMeta(out);
+        assertEquals(a.config(), b.config());
+        assertEquals(a.steps(), b.steps());
+        assertEquals(a.extra().get("normalization"), b.extra().get("normalization"));
+
+        float[] pts = new float[3 * 2000];
+        double[] u = Harness.uniform(pts.length, 11);
+        for (int i = 0; i < pts.length; i++) pts[i] = (float) (3 * u[i] + (i % 3 == 0 ? 4 : i % 3 == 1 ? -1 : 0));
+        try (RefBackend be = new RefBackend()) {
+            ExportedField fa = ExportedField.load(field, be), fb = ExportedField.load(out, be);
+            assertArrayEquals(fa.field().params().readParams(), fb.field().params().readParams());
+            assertArrayEquals(fa.evaluate(pts, 2000), fb.evaluate(pts, 2000), "outputs are bit-identical");
+        }
+        // commands that read fields read the export the same: mesh gives the same vertices and triangles
+        Path ma = dir.resolve("a.ply"), mb = dir.resolve("b.ply");
+        assertEquals(0, CliTest.run("mesh", field.toString(), "--res", "32", "-o", ma.toString(), "--backend", "java").code());
+        assertEquals(0, CliTest.run("mesh", out.toString(), "--res", "32", "-o", mb.toString(), "--backend", "java").code());
+        Mesh a1 = MeshReader.read(ma), b1 = MeshReader.read(mb);
+        assertTrue(a1.triangleCount() > 100, "triangles: " + a1.triangleCount());
+        assertArrayEquals(a1.vertices(), b1.vertices());
+        assertArrayEquals(a1.triangles(), b1.triangles());
+    }
+
+    @Test
+    void meshExportIsInOriginalCoordinates() throws IOException {
+        Path out = dir.resolve("torus-fit.obj");
+        CliTest.Run r = CliTest.run("export", field.toString(), "-o", out.toString(), "--res", "48", "--backend", "java");
+        assertEquals(0, r.code(), r.err());
+        Mesh m = MeshReader.read(out);
+        assertTrue(m.triangleCount() > 500, "triangles: " + m.triangleCount());
+        double[] bb = m.bounds();
+        assertEquals(2.6, bb[0], 0.15); // the torus spans x in 4 ± 1.4
+        assertEquals(5.4, bb[3], 0.15);
+        assertTrue(Files.readString(out).contains("\nvn "), "vertex normals written");
+    }
+
+    @Test
+    void refusesToOverwriteWithoutForce() throws IOException {
+        Path out = dir.resolve("kept.safetensors");
+        Files.writeString(out, "precious");
+        CliTest.Run r = CliTest.run("export", field.toString(), "-o", out.toString(), "--backend", "java");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains(out + ": exists; pass --force to overwrite it"), r.err());
+        assertEquals("precious", Files.readString(out));
+        r = CliTest.run("export", field.toString(), "-o", out.toString(), "--backend", "java", "--force");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(FieldFile.readMeta(field).config(), FieldFile.readMeta(out).config());
+        r = CliTest.run("export", field.toString(), "-o", field.toString(), "--format", "safetensors", "--force");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("is the input field itself"), r.err());
+    }
+
+    @Test
+    void unknownFormatsAreNamed() {
+        CliTest.Run r = CliTest.run("export", field.toString(), "-o", dir.resolve("x.bin").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("x.bin: cannot tell the format from the extension"), r.err());
+        r = CliTest.run("export", field.toString(), "-o", dir.resolve("x.bin").toString(), "--format", "usd");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--format usd: unknown; use one of safetensors"), r.err());
+        r = CliTest.run("export", dir.resolve("none.nfield").toString(), "-o", dir.resolve("y.safetensors").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("none.nfield: no such file"), r.err());
+    }
+}
