@@ -100,6 +100,37 @@ public interface Backend extends AutoCloseable {
      */
     void eikonal(Tensor values, int m, double h, double scale, Tensor elem, Tensor dValues);
 
+    /**
+     * Volume rendering along rays (Max 1995; NeRF, Mildenhall et al. 2020, eq. 3). Ray r owns the
+     * consecutive rows [first_r, first_r + count_r) of {@code samples} in order along the ray;
+     * {@code rays} [R, 2] holds (first_r, count_r) as exact integers (so S &lt; 2^24).
+     * samples [S, 4] = (σ ≥ 0, r, g, b) after the head's activations, deltas [S, 1] the lengths of
+     * the samples' segments. α_i = 1 − exp(−σ_i δ_i), T_i = Π_{j&lt;i} (1 − α_j), w_i = T_i α_i;
+     * marching stops after the first sample whose T_{i+1} falls below {@code minTransmittance}
+     * (later samples weigh nothing). out [R, 4] = (Σ w_i c_i + T·bg_r, 1 − T), T the transmittance
+     * left, background [R, 3].
+     */
+    void volumeRender(Tensor samples, Tensor deltas, Tensor rays, Tensor background, double minTransmittance, Tensor out);
+
+    /**
+     * Backward of {@link #volumeRender} given its {@code out}: dOut [R, 4] = dL/d(rgb, opacity) →
+     * dSamples [S, 4] = dL/d(σ, rgb) for every row the rays own (zero past an early stop):
+     * dL/dc_i = w_i·g, dL/dσ_i = δ_i·(g·(T_{i+1} c_i − (C − Σ_{j≤i} w_j c_j)) + g_O·T), where C is
+     * the ray's colour (background term included), g = dL/dC and g_O = dL/d opacity.
+     */
+    void volumeRenderBackward(Tensor samples, Tensor deltas, Tensor rays, Tensor background, double minTransmittance,
+                              Tensor out, Tensor dOut, Tensor dSamples);
+
+    /** The shapes {@link #volumeRender} takes, checked alike on every backend. */
+    static void checkVolume(Tensor samples, Tensor deltas, Tensor rays, Tensor background, Tensor out) {
+        Tensor.checkCols("volume samples", samples, 4);
+        Tensor.checkShape("volume deltas", deltas, samples.rows(), 1);
+        Tensor.checkCols("volume rays", rays, 2);
+        Tensor.checkShape("volume background", background, rays.rows(), 3);
+        Tensor.checkShape("volume out", out, rays.rows(), 4);
+        if (samples.rows() >= 1 << 24) throw new IllegalArgumentException("volume rendering: " + samples.rows() + " samples; at most 2^24 - 1");
+    }
+
     /** The sum of all entries (accumulated in double on the host from device partial sums). */
     double sum(Tensor t);
 

@@ -394,6 +394,23 @@ public final class ClBackend implements Backend {
     }
 
     @Override
+    public void volumeRender(Tensor samples, Tensor deltas, Tensor rays, Tensor background, double minT, Tensor out) {
+        Backend.checkVolume(samples, deltas, rays, background, out);
+        run1d(kernel("render/volume.cl", "", "volume_render"), rays.rows(), rays.rows(), (float) minT, m(samples), m(deltas),
+                m(rays), m(background), m(out));
+    }
+
+    @Override
+    public void volumeRenderBackward(Tensor samples, Tensor deltas, Tensor rays, Tensor background, double minT,
+                                     Tensor out, Tensor dOut, Tensor dSamples) {
+        Backend.checkVolume(samples, deltas, rays, background, out);
+        Tensor.checkShape("volume dOut", dOut, rays.rows(), 4);
+        Tensor.checkShape("volume dSamples", dSamples, samples.rows(), 4);
+        run1d(kernel("render/volume.cl", "", "volume_render_backward"), rays.rows(), rays.rows(), (float) minT, m(samples),
+                m(deltas), m(rays), m(out), m(dOut), m(dSamples));
+    }
+
+    @Override
     public double sum(Tensor t) {
         cl_kernel k = kernel("util/tensor.cl", "", "reduce_sum");
         args(k, (int) t.size(), m(t), sumParts);

@@ -363,6 +363,73 @@ public final class RefBackend implements Backend {
     }
 
     @Override
+    public void volumeRender(Tensor samples, Tensor deltas, Tensor rays, Tensor background, double minT, Tensor out) {
+        Backend.checkVolume(samples, deltas, rays, background, out);
+        double[] x = a(samples), dt = a(deltas), ry = a(rays), bg = a(background), o = a(out);
+        for (int r = 0; r < rays.rows(); r++) {
+            int first = (int) ry[2 * r], count = (int) ry[2 * r + 1];
+            double t = 1, cr = 0, cg = 0, cb = 0;
+            for (int i = first; i < first + count; i++) {
+                double alpha = 1 - Math.exp(-x[4 * i] * dt[i]);
+                double w = t * alpha;
+                cr += w * x[4 * i + 1];
+                cg += w * x[4 * i + 2];
+                cb += w * x[4 * i + 3];
+                t *= 1 - alpha;
+                if (t < minT) break;
+            }
+            o[4 * r] = cr + t * bg[3 * r];
+            o[4 * r + 1] = cg + t * bg[3 * r + 1];
+            o[4 * r + 2] = cb + t * bg[3 * r + 2];
+            o[4 * r + 3] = 1 - t;
+        }
+    }
+
+    @Override
+    public void volumeRenderBackward(Tensor samples, Tensor deltas, Tensor rays, Tensor background, double minT,
+                                     Tensor out, Tensor dOut, Tensor dSamples) {
+        Backend.checkVolume(samples, deltas, rays, background, out);
+        Tensor.checkShape("volume dOut", dOut, rays.rows(), 4);
+        Tensor.checkShape("volume dSamples", dSamples, samples.rows(), 4);
+        double[] x = a(samples), dt = a(deltas), ry = a(rays), o = a(out), d = a(dOut), ds = a(dSamples);
+        for (int r = 0; r < rays.rows(); r++) {
+            int first = (int) ry[2 * r], count = (int) ry[2 * r + 1];
+            // the transmittance left where marching stopped
+            double tEnd = 1;
+            int end = first + count;
+            for (int i = first; i < first + count; i++) {
+                tEnd *= 1 - (1 - Math.exp(-x[4 * i] * dt[i])); // the forward pass's operations, so both stop alike
+                if (tEnd < minT) {
+                    end = i + 1;
+                    break;
+                }
+            }
+            double t = 1, pr = 0, pg = 0, pb = 0;
+            double gr = d[4 * r], gg = d[4 * r + 1], gb = d[4 * r + 2], go = d[4 * r + 3];
+            for (int i = first; i < first + count; i++) {
+                if (i >= end) {
+                    ds[4 * i] = ds[4 * i + 1] = ds[4 * i + 2] = ds[4 * i + 3] = 0;
+                    continue;
+                }
+                double alpha = 1 - Math.exp(-x[4 * i] * dt[i]);
+                double w = t * alpha, tNext = t * (1 - alpha);
+                pr += w * x[4 * i + 1];
+                pg += w * x[4 * i + 2];
+                pb += w * x[4 * i + 3];
+                double s = gr * (tNext * x[4 * i + 1] - (o[4 * r] - pr))
+                        + gg * (tNext * x[4 * i + 2] - (o[4 * r + 1] - pg))
+                        + gb * (tNext * x[4 * i + 3] - (o[4 * r + 2] - pb))
+                        + go * tEnd;
+                ds[4 * i] = dt[i] * s;
+                ds[4 * i + 1] = w * gr;
+                ds[4 * i + 2] = w * gg;
+                ds[4 * i + 3] = w * gb;
+                t = tNext;
+            }
+        }
+    }
+
+    @Override
     public double sum(Tensor t) {
         double s = 0;
         double[] x = a(t);
