@@ -12,7 +12,7 @@ import java.nio.file.Path;
 /** A scene file ({@code scenes/*.json}): everything a fit needs besides the data. */
 public record SceneConfig(String name, FieldConfig field, LossConfig loss, OptimizerConfig optimizer,
                           TrainConfig train, SamplingConfig sampling,
-                          EikonalConfig eikonal) {
+                          EikonalConfig eikonal, MarchingConfig marching) {
     public static SceneConfig parse(String source, String text) {
         ConfigNode n = new ConfigNode(source, "", Json.parse(source, text));
         String name = n.string("name", "scene", java.util.List.of());
@@ -23,8 +23,9 @@ public record SceneConfig(String name, FieldConfig field, LossConfig loss, Optim
         TrainConfig train = TrainConfig.parse(n.child("train"));
         SamplingConfig sampling = SamplingConfig.parse(n.child("sampling"));
         EikonalConfig eikonal = EikonalConfig.parse(n.child("eikonal"));
+        MarchingConfig marching = MarchingConfig.parse(n.child("marching"));
         n.done();
-        return new SceneConfig(name, field, loss, opt, train, sampling, eikonal);
+        return new SceneConfig(name, field, loss, opt, train, sampling, eikonal, marching);
     }
 
     public static SceneConfig load(Path file) {
@@ -56,6 +57,7 @@ public record SceneConfig(String name, FieldConfig field, LossConfig loss, Optim
         o.set("train", train.toJson());
         o.set("sampling", sampling.toJson());
         o.set("eikonal", eikonal.toJson());
+        o.set("marching", marching.toJson());
         return o;
     }
 }

@@ -31,33 +31,96 @@ public final class Trainer {
         }
     }
 
+    /**
+     * What one step minimises: on entry the parameter gradients are zero; it computes the loss of
+     * step {@code step} and accumulates its gradients into the field's store.
+     */
+    public interface Objective {
+        /** The loss when {@code read}, else NaN (nothing is waited on). */
+        double step(long step, boolean read);
+
+        /** The parts of the last loss read, by name (one entry when there is one term). */
+        Map<String, Double> terms();
+
+        /** The main term's name, for messages. */
+        String term();
+
+        /** Points (SDF) or ray samples (radiance) the last step processed, for the rate. */
+        long lastSamples();
+    }
+
+    /** The SDF objective: a batch of points from {@code source}, the loss, and the optional eikonal term. */
+    static final class SdfObjective implements Objective {
+        private final Field field;
+        private final Loss loss;
+        private final SampleSource source;
+        private final int batch;
+        private final Tensor points, targets, pred, dPred;
+        private Eikonal eikonal;
+        private final Map<String, Double> terms = new LinkedHashMap<>();
+
+        SdfObjective(Field field, Loss loss, SampleSource source, int batch) {
+            this.field = field;
+            this.loss = loss;
+            this.source = source;
+            this.batch = batch;
+            Backend b = field.backend();
+            points = b.alloc(batch, 3);
+            targets = b.alloc(batch, source.targetWidth());
+            pred = b.alloc(batch, field.outputWidth());
+            dPred = b.alloc(batch, field.outputWidth());
+        }
+
+        @Override
+        public double step(long step, boolean read) {
+            source.next(points, targets, step);
+            Component.Context ctx = field.forward(points, pred);
+            double l = loss.apply(pred, targets, dPred, read);
+            field.backward(ctx, dPred, null);
+            if (read) {
+                terms.clear();
+                terms.put(loss.term(), l);
+            }
+            if (eikonal != null) {
+                double e = eikonal.apply(field, points, read);
+                if (read) {
+                    terms.put(eikonal.term(), e);
+                    l += e;
+                }
+            }
+            return l;
+        }
+
+        @Override public Map<String, Double> terms() { return terms; }
+
+        @Override public String term() { return loss.term(); }
+
+        @Override public long lastSamples() { return batch; }
+    }
+
     private final Field field;
-    private final Loss loss;
+    private final Objective objective;
     private final Adam adam;
-    private final SampleSource source;
     private final TrainConfig cfg;
-    private final Tensor points, targets, pred, dPred;
-    private Eikonal eikonal;
-    private double lastEikonal = Double.NaN;
     private volatile boolean stopRequested;
     private double lastLoss = Double.NaN;
 
+    /** Fits an SDF to points from {@code source}. */
     public Trainer(Field field, Loss loss, Adam adam, SampleSource source, TrainConfig cfg) {
-        this.field = field;
-        this.loss = loss;
-        this.adam = adam;
-        this.source = source;
-        this.cfg = cfg;
-        Backend b = field.backend();
-        points = b.alloc(cfg.batch(), 3);
-        targets = b.alloc(cfg.batch(), source.targetWidth());
-        pred = b.alloc(cfg.batch(), field.outputWidth());
-        dPred = b.alloc(cfg.batch(), field.outputWidth());
+        this(field, new SdfObjective(field, loss, source, cfg.batch()), adam, cfg);
     }
 
-    /** Adds the eikonal term to every step (null: none). */
+    public Trainer(Field field, Objective objective, Adam adam, TrainConfig cfg) {
+        this.field = field;
+        this.objective = objective;
+        this.adam = adam;
+        this.cfg = cfg;
+    }
+
+    /** Adds the eikonal term to every step of an SDF fit (null: none). */
     public Trainer withEikonal(Eikonal e) {
-        eikonal = e;
+        if (!(objective instanceof SdfObjective sdf)) throw new IllegalStateException("the eikonal term is for SDF fits");
+        sdf.eikonal = e;
         return this;
     }
 
@@ -75,15 +138,8 @@ public final class Trainer {
 
     /** One training step; returns the loss when {@code read}, else NaN. */
     public double step(double progress, boolean read) {
-        source.next(points, targets, adam.steps());
         field.params().zeroGrads();
-        Component.Context ctx = field.forward(points, pred);
-        double l = loss.apply(pred, targets, dPred, read);
-        field.backward(ctx, dPred, null);
-        if (eikonal != null) {
-            lastEikonal = eikonal.apply(field, points, read);
-            if (read) l += lastEikonal;
-        }
+        double l = objective.step(adam.steps(), read);
         adam.step(progress);
         return l;
     }
@@ -93,8 +149,8 @@ public final class Trainer {
         long start = System.nanoTime();
         long total = cfg.steps();
         long first = adam.steps();
-        long lastLogStep = first;
         double lastLogT = 0;
+        double samplesSinceLog = 0;
         while (true) {
             long done = adam.steps() - first;
             double elapsed = (System.nanoTime() - start) * 1e-9;
@@ -102,24 +158,19 @@ public final class Trainer {
             boolean last = (total > 0 && done + 1 >= total) || (cfg.seconds() > 0 && elapsed >= cfg.seconds()) || stopRequested;
             boolean read = last || (done + 1) % cfg.logEvery() == 0;
             double l = step(progress, read);
+            samplesSinceLog += objective.lastSamples();
             if (read) {
                 lastLoss = l;
                 if (!Double.isFinite(l)) {
-                    throw new DivergedException("the " + loss.term() + " loss became " + l + " at step " + adam.steps()
+                    throw new DivergedException("the " + objective.term() + " loss became " + l + " at step " + adam.steps()
                             + "; lower optimizer.lr (now " + adam.lr(progress) + ") in the scene file, or check the data for NaN values");
                 }
                 double now = (System.nanoTime() - start) * 1e-9;
-                double rate = (adam.steps() - lastLogStep) * (double) cfg.batch() / Math.max(1e-9, now - lastLogT);
-                lastLogStep = adam.steps();
+                double rate = samplesSinceLog / Math.max(1e-9, now - lastLogT);
+                samplesSinceLog = 0;
                 lastLogT = now;
                 double eta = etaSeconds(adam.steps() - first, now);
-                Map<String, Double> terms = new LinkedHashMap<>();
-                if (eikonal != null) {
-                    terms.put(loss.term(), l - lastEikonal);
-                    terms.put(eikonal.term(), lastEikonal);
-                } else {
-                    terms.put(loss.term(), l);
-                }
+                Map<String, Double> terms = new LinkedHashMap<>(objective.terms());
                 if (listener != null) listener.progress(new Progress(adam.steps(), total, now, eta, terms, rate, adam.lr(progress)));
                 if (cfg.targetLoss() > 0 && l <= cfg.targetLoss()) break;
             }

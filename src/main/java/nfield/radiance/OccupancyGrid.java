@@ -1,0 +1,107 @@
+package nfield.radiance;
+
+import java.util.SplittableRandom;
+
+/**
+ * Which cells of the field's box [-1, 1]^3 may hold density, so ray marching skips empty space
+ * (Müller et al. 2022, "Instant Neural Graphics Primitives", appendix E.2): a res³ grid of
+ * density estimates, each cell's the maximum of its old value decayed by {@link #DECAY} and the
+ * density at a fresh random point in the cell; a cell is occupied when its estimate exceeds
+ * min(mean estimate, {@code threshold}). All cells start occupied. Cell (i, j, k) covers
+ * [-1 + i·2/res, -1 + (i+1)·2/res) on x, likewise y (j) and z (k); index i + res·(j + res·k).
+ */
+public final class OccupancyGrid {
+    /** Decay of the density estimates per update (instant-ngp: 0.95). */
+    public static final double DECAY = 0.95;
+
+    /** Density at points [n, 3] (field coordinates) → [n]. */
+    @FunctionalInterface
+    public interface Density {
+        float[] at(float[] xyz, int n);
+    }
+
+    private final int res;
+    private final float[] estimate;
+    private final boolean[] occupied;
+    private int occupiedCount;
+
+    public OccupancyGrid(int res) {
+        if (res < 1 || res > 512) throw new IllegalArgumentException("occupancy grid resolution " + res + ": use 1 .. 512");
+        this.res = res;
+        estimate = new float[res * res * res];
+        occupied = new boolean[res * res * res];
+        java.util.Arrays.fill(occupied, true);
+        java.util.Arrays.fill(estimate, Float.POSITIVE_INFINITY);
+        occupiedCount = occupied.length;
+    }
+
+    public int resolution() { return res; }
+
+    public int cells() { return occupied.length; }
+
+    public int occupiedCells() { return occupiedCount; }
+
+    /** The share of cells occupied. */
+    public double occupancy() { return occupiedCount / (double) occupied.length; }
+
+    /** Cell index of a point in field coordinates, or −1 outside the box. */
+    public int cell(float x, float y, float z) {
+        int i = (int) Math.floor((x + 1) * 0.5f * res), j = (int) Math.floor((y + 1) * 0.5f * res), k = (int) Math.floor((z + 1) * 0.5f * res);
+        if (i < 0 || j < 0 || k < 0 || i >= res || j >= res || k >= res) return -1;
+        return i + res * (j + res * k);
+    }
+
+    public boolean occupied(float x, float y, float z) {
+        int c = cell(x, y, z);
+        return c >= 0 && occupied[c];
+    }
+
+    public boolean occupied(int cell) {
+        return occupied[cell];
+    }
+
+    /**
+     * Updates {@code share} of the cells, chosen at random (at least one), each at a random point
+     * inside it, then re-derives occupancy with the threshold (a density: cells below
+     * min(mean, threshold) are empty).
+     */
+    public void update(Density density, double share, double threshold, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int n = occupied.length;
+        int m = Math.max(1, (int) Math.min(n, Math.round(share * n)));
+        int[] cells = new int[m];
+        float[] xyz = new float[3 * m];
+        float h = 2f / res;
+        for (int q = 0; q < m; q++) {
+            int c = m == n ? q : rng.nextInt(n);
+            cells[q] = c;
+            int i = c % res, j = (c / res) % res, k = c / (res * res);
+            xyz[3 * q] = -1 + (i + (float) rng.nextDouble()) * h;
+            xyz[3 * q + 1] = -1 + (j + (float) rng.nextDouble()) * h;
+            xyz[3 * q + 2] = -1 + (k + (float) rng.nextDouble()) * h;
+        }
+        float[] d = density.at(xyz, m);
+        for (int q = 0; q < m; q++) {
+            int c = cells[q];
+            float old = estimate[c];
+            float decayed = Float.isInfinite(old) ? 0 : (float) (old * DECAY);
+            float v = Float.isFinite(d[q]) ? d[q] : 0;
+            estimate[c] = Math.max(decayed, v);
+        }
+        double sum = 0;
+        int finite = 0;
+        for (float e : estimate) {
+            if (Float.isFinite(e)) {
+                sum += e;
+                finite++;
+            }
+        }
+        double cut = Math.min(finite > 0 ? sum / finite : threshold, threshold);
+        int count = 0;
+        for (int c = 0; c < n; c++) {
+            occupied[c] = estimate[c] > cut; // never-visited cells (infinite estimate) stay occupied
+            if (occupied[c]) count++;
+        }
+        occupiedCount = count;
+    }
+}

@@ -1,0 +1,123 @@
+package nfield.radiance;
+
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+/**
+ * Places samples along rays in the field's box [-1, 1]^3, skipping cells the occupancy grid says
+ * are empty. Rays come in field coordinates (origin, unit direction); a ray's samples lie at
+ * t_k = t_near + (k + jitter)·step for t in the box, at most {@code maxSamples} of them, kept
+ * where the cell is occupied, each standing for a segment of length {@code step} (field units).
+ * The output is the ragged layout {@link nfield.compute.Backend#volumeRender} takes.
+ */
+public final class RayMarcher {
+    /** Samples of a batch of rays: ray r owns [first[r], first[r] + count[r]) of points/deltas. */
+    public record Samples(int rays, int total, float[] points, float[] deltas, int[] first, int[] count) {
+        /** (first, count) per ray as floats, the volume renderer's [R, 2] layout. */
+        public float[] rayTable() {
+            float[] t = new float[2 * rays];
+            for (int r = 0; r < rays; r++) {
+                t[2 * r] = first[r];
+                t[2 * r + 1] = count[r];
+            }
+            return t;
+        }
+    }
+
+    private final double step;
+    private final int maxSamples;
+
+    /**
+     * @param step       distance between samples, field units
+     * @param maxSamples the most samples one ray gets
+     */
+    public RayMarcher(double step, int maxSamples) {
+        if (!(step > 0) || maxSamples < 1) throw new IllegalArgumentException("ray marching: step " + step + ", max samples " + maxSamples);
+        this.step = step;
+        this.maxSamples = maxSamples;
+    }
+
+    public double step() { return step; }
+
+    public int maxSamples() { return maxSamples; }
+
+    /** The segment [tNear, tFar] of a ray inside [-1, 1]^3 (tNear ≥ 0) into t; false if it misses. */
+    public static boolean clip(float[] rays, int off, double[] t) {
+        double near = 0, far = Double.POSITIVE_INFINITY;
+        for (int a = 0; a < 3; a++) {
+            double o = rays[off + a], d = rays[off + 3 + a];
+            if (d == 0) {
+                if (o < -1 || o > 1) return false;
+                continue;
+            }
+            double t0 = (-1 - o) / d, t1 = (1 - o) / d;
+            if (t0 > t1) {
+                double s = t0;
+                t0 = t1;
+                t1 = s;
+            }
+            near = Math.max(near, t0);
+            far = Math.min(far, t1);
+        }
+        if (!(near < far)) return false;
+        t[0] = near;
+        t[1] = far;
+        return true;
+    }
+
+    /**
+     * Samples for {@code n} rays [n, 6] (origin, unit direction; field coordinates); {@code jitter}
+     * [n] in [0, 1) offsets each ray's first sample (null: 0.5, the segment centres).
+     */
+    public Samples march(float[] rays, int n, float[] jitter, OccupancyGrid grid) {
+        int chunks = Math.max(1, Math.min(n / 256, 4 * Runtime.getRuntime().availableProcessors()));
+        int per = (n + chunks - 1) / Math.max(1, chunks);
+        float[][] pts = new float[chunks][];
+        int[] first = new int[n], count = new int[n];
+        int[] totals = new int[chunks];
+        IntStream.range(0, chunks).parallel().forEach(c -> {
+            int r0 = c * per, r1 = Math.min(n, r0 + per);
+            float[] buf = new float[3 * 1024];
+            int s = 0;
+            double[] t = new double[2];
+            for (int r = r0; r < r1; r++) {
+                int start = s;
+                if (clip(rays, 6 * r, t)) {
+                    double j = jitter == null ? 0.5 : jitter[r];
+                    float ox = rays[6 * r], oy = rays[6 * r + 1], oz = rays[6 * r + 2];
+                    float dx = rays[6 * r + 3], dy = rays[6 * r + 4], dz = rays[6 * r + 5];
+                    int taken = 0;
+                    for (double u = t[0] + j * step; u < t[1] && taken < maxSamples; u += step) {
+                        float x = (float) (ox + u * dx), y = (float) (oy + u * dy), z = (float) (oz + u * dz);
+                        if (grid != null && !grid.occupied(x, y, z)) continue;
+                        if (3 * (s + 1) > buf.length) buf = Arrays.copyOf(buf, buf.length * 2);
+                        buf[3 * s] = x;
+                        buf[3 * s + 1] = y;
+                        buf[3 * s + 2] = z;
+                        s++;
+                        taken++;
+                    }
+                }
+                first[r] = start; // chunk-local for now
+                count[r] = s - start;
+            }
+            pts[c] = buf;
+            totals[c] = s;
+        });
+        int total = 0;
+        int[] base = new int[chunks];
+        for (int c = 0; c < chunks; c++) {
+            base[c] = total;
+            total += totals[c];
+        }
+        float[] points = new float[3 * total];
+        for (int c = 0; c < chunks; c++) {
+            System.arraycopy(pts[c], 0, points, 3 * base[c], 3 * totals[c]);
+            int r0 = c * per, r1 = Math.min(n, r0 + per);
+            for (int r = r0; r < r1; r++) first[r] += base[c];
+        }
+        float[] deltas = new float[total];
+        Arrays.fill(deltas, (float) step);
+        return new Samples(n, total, points, deltas, first, count);
+    }
+}

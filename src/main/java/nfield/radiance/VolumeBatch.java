@@ -1,0 +1,96 @@
+package nfield.radiance;
+
+import nfield.compute.Backend;
+import nfield.compute.Tensor;
+import nfield.field.Component;
+import nfield.field.Field;
+
+/**
+ * A radiance field rendered along a batch of rays on its backend: the field at every sample,
+ * then {@link Backend#volumeRender}; for training also the photometric loss and the backward pass
+ * into the field's parameter gradients. Buffers grow to the largest batch seen.
+ */
+public final class VolumeBatch {
+    private final Field field;
+    private final Backend b;
+    private final double minTransmittance;
+    private int sampleCap, rayCap;
+    private Tensor points, deltas, values, dValues, rays, background, out, dOut;
+    private float[] dOutHost = new float[0];
+
+    public VolumeBatch(Field field, double minTransmittance) {
+        if (!field.config().kind().equals("radiance")) throw new IllegalArgumentException("volume rendering needs a radiance field");
+        this.field = field;
+        this.b = field.backend();
+        this.minTransmittance = minTransmittance;
+    }
+
+    private void ensure(int samples, int nrays) {
+        if (samples > sampleCap) {
+            sampleCap = Math.max(samples, sampleCap + sampleCap / 2);
+            points = b.alloc(sampleCap, 3);
+            deltas = b.alloc(sampleCap, 1);
+            values = b.alloc(sampleCap, 4);
+            dValues = b.alloc(sampleCap, 4);
+        }
+        if (nrays > rayCap) {
+            rayCap = Math.max(nrays, rayCap + rayCap / 2);
+            rays = b.alloc(rayCap, 2);
+            background = b.alloc(rayCap, 3);
+            out = b.alloc(rayCap, 4);
+            dOut = b.alloc(rayCap, 4);
+            dOutHost = new float[4 * rayCap];
+        }
+    }
+
+    private Component.Context forward(RayMarcher.Samples s, float[] bg) {
+        ensure(Math.max(1, s.total()), s.rays());
+        int n = Math.max(1, s.total());
+        Tensor p = points.view(n), d = deltas.view(n), v = values.view(n);
+        if (s.total() > 0) {
+            b.write(p, s.points());
+            b.write(d, s.deltas());
+        }
+        b.write(rays.view(s.rays()), s.rayTable());
+        b.write(background.view(s.rays()), bg);
+        Component.Context ctx = s.total() > 0 ? field.forward(p, v) : null;
+        b.volumeRender(v, d, rays.view(s.rays()), background.view(s.rays()), minTransmittance, out.view(s.rays()));
+        return ctx;
+    }
+
+    /** Renders the rays: [R, 4] = (r, g, b, opacity), background [R, 3] behind them. */
+    public double[] render(RayMarcher.Samples s, float[] bg) {
+        if (s.rays() == 0) return new double[0];
+        forward(s, bg);
+        return b.read(out.view(s.rays()));
+    }
+
+    /**
+     * One training pass: renders the rays, takes the mean squared error against {@code target}
+     * [R, 3] over rays and channels, and accumulates its gradient into the field's parameter
+     * gradients (the caller zeroes them and steps the optimizer). Returns the loss.
+     */
+    public double train(RayMarcher.Samples s, float[] bg, float[] target) {
+        int r = s.rays();
+        if (r == 0) return Double.NaN;
+        Component.Context ctx = forward(s, bg);
+        double[] o = b.read(out.view(r));
+        double sum = 0, scale = 2.0 / (3.0 * r);
+        for (int i = 0; i < r; i++) {
+            for (int c = 0; c < 3; c++) {
+                double e = o[4 * i + c] - target[3 * i + c];
+                sum += e * e;
+                dOutHost[4 * i + c] = (float) (scale * e);
+            }
+            dOutHost[4 * i + 3] = 0;
+        }
+        if (ctx != null) {
+            Tensor dv = dValues.view(s.total());
+            b.write(dOut.view(r), dOutHost);
+            b.volumeRenderBackward(values.view(s.total()), deltas.view(s.total()), rays.view(r), background.view(r),
+                    minTransmittance, out.view(r), dOut.view(r), dv);
+            field.backward(ctx, dv, null);
+        }
+        return sum / (3.0 * r);
+    }
+}
