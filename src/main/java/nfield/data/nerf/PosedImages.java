@@ -1,0 +1,247 @@
+package nfield.data.nerf;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A set of n posed images, all W×H, the training data of a radiance field.
+ *
+ * <h2>Storage</h2>
+ * Each image is 8-bit RGB, row-major from the top-left pixel, 3 bytes per pixel
+ * ([H, W, 3], byte {@code 3 * (y * W + x) + c}), already composited on {@link #background()} (an
+ * RGBA source pixel becomes {@code rgb · a + background · (1 − a)}, rounded to 8 bits once).
+ *
+ * <h2>Cameras: the NeRF / Blender convention</h2>
+ * Each image has its own {@link Intrinsics} (fx, fy, cx, cy in pixels) and a 4×4 camera-to-world
+ * pose, float64, row-major ({@code pose[4 * r + c]}), rigid (rotation orthonormal with determinant
+ * +1, last row 0 0 0 1). In camera space the camera looks down −z, +y is up and +x is right;
+ * image row 0 is the top and column 0 the left. Continuous pixel coordinates (u, v) have (0, 0)
+ * at the top-left corner of the image, so pixel (x, y) (column x, row y) has its centre at
+ * (x + 0.5, y + 0.5). The ray through (u, v) has, in camera space, direction
+ * {@code ((u − cx) / fx, −(v − cy) / fy, −1)}; in world space its origin is the pose's
+ * translation column and its direction is the pose's rotation times that, normalised.
+ * (The original NeRF code uses pixel corners, u = x; we use centres, which is where a renderer
+ * such as Blender samples, a half-pixel difference.)
+ *
+ * <h2>Scene box</h2>
+ * An axis-aligned box [minX, minY, minZ, maxX, maxY, maxZ] in world units that holds the scene,
+ * for ray clipping and the field's normalisation: from instant-ngp's {@code aabb_scale} when the
+ * file gives one, otherwise instant-ngp's default (the unit cube at its default scale 0.33:
+ * ±{@link #DEFAULT_HALF_EXTENT} around the origin, which holds the Blender synthetic scenes).
+ */
+public final class PosedImages {
+    /** instant-ngp's default world-to-unit-cube scale, {@code scale} in its transforms.json. */
+    public static final double NGP_DEFAULT_SCALE = 0.33;
+    /** Half the edge of the default scene box: instant-ngp's unit cube at its default scale, 0.5 / 0.33. */
+    public static final double DEFAULT_HALF_EXTENT = 0.5 / NGP_DEFAULT_SCALE;
+
+    private final String source;
+    private final String split;
+    private final int width;
+    private final int height;
+    private final byte[][] rgb;
+    private final Intrinsics[] intrinsics;
+    private final double[] poses;
+    private final float[] background;
+    private final double[] box;
+    private final List<String> files;
+    private final List<String> warnings;
+
+    /**
+     * @param source     the file the set was read from, as the user gave it
+     * @param split      "train", "val", "test", "all", ...
+     * @param rgb        n images [H, W, 3], kept (not copied)
+     * @param intrinsics n cameras
+     * @param poses      [n, 4, 4] camera-to-world, row-major, each rigid
+     * @param background the colour the images are composited on, RGB in [0, 1]
+     * @param box        [minX, minY, minZ, maxX, maxY, maxZ], min < max on each axis
+     * @param files      n names, one per image, for messages
+     * @param warnings   what the reader ignored or assumed, one line each
+     */
+    public PosedImages(String source, String split, int width, int height, List<byte[]> rgb, List<Intrinsics> intrinsics, double[] poses,
+                       float[] background, double[] box, List<String> files, List<String> warnings) {
+        int n = rgb.size();
+        if (n == 0) throw new IllegalArgumentException(source + ": no images in split '" + split + "'");
+        if (width <= 0 || height <= 0) throw new IllegalArgumentException(source + ": image size " + width + "x" + height);
+        if (intrinsics.size() != n || files.size() != n || poses.length != 16 * n) {
+            throw new IllegalArgumentException(source + ": " + n + " images but " + intrinsics.size() + " intrinsics, "
+                    + poses.length + " pose values (need " + 16 * n + ") and " + files.size() + " file names");
+        }
+        for (int k = 0; k < n; k++) {
+            if (rgb.get(k).length != 3L * width * height) {
+                throw new IllegalArgumentException(source + ": image " + k + " (" + files.get(k) + ") has " + rgb.get(k).length
+                        + " bytes, not 3 * " + width + " * " + height);
+            }
+            String p = Poses.problem(poses, 16 * k);
+            if (p != null) throw new IllegalArgumentException(source + ": pose " + k + " (" + files.get(k) + "): " + p);
+        }
+        if (background.length != 3) throw new IllegalArgumentException(source + ": background needs 3 values, got " + background.length);
+        if (box.length != 6 || !(box[0] < box[3] && box[1] < box[4] && box[2] < box[5])) {
+            throw new IllegalArgumentException(source + ": scene box must be [min xyz, max xyz] with min < max: " + Arrays.toString(box));
+        }
+        this.source = source;
+        this.split = split;
+        this.width = width;
+        this.height = height;
+        this.rgb = rgb.toArray(new byte[0][]);
+        this.intrinsics = intrinsics.toArray(new Intrinsics[0]);
+        this.poses = poses.clone();
+        this.background = background.clone();
+        this.box = box.clone();
+        this.files = List.copyOf(files);
+        this.warnings = List.copyOf(warnings);
+    }
+
+    /** The default scene box, ±{@link #DEFAULT_HALF_EXTENT} on each axis. */
+    public static double[] defaultBox() {
+        double h = DEFAULT_HALF_EXTENT;
+        return new double[] {-h, -h, -h, h, h, h};
+    }
+
+    public String source() { return source; }
+
+    public String split() { return split; }
+
+    public int count() { return rgb.length; }
+
+    public int width() { return width; }
+
+    public int height() { return height; }
+
+    /** Image {@code k}, [H, W, 3] bytes, the stored array itself: read it, do not change it. */
+    public byte[] rgb(int k) { return rgb[k]; }
+
+    /** Copies every image in order, [n, H, W, 3] bytes, into {@code dest} at its position (for a device upload). */
+    public void putRgb(ByteBuffer dest) {
+        for (byte[] im : rgb) dest.put(im);
+    }
+
+    public Intrinsics intrinsics(int k) { return intrinsics[k]; }
+
+    /** Image {@code k}'s camera-to-world matrix, a copy, row-major. */
+    public double[] pose(int k) {
+        double[] m = new double[16];
+        System.arraycopy(poses, 16 * k, m, 0, 16);
+        return m;
+    }
+
+    /** Camera {@code k}'s centre in world space (the pose's translation column) into {@code dest[0..3)}. */
+    public void cameraCentre(int k, double[] dest) {
+        int o = 16 * k;
+        dest[0] = poses[o + 3];
+        dest[1] = poses[o + 7];
+        dest[2] = poses[o + 11];
+    }
+
+    /** The colour the images are composited on, RGB in [0, 1], a copy. */
+    public float[] background() { return background.clone(); }
+
+    /** The scene box [minX, minY, minZ, maxX, maxY, maxZ], a copy. */
+    public double[] box() { return box.clone(); }
+
+    /** The image files (or array entries) the images came from, one per image. */
+    public List<String> files() { return files; }
+
+    /** What the reader ignored or assumed, one line each, for the caller to print. */
+    public List<String> warnings() { return warnings; }
+
+    /** Bytes the images take: n · W · H · 3. */
+    public long imageBytes() { return (long) rgb.length * width * height * 3; }
+
+    /** The memory a fit on this set needs; see {@link MemoryEstimate} for what is counted. */
+    public MemoryEstimate memoryEstimate(int raysPerBatch, int samplesPerRay, int activationFloats) {
+        return new MemoryEstimate(rgb.length, width, height, raysPerBatch, samplesPerRay, activationFloats);
+    }
+
+    /** Pixel (x, y) of image {@code k} as RGB floats in [0, 1] into {@code dest[off..off+3)}. */
+    public void color(int k, int x, int y, float[] dest, int off) {
+        int p = 3 * (y * width + x);
+        byte[] im = rgb[k];
+        dest[off] = (im[p] & 0xFF) * (1f / 255f);
+        dest[off + 1] = (im[p + 1] & 0xFF) * (1f / 255f);
+        dest[off + 2] = (im[p + 2] & 0xFF) * (1f / 255f);
+    }
+
+    /**
+     * The ray of image {@code k} through continuous pixel coordinates (u, v) (see the class doc):
+     * origin then unit direction, world space, into {@code dest[off..off+6)}.
+     */
+    public void ray(int k, double u, double v, double[] dest, int off) {
+        Intrinsics in = intrinsics[k];
+        double dx = (u - in.cx()) / in.fx(), dy = -(v - in.cy()) / in.fy(), dz = -1;
+        int o = 16 * k;
+        double wx = poses[o] * dx + poses[o + 1] * dy + poses[o + 2] * dz;
+        double wy = poses[o + 4] * dx + poses[o + 5] * dy + poses[o + 6] * dz;
+        double wz = poses[o + 8] * dx + poses[o + 9] * dy + poses[o + 10] * dz;
+        double inv = 1 / Math.sqrt(wx * wx + wy * wy + wz * wz);
+        dest[off] = poses[o + 3];
+        dest[off + 1] = poses[o + 7];
+        dest[off + 2] = poses[o + 11];
+        dest[off + 3] = wx * inv;
+        dest[off + 4] = wy * inv;
+        dest[off + 5] = wz * inv;
+    }
+
+    /** {@link #ray(int, double, double, double[], int)} as floats. */
+    public void ray(int k, double u, double v, float[] dest, int off) {
+        Intrinsics in = intrinsics[k];
+        double dx = (u - in.cx()) / in.fx(), dy = -(v - in.cy()) / in.fy(), dz = -1;
+        int o = 16 * k;
+        double wx = poses[o] * dx + poses[o + 1] * dy + poses[o + 2] * dz;
+        double wy = poses[o + 4] * dx + poses[o + 5] * dy + poses[o + 6] * dz;
+        double wz = poses[o + 8] * dx + poses[o + 9] * dy + poses[o + 10] * dz;
+        double inv = 1 / Math.sqrt(wx * wx + wy * wy + wz * wz);
+        dest[off] = (float) poses[o + 3];
+        dest[off + 1] = (float) poses[o + 7];
+        dest[off + 2] = (float) poses[o + 11];
+        dest[off + 3] = (float) (wx * inv);
+        dest[off + 4] = (float) (wy * inv);
+        dest[off + 5] = (float) (wz * inv);
+    }
+
+    /** The ray through the centre of pixel (x, y) (column x, row y) of image {@code k}: origin, unit direction. */
+    public void pixelRay(int k, int x, int y, double[] dest, int off) {
+        ray(k, x + 0.5, y + 0.5, dest, off);
+    }
+
+    /**
+     * Clips the ray at {@code ray[off..off+6)} (origin, direction) to the scene box: the
+     * parameters [tNear, tFar] with tNear ≥ 0 go to {@code t[0..2)}. Returns false (and leaves
+     * {@code t} unspecified) when the ray misses the box or the box is behind it.
+     */
+    public boolean clipToBox(double[] ray, int off, double[] t) {
+        double near = 0, far = Double.POSITIVE_INFINITY;
+        for (int a = 0; a < 3; a++) {
+            double o = ray[off + a], d = ray[off + 3 + a];
+            if (d == 0) {
+                if (o < box[a] || o > box[a + 3]) return false;
+                continue;
+            }
+            double t0 = (box[a] - o) / d, t1 = (box[a + 3] - o) / d;
+            if (t0 > t1) {
+                double s = t0;
+                t0 = t1;
+                t1 = s;
+            }
+            near = Math.max(near, t0);
+            far = Math.min(far, t1);
+        }
+        if (!(near < far)) return false;
+        t[0] = near;
+        t[1] = far;
+        return true;
+    }
+
+    /** One line: "…/transforms_train.json (train): 100 images 400x400, fx 555.6, background 1 1 1, box [-1.52, …]..[1.52, …]". */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(source).append(" (").append(split).append("): ").append(count()).append(count() == 1 ? " image " : " images ")
+                .append(width).append('x').append(height);
+        sb.append(String.format(Locale.ROOT, ", fx %.1f", intrinsics[0].fx()));
+        sb.append(String.format(Locale.ROOT, ", background %.3g %.3g %.3g", background[0], background[1], background[2]));
+        sb.append(String.format(Locale.ROOT, ", box [%.3g, %.3g, %.3g]..[%.3g, %.3g, %.3g]", box[0], box[1], box[2], box[3], box[4], box[5]));
+        return sb.toString();
+    }
+}
