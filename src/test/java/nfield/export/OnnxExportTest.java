@@ -205,6 +205,9 @@ class OnnxExportTest {
         compare("hash(6 levels, 2^11) relu skip sdf", f, OnnxExport.model(f).toByteArray(), 4096, 106);
         check("hash(4 levels, all dense, no input)", new FieldConfig("sdf", new EncodingConfig.Hash(4, 4, 12, 2, 1.5, false),
                 net("softplus", 10, List.of()), "trunc_exp"), 7);
+        // the sdf-default scene's field: resolutions 16 .. 650, where a float32 cell coordinate would be off by ~ulp(650)
+        check("hash(sdf-default: 12 levels, 2^15)", new FieldConfig("sdf", new EncodingConfig.Hash(12, 2, 15, 16, 1.4, true),
+                new NetworkConfig(64, 2, ActivationConfig.relu(), List.of(), 0.1, "uniform"), "trunc_exp"), 15);
         check("hash(3 levels, all hashed) sine", new FieldConfig("sdf", new EncodingConfig.Hash(3, 2, 10, 40, 1.7, true),
                 net("sine", 30, List.of()), "trunc_exp"), 8);
     }
