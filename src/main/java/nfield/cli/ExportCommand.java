@@ -2,6 +2,8 @@ package nfield.cli;
 
 import nfield.compute.Backend;
 import nfield.export.ExportedField;
+import nfield.export.OnnxExport;
+import nfield.export.onnx.proto.Onnx.ModelProto;
 import nfield.io.FieldFile;
 import nfield.io.MeshWriter;
 import picocli.CommandLine.Command;
@@ -24,6 +26,11 @@ import java.util.concurrent.Callable;
                 "  safetensors  the field's tensors and config, no optimizer state (FORMAT.md tells how to evaluate "
                         + "it by hand; tools/nfield_eval.py does so with NumPy alone). nfield reads it back anywhere "
                         + "it reads a field.",
+                "  onnx         an ONNX model (opset 18) of the whole field: input points float32 [N, 3] in original "
+                        + "coordinates; outputs sdf [N, 1] (distance in original units), or density [N, 1] (per original "
+                        + "unit length) and rgb [N, 3] for a radiance field. Normalisation, encoding (hash grids "
+                        + "included), network and head are in the graph; weights are float32 initializers; the field "
+                        + "config and normalisation are in its metadata (FORMAT.md, \"Exports\").",
                 "  obj | ply    the SDF's zero level set by marching cubes (--res), vertex normals from the "
                         + "field's gradient, in the original coordinates of the fitted mesh.",
                 "",
@@ -33,9 +40,10 @@ import java.util.concurrent.Callable;
                 "",
                 "Examples:",
                 "  nfield export bunny.nfield -o bunny.safetensors",
-                "  nfield export bunny.nfield -o bunny.ply --res 384"})
+                "  nfield export bunny.nfield -o bunny.ply --res 384",
+                "  nfield export bunny.nfield -o bunny.onnx"})
 final class ExportCommand implements Callable<Integer> {
-    static final List<String> FORMATS = List.of("safetensors", "obj", "ply");
+    static final List<String> FORMATS = List.of("safetensors", "onnx", "obj", "ply");
 
     @Parameters(index = "0", paramLabel = "FIELD", description = "A field written by `nfield fit` (or an exported .safetensors).")
     Path field;
@@ -43,7 +51,7 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "File to write.")
     Path output;
 
-    @Option(names = "--format", paramLabel = "FMT", description = "safetensors | obj | ply (default: from the extension of OUT).")
+    @Option(names = "--format", paramLabel = "FMT", description = "safetensors | onnx | obj | ply (default: from the extension of OUT).")
     String format;
 
     @Option(names = "--force", description = "Overwrite OUT if it exists.")
@@ -85,6 +93,7 @@ final class ExportCommand implements Callable<Integer> {
         String what;
         switch (fmt) {
             case "safetensors" -> what = safetensors();
+            case "onnx" -> what = onnx();
             case "obj", "ply" -> what = mesh();
             default -> throw new IllegalStateException(fmt);
         }
@@ -101,6 +110,17 @@ final class ExportCommand implements Callable<Integer> {
             extra.keySet().removeAll(List.of("format", "version", "field", "steps"));
             FieldFile.write(output, f.field(), f.meta().steps(), extra, false);
             return f.field().params().slices().size() + " tensors, " + f.field().paramCount() + " parameters";
+        }
+    }
+
+    /** The whole field as an ONNX graph that ONNX Runtime and friends evaluate at points in original coordinates. */
+    private String onnx() throws Exception {
+        try (Backend backend = backends.open()) {
+            ExportedField f = ExportedField.load(field, backend);
+            ModelProto model = OnnxExport.write(output, f);
+            return String.format(Locale.ROOT, "opset %d, %d nodes, %d initializers, outputs %s", OnnxExport.OPSET,
+                    model.getGraph().getNodeCount(), model.getGraph().getInitializerCount(),
+                    String.join(", ", model.getGraph().getOutputList().stream().map(o -> o.getName()).toList()));
         }
     }
 
