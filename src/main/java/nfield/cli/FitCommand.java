@@ -28,6 +28,7 @@ import nfield.train.Eikonal;
 import nfield.train.Loss;
 import nfield.train.RefreshingPool;
 import nfield.train.Trainer;
+import nfield.data.nerf.NerfData;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -139,15 +140,16 @@ final class FitCommand implements Callable<Integer> {
         } else if (resumed != null && resumed.extra().containsKey("scene")) {
             scene = SceneConfig.parse(resume + " (__metadata__.scene)", resumed.extra().get("scene"));
         } else {
-            scene = SceneConfig.preset("sdf-default");
+            scene = SceneConfig.preset(radiance() ? "nerf-default" : "sdf-default");
         }
         if (resumed != null && !Json.write(resumed.config().toJson()).equals(Json.write(scene.field().toJson()))) {
             throw new UserError(resume + ": its field (" + Json.write(resumed.config().toJson()) + ") differs from the scene's ("
                     + Json.write(scene.field().toJson()) + "); resume with the scene it was trained with, or without --config");
         }
-        if (!scene.field().kind().equals("sdf")) {
+        String kind = radiance() ? "radiance" : "sdf";
+        if (!scene.field().kind().equals(kind)) {
             throw new UserError((config == null ? "scene" : config.toString()) + ": field.kind is "
-                    + scene.field().kind() + "; fitting " + data + " needs an sdf field");
+                    + scene.field().kind() + "; fitting " + data + " needs " + (kind.equals("sdf") ? "an sdf" : "a radiance") + " field");
         }
         SamplingConfig sampling = scene.sampling();
         if (sign != null) sampling = sampling.withSign(sign);
@@ -160,6 +162,7 @@ final class FitCommand implements Callable<Integer> {
             tc = tc.withBatch(batch);
         }
         long s = seed == null ? tc.seed() : seed;
+        if (radiance()) return RadianceFit.run(this, scene, tc, s, resumed);
 
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("data", data);
@@ -223,32 +226,16 @@ final class FitCommand implements Callable<Integer> {
             System.err.printf("field: %s, %d parameters; batch %d; stop at %s%n", describe(scene), field.paramCount(),
                     tc.batch(), stops(tc));
 
-            CountDownLatch finished = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                trainer.requestStop();
-                try {
-                    finished.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "nfield-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
             ProgressPrinter printer = new ProgressPrinter(json);
             long t1 = System.nanoTime();
             double last;
-            try {
+            try (StopHook hook = new StopHook(trainer)) {
                 last = view ? trainWatched(trainer, printer, field) : trainer.run(printer);
                 printer.end();
                 meta.put("ambiguous_share", Double.toString(source.ambiguousShare()));
                 FieldFile.write(output, field, adam.steps(), meta, true);
             } finally {
                 source.close();
-                finished.countDown();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException ignored) {
-                    // already shutting down (Ctrl-C): the hook waits for the write above
-                }
             }
             double secs = (System.nanoTime() - t1) * 1e-9;
             System.err.printf("wrote %s: %d steps in %.1f s, final loss %.6f (%s); %,d samples drawn, %d refreshes, "
@@ -323,6 +310,42 @@ final class FitCommand implements Callable<Integer> {
 
     static final int LIVE_BAKE = 64;
 
+    /** Whether DATA is a posed-image set (transforms*.json, .npz, or a folder of them): a radiance fit. */
+    boolean radiance() {
+        return !data.contains(":") && NerfData.isPosedImages(Path.of(data));
+    }
+
+    /**
+     * Ctrl-C or SIGTERM while training: asks the trainer to stop and waits (up to 30 s) until
+     * {@link #close()}, so the field written after training is complete before the JVM exits.
+     */
+    static final class StopHook implements AutoCloseable {
+        private final CountDownLatch finished = new CountDownLatch(1);
+        private final Thread hook;
+
+        StopHook(Trainer trainer) {
+            hook = new Thread(() -> {
+                trainer.requestStop();
+                try {
+                    finished.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "nfield-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        @Override
+        public void close() {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // already shutting down (Ctrl-C): the hook waits for the write before this
+            }
+        }
+    }
+
     /** A mesh file, or a mesh nfield generates ({@code shape:NAME}); warnings go to stderr. */
     static Mesh loadMesh(String data) throws java.io.IOException {
         MeshShapes gen = MeshShapes.parse(data);
@@ -343,7 +366,7 @@ final class FitCommand implements Callable<Integer> {
                 + " " + n.activation().type();
     }
 
-    private static String stops(TrainConfig t) {
+    static String stops(TrainConfig t) {
         StringBuilder b = new StringBuilder();
         if (t.steps() > 0) b.append(t.steps()).append(" steps");
         if (t.seconds() > 0) b.append(b.length() > 0 ? " or " : "").append(Durations.format(t.seconds()));

@@ -1,0 +1,115 @@
+package nfield.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import nfield.compute.Backend;
+import nfield.config.Json;
+import nfield.config.MarchingConfig;
+import nfield.config.SceneConfig;
+import nfield.config.TrainConfig;
+import nfield.data.mesh.Normalization;
+import nfield.data.nerf.LoadOptions;
+import nfield.data.nerf.MemoryEstimate;
+import nfield.data.nerf.NerfData;
+import nfield.data.nerf.PosedImages;
+import nfield.field.Field;
+import nfield.io.FieldFile;
+import nfield.radiance.RadianceObjective;
+import nfield.train.Adam;
+import nfield.train.Trainer;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code nfield fit} on posed images: a radiance field (density + colour). */
+final class RadianceFit {
+    private RadianceFit() {}
+
+    /** The transform from the scene box (world) into the field's box: centred, the longest side to [-1, 1]. */
+    static Normalization normalization(double[] box) {
+        double side = Math.max(box[3] - box[0], Math.max(box[4] - box[1], box[5] - box[2]));
+        return new Normalization(0.5 * (box[0] + box[3]), 0.5 * (box[1] + box[4]), 0.5 * (box[2] + box[5]), 2 / side);
+    }
+
+    static int run(FitCommand cmd, SceneConfig scene, TrainConfig tc, long seed, FieldFile.Meta resumed) throws Exception {
+        if (cmd.sign != null || cmd.mesh != null || cmd.eikonalWeight != null || cmd.view || cmd.batch != null) {
+            throw new UserError("--sign, --mesh, --eikonal, --view and --batch are for SDF fits; a radiance fit sets its batch "
+                    + "with the scene's marching.samples_per_step");
+        }
+        if (!scene.loss().type().equals("l2")) {
+            throw new UserError("scene loss " + scene.loss().type() + ": radiance fits use l2 (mean squared colour error)");
+        }
+        Path file = Path.of(cmd.data);
+        long t0 = System.nanoTime();
+        PosedImages train = NerfData.read(file, LoadOptions.DEFAULT.withProgress(LoadOptions.Progress.stderr("decoding images")));
+        System.err.printf(Locale.ROOT, "%s; read in %.1f s%n", train.describe(), (System.nanoTime() - t0) * 1e-9);
+        for (String w : train.warnings()) System.err.println(cmd.data + ": warning: " + w);
+        MarchingConfig mc = scene.marching();
+        int perRay = Math.min(mc.maxSamplesPerRay(), mc.stepsAcross());
+        int rays = Math.max(1, mc.samplesPerStep() / Math.max(1, perRay / 4));
+        int width = scene.field().network().width();
+        MemoryEstimate mem = train.memoryEstimate(rays, Math.max(1, mc.samplesPerStep() / rays),
+                2 * (scene.field().network().hiddenLayers() * width + 64));
+        System.err.println(mem.describe());
+        Normalization norm = normalization(train.box());
+
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("data", cmd.data);
+        meta.put("loss_type", scene.loss().type());
+        meta.put("scene", Json.write(scene.toJson()));
+        meta.put("normalization", Json.write(Json.MAPPER.valueToTree(norm.toArray())));
+        meta.put("background", Json.write(Json.MAPPER.valueToTree(train.background())));
+        meta.put("box", Json.write(Json.MAPPER.valueToTree(train.box())));
+
+        try (Backend backend = cmd.backends.open()) {
+            System.err.println("nfield fit: " + cmd.data + " on " + backend.device());
+            Field field;
+            long startStep = 0;
+            if (resumed != null) {
+                String stored = resumed.extra().get("normalization");
+                if (stored != null && !stored.equals(meta.get("normalization"))) {
+                    throw new UserError(cmd.resume + ": it was fitted to a scene box normalised as " + stored + ", but " + cmd.data
+                            + " gives " + meta.get("normalization") + "; resume on the same data");
+                }
+                field = FieldFile.load(cmd.resume, backend);
+                boolean moments = FieldFile.loadOptimizer(cmd.resume, field);
+                startStep = resumed.steps();
+                System.err.printf("resuming %s at step %d%s%n", cmd.resume, startStep,
+                        moments ? "" : " (it holds no optimizer state: Adam's moments start from zero)");
+            } else {
+                field = new Field(scene.field(), backend);
+                field.init(seed);
+            }
+            Adam adam = new Adam(scene.optimizer(), field.params(), field.trainableOffset());
+            adam.setSteps(startStep);
+            RadianceObjective objective = new RadianceObjective(field, train, norm, mc, seed + 1);
+            if (startStep > 0) objective.refreshGrid(1.0, seed + 2); // a resumed field's empty space is known already
+            Trainer trainer = new Trainer(field, objective, adam, tc);
+            System.err.printf(Locale.ROOT, "field: radiance, %s encoding, %dx%d %s, %,d parameters; ~%,d samples a step, "
+                            + "step %.4f (field units), %d^3 occupancy grid; stop at %s%n",
+                    scene.field().encoding().type(), scene.field().network().hiddenLayers(), width,
+                    scene.field().network().activation().type(), field.paramCount(), mc.samplesPerStep(), mc.step(), mc.grid(),
+                    FitCommand.stops(tc));
+            ProgressPrinter printer = new ProgressPrinter(cmd.json);
+            long t1 = System.nanoTime();
+            double last;
+            try (FitCommand.StopHook hook = new FitCommand.StopHook(trainer)) {
+                last = trainer.run(printer);
+                printer.end();
+                FieldFile.write(cmd.output, field, adam.steps(), meta, true);
+            }
+            double secs = (System.nanoTime() - t1) * 1e-9;
+            double psnr = -10 * Math.log10(Math.max(last, 1e-12));
+            System.err.printf(Locale.ROOT, "wrote %s: %d steps in %.1f s, final training mse %.6f (PSNR %.2f dB on the last batch), "
+                    + "occupancy %.1f%%%n", cmd.output, adam.steps(), secs, last, psnr, 100 * objective.grid().occupancy());
+            if (cmd.json) {
+                ObjectNode o = Json.MAPPER.createObjectNode().put("event", "done").put("output", cmd.output.toString())
+                        .put("steps", adam.steps()).put("seconds", secs).put("loss", last).put("train_psnr", psnr)
+                        .put("backend", backend.name()).put("occupancy", objective.grid().occupancy());
+                System.out.println(Json.write(o));
+            }
+        }
+        return 0;
+    }
+}
