@@ -72,7 +72,8 @@ public final class TransformsReader {
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             String where = loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
-            throw new NerfFormatException(name + ": not valid JSON" + where + ": " + e.getOriginalMessage());
+            throw new NerfFormatException(name + ": not valid JSON" + where + ": "
+                    + e.getOriginalMessage().replaceAll("\\[Source: .*?; line: (\\d+), column: (\\d+)]", "line $1, column $2"));
         }
         if (root == null || !root.isObject()) {
             throw new NerfFormatException(name + ": expected a JSON object with 'frames', got " + (root == null ? "nothing" : root.getNodeType().toString().toLowerCase(Locale.ROOT)));
