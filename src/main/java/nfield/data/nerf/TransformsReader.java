@@ -233,9 +233,8 @@ public final class TransformsReader {
             } catch (UncheckedIOException e) {
                 decodeErrors[k] = fileNames.get(k) + " " + e.getCause().getMessage();
             }
-            int d = done.incrementAndGet();
-            synchronized (progress) {
-                progress.update(d, n);
+            synchronized (done) { // counted and reported together, so the counts arrive in order
+                progress.update(done.incrementAndGet(), n);
             }
         });
         for (String e : decodeErrors) if (e != null) throw new NerfFormatException(name + ": " + e);
