@@ -75,7 +75,7 @@ public final class PosedImages {
                         + " bytes, not 3 * " + width + " * " + height);
             }
             String p = Poses.problem(poses, 16 * k);
-            if (p != null) throw new IllegalArgumentException(source + ": pose " + k + " (" + files.get(k) + "): " + p);
+            if (p != null) throw new IllegalArgumentException(source + ": pose " + k + " (" + files.get(k) + ") " + p);
         }
         if (background.length != 3) throw new IllegalArgumentException(source + ": background needs 3 values, got " + background.length);
         if (box.length != 6 || !(box[0] < box[3] && box[1] < box[4] && box[2] < box[5])) {

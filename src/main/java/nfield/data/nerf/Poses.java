@@ -38,13 +38,13 @@ final class Poses {
             }
         }
         if (worst > ORTHONORMAL_TOLERANCE) {
-            return String.format(Locale.ROOT, "not rigid: the rotation part's columns are not orthonormal (RᵀR differs from I by up to %.3g,"
+            return String.format(Locale.ROOT, "is not rigid: the rotation part's columns are not orthonormal (RᵀR differs from I by up to %.3g,"
                     + " tolerance %.0e; a scaled or sheared camera is not supported)", worst, ORTHONORMAL_TOLERANCE);
         }
         double det = m[off] * (m[off + 5] * m[off + 10] - m[off + 6] * m[off + 9])
                 - m[off + 1] * (m[off + 4] * m[off + 10] - m[off + 6] * m[off + 8])
                 + m[off + 2] * (m[off + 4] * m[off + 9] - m[off + 5] * m[off + 8]);
-        if (det < 0) return "not rigid: the rotation part is a reflection (determinant " + String.format(Locale.ROOT, "%.3g", det) + ")";
+        if (det < 0) return "is not rigid: the rotation part is a reflection (determinant " + String.format(Locale.ROOT, "%.2f", det) + ")";
         return null;
     }
 

@@ -72,7 +72,8 @@ public final class TransformsReader {
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             String where = loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
-            throw new NerfFormatException(name + ": not valid JSON" + where + ": " + e.getOriginalMessage());
+            throw new NerfFormatException(name + ": not valid JSON" + where + ": "
+                    + e.getOriginalMessage().replaceAll("\\[Source: .*?; line: (\\d+), column: (\\d+)]", "line $1, column $2"));
         }
         if (root == null || !root.isObject()) {
             throw new NerfFormatException(name + ": expected a JSON object with 'frames', got " + (root == null ? "nothing" : root.getNodeType().toString().toLowerCase(Locale.ROOT)));
@@ -232,9 +233,8 @@ public final class TransformsReader {
             } catch (UncheckedIOException e) {
                 decodeErrors[k] = fileNames.get(k) + " " + e.getCause().getMessage();
             }
-            int d = done.incrementAndGet();
-            synchronized (progress) {
-                progress.update(d, n);
+            synchronized (done) { // counted and reported together, so the counts arrive in order
+                progress.update(done.incrementAndGet(), n);
             }
         });
         for (String e : decodeErrors) if (e != null) throw new NerfFormatException(name + ": " + e);
