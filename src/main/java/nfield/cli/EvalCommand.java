@@ -16,8 +16,15 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure a fitted field (or any mesh) against the reference mesh.",
+        description = {"Measure a fitted field (or any mesh) against the reference mesh, or a radiance field against "
+                        + "held-out posed images.",
                 "",
+                "Radiance fields: every view of REF is rendered from its camera and scored against its image: "
+                        + "PSNR = -10 log10(MSE) over pixels and channels (range 1), SSIM (Wang et al. 2004; 11x11 "
+                        + "Gaussian window, sigma 1.5), their means over the views; prediction|truth PNGs per view. "
+                        + "Example:  nfield eval lego.nfield lego_400/transforms_test.json --json",
+                "",
+                "Meshes:",
                 "PRED is a field file (its surface is extracted as `nfield mesh --res RES` would) or a mesh "
                         + "(.obj/.ply/.stl/.off, e.g. another tool's output). Both meshes are moved by the "
                         + "reference's normalisation: bounding box centred, longest side 2 (the reference fits "
@@ -40,8 +47,14 @@ final class EvalCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PRED", description = "A field file, or a mesh to score.")
     Path pred;
 
-    @Parameters(index = "1", paramLabel = "REF", description = "The reference mesh (.obj/.ply/.stl/.off, or shape:knot|shape:torus).")
+    @Parameters(index = "1", paramLabel = "REF", description = "The reference mesh (.obj/.ply/.stl/.off, or shape:knot|shape:torus); "
+            + "for a radiance field, posed test images (transforms_test.json, or an .npz whose test views are scored).")
     String ref;
+
+    @Option(names = "--images", paramLabel = "DIR",
+            description = "Radiance fields: write prediction|truth PNGs per view here (default: FIELD's name + \"-eval\" beside it; "
+                    + "\"none\" writes none).")
+    String images;
 
     @Option(names = "--res", defaultValue = "256", paramLabel = "N",
             description = "Marching-cubes grid for a field PRED (default: ${DEFAULT-VALUE}).")
@@ -76,6 +89,11 @@ final class EvalCommand implements Callable<Integer> {
         if (points < 1000 || volumePoints < 1000) throw new UserError("--points and --volume-points must be at least 1000");
         if (!(tau > 0)) throw new UserError("--tau " + tau + ": must be positive");
         FieldInputs.requireFile(pred);
+        if (!ref.contains(":") && nfield.data.nerf.NerfData.isPosedImages(Path.of(ref))) {
+            Path dir = images == null ? pred.resolveSibling(pred.getFileName().toString().replaceFirst("\\.[^.]*$", "") + "-eval")
+                    : images.equals("none") ? null : Path.of(images);
+            return RadianceEval.run(pred, ref, dir, json, backends);
+        }
         Mesh reference = FitCommand.loadMesh(ref);
         Mesh mesh;
         String name = pred.getFileName().toString().toLowerCase(Locale.ROOT);

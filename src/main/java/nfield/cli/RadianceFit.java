@@ -102,7 +102,8 @@ final class RadianceFit {
             double secs = (System.nanoTime() - t1) * 1e-9;
             double psnr = -10 * Math.log10(Math.max(last, 1e-12));
             System.err.printf(Locale.ROOT, "wrote %s: %d steps in %.1f s, final training mse %.6f (PSNR %.2f dB on the last batch), "
-                    + "occupancy %.1f%%%n", cmd.output, adam.steps(), secs, last, psnr, 100 * objective.grid().occupancy());
+                    + "occupancy %.1f%%%ntime: %s%n", cmd.output, adam.steps(), secs, last, psnr, 100 * objective.grid().occupancy(),
+                    objective.timing());
             if (cmd.json) {
                 ObjectNode o = Json.MAPPER.createObjectNode().put("event", "done").put("output", cmd.output.toString())
                         .put("steps", adam.steps()).put("seconds", secs).put("loss", last).put("train_psnr", psnr)

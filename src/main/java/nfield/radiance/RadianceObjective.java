@@ -36,6 +36,7 @@ public final class RadianceObjective implements Trainer.Objective {
     private long lastSamples;
     private int lastRays;
     private int gridUpdates;
+    private long nanosRays, nanosMarch, nanosTrain, nanosGrid;
 
     public RadianceObjective(Field field, PosedImages data, Normalization norm, MarchingConfig mc, long seed) {
         this.field = field;
@@ -59,13 +60,22 @@ public final class RadianceObjective implements Trainer.Objective {
 
     /** Refreshes the occupancy grid from the field's density (the threshold: optical thickness 0.01 over one step). */
     public void refreshGrid(double share, long s) {
+        long t = System.nanoTime();
         grid.update(query::values, share, 0.01 / marcher.step(), s);
         gridUpdates++;
+        nanosGrid += System.nanoTime() - t;
+    }
+
+    /** Where the time went: drawing rays, marching, the field and rendering on the device, grid refreshes (seconds). */
+    public String timing() {
+        return String.format(java.util.Locale.ROOT, "rays %.1f s, marching %.1f s, field + rendering %.1f s, occupancy grid %.1f s (%d refreshes)",
+                nanosRays * 1e-9, nanosMarch * 1e-9, nanosTrain * 1e-9, nanosGrid * 1e-9, gridUpdates);
     }
 
     @Override
     public double step(long step, boolean read) {
         if (step % mc.gridEvery() == 0 && step > 0) refreshGrid(gridUpdates < 16 ? 1.0 : mc.gridShare(), seed ^ (step * 0x9E3779B97F4A7C15L));
+        long t0 = System.nanoTime();
         SplittableRandom rng = new SplittableRandom(seed + 31 * step + 7);
         int n = (int) Math.max(MIN_RAYS, Math.min(MAX_RAYS, Math.round(mc.samplesPerStep() / Math.max(1, samplesPerRay))));
         float[] rays = new float[6 * n], target = new float[3 * n], jitter = new float[n], bg = new float[3 * n];
@@ -86,11 +96,16 @@ public final class RadianceObjective implements Trainer.Objective {
             jitter[r] = (float) rng.nextDouble();
             System.arraycopy(back, 0, bg, 3 * r, 3);
         }
+        long t1 = System.nanoTime();
         RayMarcher.Samples samples = marcher.march(rays, n, jitter, grid);
+        long t2 = System.nanoTime();
         samplesPerRay = 0.9 * samplesPerRay + 0.1 * Math.max(1.0, samples.total() / (double) n);
         lastSamples = samples.total();
         lastRays = n;
         double loss = batch.train(samples, bg, target);
+        nanosRays += t1 - t0;
+        nanosMarch += t2 - t1;
+        nanosTrain += System.nanoTime() - t2;
         if (read) {
             terms.clear();
             terms.put("mse", loss);

@@ -1,0 +1,65 @@
+package nfield.radiance;
+
+import nfield.config.MarchingConfig;
+import nfield.data.mesh.Normalization;
+import nfield.field.Field;
+import nfield.field.FieldQuery;
+
+/**
+ * Renders a trained radiance field from posed cameras: rays through pixel centres, marched
+ * through an occupancy grid rebuilt from the field's density, volume-rendered on the device in
+ * chunks of rays.
+ */
+public final class RadianceRenderer {
+    /** Rays per device pass. */
+    static final int CHUNK = 1 << 14;
+
+    private final Normalization norm;
+    private final OccupancyGrid grid;
+    private final RayMarcher marcher;
+    private final VolumeBatch batch;
+
+    public RadianceRenderer(Field field, Normalization norm, MarchingConfig mc) {
+        this.norm = norm;
+        marcher = new RayMarcher(mc.step(), mc.maxSamplesPerRay());
+        batch = new VolumeBatch(field, mc.minTransmittance());
+        grid = new OccupancyGrid(mc.grid());
+        FieldQuery q = new FieldQuery(field);
+        // four passes of one random point per cell (the estimate keeps about their maximum): thin parts are not lost
+        for (int i = 0; i < 4; i++) grid.update(q::values, 1.0, 0.01 / marcher.step(), 1234 + i);
+    }
+
+    public OccupancyGrid grid() { return grid; }
+
+    /** A ray source: world-space origin and unit direction of pixel (x, y) into dest[0..6). */
+    @FunctionalInterface
+    public interface Camera {
+        void ray(int x, int y, double[] dest);
+    }
+
+    /** The image [h, w, 3] (row 0 at the top) over {@code background}. */
+    public float[] render(Camera camera, int w, int h, float[] background) {
+        float[] img = new float[3 * w * h];
+        int n = w * h;
+        double[] ray = new double[6];
+        float s = (float) norm.scale();
+        for (int at = 0; at < n; at += CHUNK) {
+            int m = Math.min(CHUNK, n - at);
+            float[] rays = new float[6 * m], bg = new float[3 * m];
+            for (int i = 0; i < m; i++) {
+                int p = at + i;
+                camera.ray(p % w, p / w, ray);
+                rays[6 * i] = (float) ((ray[0] - norm.cx()) * s);
+                rays[6 * i + 1] = (float) ((ray[1] - norm.cy()) * s);
+                rays[6 * i + 2] = (float) ((ray[2] - norm.cz()) * s);
+                for (int d = 3; d < 6; d++) rays[6 * i + d] = (float) ray[d];
+                System.arraycopy(background, 0, bg, 3 * i, 3);
+            }
+            double[] out = batch.render(marcher.march(rays, m, null, grid), bg);
+            for (int i = 0; i < m; i++) {
+                for (int c = 0; c < 3; c++) img[3 * (at + i) + c] = (float) Math.min(1, Math.max(0, out[4 * i + c]));
+            }
+        }
+        return img;
+    }
+}
