@@ -121,6 +121,11 @@ final class FitCommand implements Callable<Integer> {
             description = "Close the --view window after N frames (for scripted runs).")
     int viewFrames;
 
+    @Option(names = "--snapshots", paramLabel = "T1,T2,..", split = ",",
+            description = "Radiance fits: also write the field as FIELD-T.nfield when training time passes each of these "
+                    + "durations (e.g. 1m,5m), to score a long run along the way.")
+    java.util.List<String> snapshots;
+
     @Option(names = "--json", description = "Progress and the result as JSON lines on stdout.")
     boolean json;
 

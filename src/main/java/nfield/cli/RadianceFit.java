@@ -94,8 +94,26 @@ final class RadianceFit {
             ProgressPrinter printer = new ProgressPrinter(cmd.json);
             long t1 = System.nanoTime();
             double last;
+            Trainer.Listener listener = printer;
+            if (cmd.snapshots != null && !cmd.snapshots.isEmpty()) {
+                java.util.TreeMap<Double, String> due = new java.util.TreeMap<>();
+                for (String t : cmd.snapshots) due.put(Durations.seconds(t, "--snapshots"), t.trim());
+                String base = cmd.output.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+                listener = p -> {
+                    printer.progress(p);
+                    while (!due.isEmpty() && p.elapsedS() >= due.firstKey()) {
+                        Path snap = cmd.output.resolveSibling(base + "-" + due.pollFirstEntry().getValue() + ".nfield");
+                        try {
+                            FieldFile.write(snap, field, p.step(), meta, false);
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                        System.err.printf(Locale.ROOT, "%nsnapshot %s at %.0f s, step %d%n", snap, p.elapsedS(), p.step());
+                    }
+                };
+            }
             try (FitCommand.StopHook hook = new FitCommand.StopHook(trainer)) {
-                last = trainer.run(printer);
+                last = trainer.run(listener);
                 printer.end();
                 FieldFile.write(cmd.output, field, adam.steps(), meta, true);
             }
