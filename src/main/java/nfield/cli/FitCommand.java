@@ -44,11 +44,19 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 @Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a signed distance field on DATA and write it to FIELD.",
+        description = {"Train a field on DATA and write it to FIELD: a signed distance field on a mesh, a radiance field "
+                        + "(density + colour) on posed images.",
                 "",
-                "DATA is a mesh file (.obj, .ply, .stl, .off), a mesh nfield generates (shape:knot, shape:torus) "
-                        + "or an analytic SDF (analytic:torus, analytic:sphere).",
+                "DATA is a mesh file (.obj, .ply, .stl, .off), a mesh nfield generates (shape:knot, shape:torus), "
+                        + "an analytic SDF (analytic:torus, analytic:sphere), or posed images: a NeRF transforms*.json "
+                        + "(or a folder holding transforms_train.json) or a tiny-NeRF .npz.",
                 "",
+                "Posed images (default scene scenes/nerf-default.json): rays drawn at random from all training images, "
+                        + "samples in the cells of an occupancy grid that hold density, volume rendering forward and "
+                        + "backward on the device, MSE on the colours. The memory the fit needs is printed first. "
+                        + "Score it with `nfield eval FIELD transforms_test.json`.",
+                "",
+                "Meshes:",
                 "A mesh is centred and scaled so its longest side spans [-0.9, 0.9] (the transform is stored in "
                         + "FIELD, so `nfield mesh` and `nfield eval` work in the mesh's own coordinates). Training "
                         + "points: 80% near the surface (surface points plus Gaussian noise at two scales), 20% uniform "
@@ -61,10 +69,12 @@ import java.util.concurrent.TimeUnit;
                 "",
                 "Examples:",
                 "  nfield fit shape:knot -o knot.nfield --time 60s",
-                "  nfield fit bunny.obj -o bunny.nfield --time 60s && nfield mesh bunny.nfield -o bunny-fit.ply"})
+                "  nfield fit bunny.obj -o bunny.nfield --time 60s && nfield mesh bunny.nfield -o bunny-fit.ply",
+                "  nfield fit lego/transforms_train.json -o lego.nfield --time 20m --snapshots 1m,5m"})
 final class FitCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DATA",
-            description = "What to fit: MESH.obj|.ply|.stl|.off, shape:knot|shape:torus, analytic:torus|analytic:sphere.")
+            description = "What to fit: MESH.obj|.ply|.stl|.off, shape:knot|shape:torus, analytic:torus|analytic:sphere, "
+                    + "transforms_train.json|DIR|data.npz.")
     String data;
 
     @Option(names = "--sign", paramLabel = "METHOD",
