@@ -121,6 +121,13 @@ public interface Backend extends AutoCloseable {
     void volumeRenderBackward(Tensor samples, Tensor deltas, Tensor rays, Tensor background, double minTransmittance,
                               Tensor out, Tensor dOut, Tensor dSamples);
 
+    /** The shapes {@link #volumeRenderBackward} takes, checked alike on every backend. */
+    static void checkVolume(Tensor samples, Tensor deltas, Tensor rays, Tensor background, Tensor out, Tensor dOut, Tensor dSamples) {
+        checkVolume(samples, deltas, rays, background, out);
+        Tensor.checkShape("volume dOut", dOut, rays.rows(), 4);
+        Tensor.checkShape("volume dSamples", dSamples, samples.rows(), 4);
+    }
+
     /** The shapes {@link #volumeRender} takes, checked alike on every backend. */
     static void checkVolume(Tensor samples, Tensor deltas, Tensor rays, Tensor background, Tensor out) {
         Tensor.checkCols("volume samples", samples, 4);

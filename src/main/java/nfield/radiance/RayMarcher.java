@@ -1,5 +1,7 @@
 package nfield.radiance;
 
+import nfield.data.nerf.PosedImages;
+
 import java.util.Arrays;
 import java.util.stream.IntStream;
 
@@ -41,28 +43,12 @@ public final class RayMarcher {
 
     public int maxSamples() { return maxSamples; }
 
+    /** The field's box [-1, 1]^3 as [min xyz, max xyz]. */
+    private static final double[] BOX = {-1, -1, -1, 1, 1, 1};
+
     /** The segment [tNear, tFar] of a ray inside [-1, 1]^3 (tNear ≥ 0) into t; false if it misses. */
     public static boolean clip(float[] rays, int off, double[] t) {
-        double near = 0, far = Double.POSITIVE_INFINITY;
-        for (int a = 0; a < 3; a++) {
-            double o = rays[off + a], d = rays[off + 3 + a];
-            if (d == 0) {
-                if (o < -1 || o > 1) return false;
-                continue;
-            }
-            double t0 = (-1 - o) / d, t1 = (1 - o) / d;
-            if (t0 > t1) {
-                double s = t0;
-                t0 = t1;
-                t1 = s;
-            }
-            near = Math.max(near, t0);
-            far = Math.min(far, t1);
-        }
-        if (!(near < far)) return false;
-        t[0] = near;
-        t[1] = far;
-        return true;
+        return PosedImages.clip(BOX, rays[off], rays[off + 1], rays[off + 2], rays[off + 3], rays[off + 4], rays[off + 5], t);
     }
 
     /**

@@ -403,9 +403,7 @@ public final class ClBackend implements Backend {
     @Override
     public void volumeRenderBackward(Tensor samples, Tensor deltas, Tensor rays, Tensor background, double minT,
                                      Tensor out, Tensor dOut, Tensor dSamples) {
-        Backend.checkVolume(samples, deltas, rays, background, out);
-        Tensor.checkShape("volume dOut", dOut, rays.rows(), 4);
-        Tensor.checkShape("volume dSamples", dSamples, samples.rows(), 4);
+        Backend.checkVolume(samples, deltas, rays, background, out, dOut, dSamples);
         run1d(kernel("render/volume.cl", "", "volume_render_backward"), rays.rows(), rays.rows(), (float) minT, m(samples),
                 m(deltas), m(rays), m(out), m(dOut), m(dSamples));
     }

@@ -388,9 +388,7 @@ public final class RefBackend implements Backend {
     @Override
     public void volumeRenderBackward(Tensor samples, Tensor deltas, Tensor rays, Tensor background, double minT,
                                      Tensor out, Tensor dOut, Tensor dSamples) {
-        Backend.checkVolume(samples, deltas, rays, background, out);
-        Tensor.checkShape("volume dOut", dOut, rays.rows(), 4);
-        Tensor.checkShape("volume dSamples", dSamples, samples.rows(), 4);
+        Backend.checkVolume(samples, deltas, rays, background, out, dOut, dSamples);
         double[] x = a(samples), dt = a(deltas), ry = a(rays), o = a(out), d = a(dOut), ds = a(dSamples);
         for (int r = 0; r < rays.rows(); r++) {
             int first = (int) ry[2 * r], count = (int) ry[2 * r + 1];

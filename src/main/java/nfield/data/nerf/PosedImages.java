@@ -186,19 +186,9 @@ public final class PosedImages {
 
     /** {@link #ray(int, double, double, double[], int)} as floats. */
     public void ray(int k, double u, double v, float[] dest, int off) {
-        Intrinsics in = intrinsics[k];
-        double dx = (u - in.cx()) / in.fx(), dy = -(v - in.cy()) / in.fy(), dz = -1;
-        int o = 16 * k;
-        double wx = poses[o] * dx + poses[o + 1] * dy + poses[o + 2] * dz;
-        double wy = poses[o + 4] * dx + poses[o + 5] * dy + poses[o + 6] * dz;
-        double wz = poses[o + 8] * dx + poses[o + 9] * dy + poses[o + 10] * dz;
-        double inv = 1 / Math.sqrt(wx * wx + wy * wy + wz * wz);
-        dest[off] = (float) poses[o + 3];
-        dest[off + 1] = (float) poses[o + 7];
-        dest[off + 2] = (float) poses[o + 11];
-        dest[off + 3] = (float) (wx * inv);
-        dest[off + 4] = (float) (wy * inv);
-        dest[off + 5] = (float) (wz * inv);
+        double[] r = new double[6];
+        ray(k, u, v, r, 0);
+        for (int i = 0; i < 6; i++) dest[off + i] = (float) r[i];
     }
 
     /** The ray through the centre of pixel (x, y) (column x, row y) of image {@code k}: origin, unit direction. */
@@ -212,21 +202,24 @@ public final class PosedImages {
      * {@code t} unspecified) when the ray misses the box or the box is behind it.
      */
     public boolean clipToBox(double[] ray, int off, double[] t) {
+        return clip(box, ray[off], ray[off + 1], ray[off + 2], ray[off + 3], ray[off + 4], ray[off + 5], t);
+    }
+
+    /**
+     * Clips the ray o + t·d to {@code box} [min xyz, max xyz] (the slab method): [tNear, tFar]
+     * with tNear ≥ 0 into {@code t[0..2)}; false when the ray misses the box or it lies behind.
+     */
+    public static boolean clip(double[] box, double ox, double oy, double oz, double dx, double dy, double dz, double[] t) {
         double near = 0, far = Double.POSITIVE_INFINITY;
+        double[] o = {ox, oy, oz}, d = {dx, dy, dz};
         for (int a = 0; a < 3; a++) {
-            double o = ray[off + a], d = ray[off + 3 + a];
-            if (d == 0) {
-                if (o < box[a] || o > box[a + 3]) return false;
+            if (d[a] == 0) {
+                if (o[a] < box[a] || o[a] > box[a + 3]) return false;
                 continue;
             }
-            double t0 = (box[a] - o) / d, t1 = (box[a + 3] - o) / d;
-            if (t0 > t1) {
-                double s = t0;
-                t0 = t1;
-                t1 = s;
-            }
-            near = Math.max(near, t0);
-            far = Math.min(far, t1);
+            double t0 = (box[a] - o[a]) / d[a], t1 = (box[a + 3] - o[a]) / d[a];
+            near = Math.max(near, Math.min(t0, t1));
+            far = Math.min(far, Math.max(t0, t1));
         }
         if (!(near < far)) return false;
         t[0] = near;
