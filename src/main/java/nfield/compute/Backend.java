@@ -47,6 +47,15 @@ public interface Backend extends AutoCloseable {
     void fourierEncodeBackward(Tensor x, Tensor params, int off, int features, boolean includeInput, Tensor dy, Tensor dx);
 
     /**
+     * Real spherical harmonics (the polynomial terms of
+     * {@link nfield.field.SphericalHarmonicsEncoding#TERMS}): x [B, 3] → y [B, degree²].
+     */
+    void shEncode(Tensor x, int degree, Tensor y);
+
+    /** dy [B, degree²] → dx [B, 3], the terms' derivatives. */
+    void shEncodeBackward(Tensor x, int degree, Tensor dy, Tensor dx);
+
+    /**
      * Multiresolution hash encoding (layout: {@link HashSpec}): x [B, 3] → y [B, 3·inc + L·F]:
      * [x if inc], then for each level l the F features trilinearly interpolated from the level's
      * table at params[off + tableOffset(l) ..] over the 8 vertices of the point's cell. Per axis,

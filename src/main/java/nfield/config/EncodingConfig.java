@@ -98,10 +98,23 @@ public sealed interface EncodingConfig {
         }
     }
 
+    /**
+     * Real spherical harmonics of a direction up to {@code degree} (1..4) bands: degree² outputs
+     * (the view-direction encoding of Instant NGP and Plenoxels). See
+     * {@link nfield.field.SphericalHarmonicsEncoding}.
+     */
+    record SphericalHarmonics(int degree) implements EncodingConfig {
+        @Override public String type() { return "spherical_harmonics"; }
+
+        @Override
+        public ObjectNode toJson() { return ConfigNode.newObject().put("type", type()).put("degree", degree); }
+    }
+
     Registry<EncodingConfig> REGISTRY = new Registry<EncodingConfig>("encoding", "frequency")
             .register("identity", n -> new Identity())
             .register("frequency", n -> new Frequency(n.integer("octaves", 6, 0, 24), n.bool("include_input", true)))
             .register("fourier", n -> new Fourier(n.integer("features", 64, 1, 4096),
                     n.real("sigma", 4, 0, 1e4, true), n.bool("include_input", false)))
-            .register("hash", Hash::parse);
+            .register("hash", Hash::parse)
+            .register("spherical_harmonics", n -> new SphericalHarmonics(n.integer("degree", 4, 1, 4)));
 }

@@ -18,6 +18,10 @@ public interface Encoding extends Component {
     static Encoding create(EncodingConfig cfg, int inputs) {
         if (cfg instanceof EncodingConfig.Frequency f) return new FrequencyEncoding(inputs, f.octaves(), f.includeInput());
         if (cfg instanceof EncodingConfig.Fourier f) return new FourierEncoding(inputs, f.features(), f.sigma(), f.includeInput());
+        if (cfg instanceof EncodingConfig.SphericalHarmonics sh) {
+            if (inputs != 3) throw new IllegalArgumentException("spherical harmonics take 3-D directions, not " + inputs + "-D");
+            return new SphericalHarmonicsEncoding(sh.degree());
+        }
         if (cfg instanceof EncodingConfig.Hash h) {
             if (inputs != 3) throw new IllegalArgumentException("the hash encoding takes 3-D points, not " + inputs + "-D");
             return new HashEncoding(h);

@@ -51,7 +51,7 @@ class SceneConfigTest {
 
     @Test
     void unknownTypeListsTheRegistry() {
-        assertEquals("scenes/x.json: field.encoding.type: unknown value \"triplane\"; allowed: identity, frequency, fourier, hash",
+        assertEquals("scenes/x.json: field.encoding.type: unknown value \"triplane\"; allowed: identity, frequency, fourier, hash, spherical_harmonics",
                 error("{\"field\": {\"encoding\": {\"type\": \"triplane\"}}}"));
         assertEquals("scenes/x.json: loss.type: unknown value \"l3\"; allowed: l2, l1, clamped_l1, huber",
                 error("{\"loss\": {\"type\": \"l3\"}}"));

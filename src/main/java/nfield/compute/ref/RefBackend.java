@@ -428,6 +428,39 @@ public final class RefBackend implements Backend {
     }
 
     @Override
+    public void shEncode(Tensor x, int degree, Tensor y) {
+        double[] a = a(x), o = a(y);
+        int w = degree * degree;
+        java.util.Arrays.fill(o, 0, x.rows() * w, 0);
+        for (int r = 0; r < x.rows(); r++) {
+            for (var t : nfield.field.SphericalHarmonicsEncoding.TERMS) {
+                if (t.column() >= w) continue;
+                o[r * w + t.column()] += t.coef() * Math.pow(a[3 * r], t.px()) * Math.pow(a[3 * r + 1], t.py()) * Math.pow(a[3 * r + 2], t.pz());
+            }
+        }
+    }
+
+    @Override
+    public void shEncodeBackward(Tensor x, int degree, Tensor dy, Tensor dx) {
+        double[] a = a(x), g = a(dy), d = a(dx);
+        int w = degree * degree;
+        for (int r = 0; r < x.rows(); r++) {
+            double px = a[3 * r], py = a[3 * r + 1], pz = a[3 * r + 2];
+            double gx = 0, gy = 0, gz = 0;
+            for (var t : nfield.field.SphericalHarmonicsEncoding.TERMS) {
+                if (t.column() >= w) continue;
+                double c = t.coef() * g[r * w + t.column()];
+                if (t.px() > 0) gx += c * t.px() * Math.pow(px, t.px() - 1) * Math.pow(py, t.py()) * Math.pow(pz, t.pz());
+                if (t.py() > 0) gy += c * t.py() * Math.pow(px, t.px()) * Math.pow(py, t.py() - 1) * Math.pow(pz, t.pz());
+                if (t.pz() > 0) gz += c * t.pz() * Math.pow(px, t.px()) * Math.pow(py, t.py()) * Math.pow(pz, t.pz() - 1);
+            }
+            d[3 * r] = gx;
+            d[3 * r + 1] = gy;
+            d[3 * r + 2] = gz;
+        }
+    }
+
+    @Override
     public double sum(Tensor t) {
         double s = 0;
         double[] x = a(t);
