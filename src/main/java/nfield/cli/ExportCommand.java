@@ -2,6 +2,7 @@ package nfield.cli;
 
 import nfield.compute.Backend;
 import nfield.export.ExportedField;
+import nfield.export.GlslExport;
 import nfield.io.FieldFile;
 import nfield.io.MeshWriter;
 import picocli.CommandLine.Command;
@@ -26,6 +27,11 @@ import java.util.concurrent.Callable;
                         + "it reads a field.",
                 "  obj | ply    the SDF's zero level set by marching cubes (--res), vertex normals from the "
                         + "field's gradient, in the original coordinates of the fitted mesh.",
+                "  glsl         float nfield_sdf(vec3 p), the SDF with every weight inlined as a constant (bit-exact), "
+                        + "plus a ShaderToy mainImage that orbits and sphere-traces it; paste it into ShaderToy, or see "
+                        + "the file's header for other hosts. GLSL ES 3.00 and 3.30 core. Warns above "
+                        + "16,384 parameters (browsers and software renderers compile the constants for minutes or "
+                        + "give up: fit a smaller field for GLSL), refuses above 4,194,304 (docs/glsl-export.md).",
                 "",
                 "Exports are functions of points in the original coordinates of the data the field was fitted "
                         + "to, with distances in those units (see FORMAT.md, \"Coordinates\").",
@@ -33,9 +39,10 @@ import java.util.concurrent.Callable;
                 "",
                 "Examples:",
                 "  nfield export bunny.nfield -o bunny.safetensors",
-                "  nfield export bunny.nfield -o bunny.ply --res 384"})
+                "  nfield export bunny.nfield -o bunny.ply --res 384",
+                "  nfield export bunny.nfield -o bunny.glsl"})
 final class ExportCommand implements Callable<Integer> {
-    static final List<String> FORMATS = List.of("safetensors", "obj", "ply");
+    static final List<String> FORMATS = List.of("safetensors", "obj", "ply", "glsl");
 
     @Parameters(index = "0", paramLabel = "FIELD", description = "A field written by `nfield fit` (or an exported .safetensors).")
     Path field;
@@ -43,7 +50,7 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "File to write.")
     Path output;
 
-    @Option(names = "--format", paramLabel = "FMT", description = "safetensors | obj | ply (default: from the extension of OUT).")
+    @Option(names = "--format", paramLabel = "FMT", description = "safetensors | obj | ply | glsl (default: from the extension of OUT).")
     String format;
 
     @Option(names = "--force", description = "Overwrite OUT if it exists.")
@@ -86,6 +93,7 @@ final class ExportCommand implements Callable<Integer> {
         switch (fmt) {
             case "safetensors" -> what = safetensors();
             case "obj", "ply" -> what = mesh();
+            case "glsl" -> what = glsl();
             default -> throw new IllegalStateException(fmt);
         }
         System.err.printf(Locale.ROOT, "wrote %s (%s, %,d bytes): %s; %.2f s%n", output, fmt, Files.size(output), what,
@@ -101,6 +109,24 @@ final class ExportCommand implements Callable<Integer> {
             extra.keySet().removeAll(List.of("format", "version", "field", "steps"));
             FieldFile.write(output, f.field(), f.meta().steps(), extra, false);
             return f.field().params().slices().size() + " tensors, " + f.field().paramCount() + " parameters";
+        }
+    }
+
+    /** nfield_sdf with the weights inlined, and a ShaderToy mainImage. */
+    private String glsl() throws Exception {
+        try (Backend backend = backends.open()) {
+            ExportedField f = ExportedField.load(field, backend);
+            if (!f.isSdf()) {
+                throw new UserError(field + ": a " + f.field().config().kind() + " field; --format glsl exports sdf fields");
+            }
+            GlslExport.Result r;
+            try {
+                r = GlslExport.write(output, f);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+            for (String w : r.warnings()) System.err.println("warning: " + w);
+            return String.format(Locale.ROOT, "nfield_sdf and mainImage, %,d parameters in %d constant arrays", r.params(), r.arrays());
         }
     }
 
