@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's test command: installs what is missing (OpenCL ICD + PoCL, Xvfb + Mesa), then runs
+# The README's test command: installs what is missing (OpenCL ICD + PoCL, Xvfb + Mesa, glslang-tools), then runs
 # every test with Maven (inside Xvfb when there is no display). OpenCL tests run on PoCL; they state an assumption and skip only where
 # no OpenCL platform exists at all.
 set -euo pipefail

@@ -4,6 +4,7 @@ import nfield.compute.Backend;
 import nfield.export.ExportedField;
 import nfield.export.OnnxExport;
 import nfield.export.onnx.proto.Onnx.ModelProto;
+import nfield.export.GlslExport;
 import nfield.io.FieldFile;
 import nfield.io.MeshWriter;
 import picocli.CommandLine.Command;
@@ -33,6 +34,11 @@ import java.util.concurrent.Callable;
                         + "config and normalisation are in its metadata (FORMAT.md, \"Exports\").",
                 "  obj | ply    the SDF's zero level set by marching cubes (--res), vertex normals from the "
                         + "field's gradient, in the original coordinates of the fitted mesh.",
+                "  glsl         float nfield_sdf(vec3 p), the SDF with every weight inlined as a constant (bit-exact), "
+                        + "plus a ShaderToy mainImage that orbits and sphere-traces it; paste it into ShaderToy, or see "
+                        + "the file's header for other hosts. GLSL ES 3.00 and 3.30 core. Warns above "
+                        + "16,384 parameters (browsers and software renderers compile the constants for minutes or "
+                        + "give up: fit a smaller field for GLSL), refuses above 4,194,304 (docs/glsl-export.md).",
                 "",
                 "Exports are functions of points in the original coordinates of the data the field was fitted "
                         + "to, with distances in those units (see FORMAT.md, \"Coordinates\").",
@@ -41,9 +47,10 @@ import java.util.concurrent.Callable;
                 "Examples:",
                 "  nfield export bunny.nfield -o bunny.safetensors",
                 "  nfield export bunny.nfield -o bunny.ply --res 384",
-                "  nfield export bunny.nfield -o bunny.onnx"})
+                "  nfield export bunny.nfield -o bunny.onnx",
+                "  nfield export bunny.nfield -o bunny.glsl"})
 final class ExportCommand implements Callable<Integer> {
-    static final List<String> FORMATS = List.of("safetensors", "onnx", "obj", "ply");
+    static final List<String> FORMATS = List.of("safetensors", "onnx", "glsl", "obj", "ply");
 
     @Parameters(index = "0", paramLabel = "FIELD", description = "A field written by `nfield fit` (or an exported .safetensors).")
     Path field;
@@ -51,7 +58,7 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "File to write.")
     Path output;
 
-    @Option(names = "--format", paramLabel = "FMT", description = "safetensors | onnx | obj | ply (default: from the extension of OUT).")
+    @Option(names = "--format", paramLabel = "FMT", description = "safetensors | onnx | glsl | obj | ply (default: from the extension of OUT).")
     String format;
 
     @Option(names = "--force", description = "Overwrite OUT if it exists.")
@@ -95,6 +102,7 @@ final class ExportCommand implements Callable<Integer> {
             case "safetensors" -> what = safetensors();
             case "onnx" -> what = onnx();
             case "obj", "ply" -> what = mesh();
+            case "glsl" -> what = glsl();
             default -> throw new IllegalStateException(fmt);
         }
         System.err.printf(Locale.ROOT, "wrote %s (%s, %,d bytes): %s; %.2f s%n", output, fmt, Files.size(output), what,
@@ -121,6 +129,24 @@ final class ExportCommand implements Callable<Integer> {
             return String.format(Locale.ROOT, "opset %d, %d nodes, %d initializers, outputs %s", OnnxExport.OPSET,
                     model.getGraph().getNodeCount(), model.getGraph().getInitializerCount(),
                     String.join(", ", model.getGraph().getOutputList().stream().map(o -> o.getName()).toList()));
+        }
+    }
+
+    /** nfield_sdf with the weights inlined, and a ShaderToy mainImage. */
+    private String glsl() throws Exception {
+        try (Backend backend = backends.open()) {
+            ExportedField f = ExportedField.load(field, backend);
+            if (!f.isSdf()) {
+                throw new UserError(field + ": a " + f.field().config().kind() + " field; --format glsl exports sdf fields");
+            }
+            GlslExport.Result r;
+            try {
+                r = GlslExport.write(output, f);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+            for (String w : r.warnings()) System.err.println("warning: " + w);
+            return String.format(Locale.ROOT, "nfield_sdf and mainImage, %,d parameters in %d constant arrays", r.params(), r.arrays());
         }
     }
 

@@ -46,12 +46,15 @@ public final class BakedRenderer implements AutoCloseable {
 
     /**
      * The direct path: the field's network evaluated per sample in the shader ({@link FieldGlsl}),
-     * its parameters in an R32F texture. Replaces any earlier direct field; {@link #path} picks
-     * which one draws.
+     * its parameters in an R32F texture, or none ({@code params} null) where the GLSL is
+     * self-contained (an export with its weights inlined). Replaces any earlier direct field;
+     * {@link #path} picks which one draws.
      */
     public void direct(String sdfGlsl, float[] params) {
         if (direct != 0) glDeleteProgram(direct);
+        direct = 0; // a failed link below leaves no deleted program behind
         direct = link(source("fullscreen.vert"), fragment("#define ONE_CALL_SITE\n" + sdfGlsl));
+        if (params == null) return;
         if (paramsTexture == 0) paramsTexture = glGenTextures();
         int rows = params.length / FieldGlsl.TEXTURE_WIDTH;
         FloatBuffer buf = MemoryUtil.memAllocFloat(params.length);
@@ -153,7 +156,7 @@ public final class BakedRenderer implements AutoCloseable {
             glActiveTexture(GL_TEXTURE0);
             glBindTexture(GL_TEXTURE_3D, texture);
             glUniform1i(glGetUniformLocation(program, "grid"), 0);
-        } else {
+        } else if (paramsTexture != 0) {
             glActiveTexture(GL_TEXTURE1);
             glBindTexture(GL_TEXTURE_2D, paramsTexture);
             glUniform1i(glGetUniformLocation(program, "params"), 1);

@@ -4,10 +4,10 @@ package nfield.render;
  * Two renders of one view compared: silhouette IoU (pixels that differ from the background),
  * the share of pixels whose channels all lie within 4/255, and the first image's foreground.
  */
-record PixelDiff(double iou, double closeShare, int foregroundA) {
+public record PixelDiff(double iou, double closeShare, int foregroundA) {
     static final int TOLERANCE = 4;
 
-    static PixelDiff of(int[] a, int[] b, int background) {
+    public static PixelDiff of(int[] a, int[] b, int background) {
         int inter = 0, union = 0, close = 0, fg = 0;
         for (int i = 0; i < a.length; i++) {
             boolean fa = a[i] != background, fb = b[i] != background;
