@@ -1,11 +1,15 @@
 package nfield.cli;
 
 import nfield.compute.Backend;
+import nfield.data.mesh.Mesh;
 import nfield.export.ExportedField;
+import nfield.export.GlslExport;
 import nfield.export.OnnxExport;
 import nfield.export.onnx.proto.Onnx.ModelProto;
-import nfield.export.GlslExport;
+import nfield.field.FieldQuery;
+import nfield.field.ScalarField;
 import nfield.io.FieldFile;
+import nfield.io.FieldMesher;
 import nfield.io.MeshWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,7 +37,8 @@ import java.util.concurrent.Callable;
                         + "included), network and head are in the graph; weights are float32 initializers; the field "
                         + "config and normalisation are in its metadata (FORMAT.md, \"Exports\").",
                 "  obj | ply    the SDF's zero level set by marching cubes (--res), vertex normals from the "
-                        + "field's gradient, in the original coordinates of the fitted mesh.",
+                        + "field's gradient, in the original coordinates of the fitted mesh; for a radiance field the "
+                        + "surface where the density reaches --iso, with vertex colours (PLY: red, green, blue; OBJ: v x y z r g b).",
                 "  glsl         float nfield_sdf(vec3 p), the SDF with every weight inlined as a constant (bit-exact), "
                         + "plus a ShaderToy mainImage that orbits and sphere-traces it; paste it into ShaderToy, or see "
                         + "the file's header for other hosts. GLSL ES 3.00 and 3.30 core. Warns above "
@@ -67,6 +72,11 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--res", defaultValue = "256", paramLabel = "N",
             description = "Mesh formats: grid points per axis for marching cubes (default: ${DEFAULT-VALUE}).")
     int res;
+
+    @Option(names = "--iso", defaultValue = "10", paramLabel = "DENSITY",
+            description = "Mesh formats, radiance fields: the density level of the surface, per unit of the field's box "
+                    + "[-1, 1]^3 (default: ${DEFAULT-VALUE}; a slab of one box-hundredth then absorbs 10%%).")
+    double iso;
 
     @Mixin
     Backends backends;
@@ -151,11 +161,39 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     private String mesh() throws Exception {
+        if (!FieldFile.readMeta(field).config().kind().equals("sdf")) return densityMesh();
         try (Backend backend = backends.open()) {
             FieldInputs.Meshed m = FieldInputs.mesh(field, backend, res, true);
             MeshWriter.write(output, m.mesh(), m.normals());
             return String.format(Locale.ROOT, "%,d vertices, %,d triangles at %d^3", m.mesh().vertexCount(),
                     m.mesh().triangleCount(), res);
+        }
+    }
+
+    /**
+     * A radiance field's surface: the level set density = --iso over the whole grid (densities are
+     * not distances, so every grid point is evaluated), normals from the density's gradient,
+     * vertex colours from the field at each vertex.
+     */
+    private String densityMesh() throws Exception {
+        if (!(iso > 0)) throw new UserError("--iso " + iso + ": must be a positive density");
+        try (Backend backend = backends.open()) {
+            ExportedField f = ExportedField.load(field, backend);
+            FieldMesher.Result r = FieldMesher.extract(ScalarField.densityLevel(new FieldQuery(f.field()), (float) iso), res, true,
+                    field.getFileName().toString(), false);
+            if (r.mesh().triangleCount() == 0) {
+                throw new UserError(field + ": no density reaches --iso " + iso + " inside the box at --res " + res + " (try a lower --iso)");
+            }
+            Mesh mesh = f.normalization().invert(r.mesh());
+            double[] v = mesh.vertices();
+            float[] pts = new float[v.length];
+            for (int i = 0; i < v.length; i++) pts[i] = (float) v[i];
+            float[] out = f.evaluate(pts, mesh.vertexCount());
+            float[] colors = new float[v.length];
+            for (int i = 0; i < mesh.vertexCount(); i++) System.arraycopy(out, 4 * i + 1, colors, 3 * i, 3);
+            MeshWriter.write(output, mesh, r.normals(), colors);
+            return String.format(Locale.ROOT, "density level %s (field units), %,d vertices with colours, %,d triangles at %d^3",
+                    Double.toString(iso), mesh.vertexCount(), mesh.triangleCount(), res);
         }
     }
 }

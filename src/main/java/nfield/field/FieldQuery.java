@@ -7,7 +7,7 @@ import nfield.compute.Tensor;
  * Evaluates a field at points held on the host, in batches: values, and gradients with respect
  * to the point (one forward and one backward pass, no finite differences). Not thread-safe.
  */
-public final class FieldQuery {
+public final class FieldQuery implements ScalarField {
     public static final int BATCH = 1 << 16;
 
     private final Field field;
@@ -27,6 +27,7 @@ public final class FieldQuery {
     public Field field() { return field; }
 
     /** xyz [n, 3] → the field's first output column [n]. */
+    @Override
     public float[] values(float[] xyz, int n) {
         float[] result = new float[n];
         int w = field.outputWidth();
@@ -41,6 +42,7 @@ public final class FieldQuery {
     }
 
     /** xyz [n, 3] → d(first output)/d(point) [n, 3]; no parameter gradients are computed. */
+    @Override
     public float[] gradients(float[] xyz, int n) {
         field.params().pointGradientsOnly(true);
         try {

@@ -1,7 +1,7 @@
 package nfield.io;
 
 import nfield.data.mesh.Mesh;
-import nfield.field.FieldQuery;
+import nfield.field.ScalarField;
 
 /**
  * The zero level set of an SDF field as a closed triangle mesh, in field coordinates.
@@ -36,7 +36,16 @@ public final class FieldMesher {
         }
     }
 
-    public static Result extract(FieldQuery query, int res, boolean normals, String name) {
+    /** The zero level set of a signed distance field (blocks far from the surface by their values are skipped). */
+    public static Result extract(ScalarField query, int res, boolean normals, String name) {
+        return extract(query, res, normals, name, true);
+    }
+
+    /**
+     * The zero level set of {@code query}, negative inside; with {@code distance} false the values
+     * are not distances (a density level), so no block is skipped: every grid point is evaluated.
+     */
+    public static Result extract(ScalarField query, int res, boolean normals, String name, boolean distance) {
         if (res < 2 || res > 1024) throw new IllegalArgumentException("--res " + res + ": use 2 .. 1024 (the grid takes 5 bytes a point)");
         long t0 = System.nanoTime();
         double h = 2.0 / (res - 1);
@@ -88,7 +97,7 @@ public final class FieldMesher {
             evaluated += np;
             // children of e/2 cells: kept when their corners change sign or come within
             // SAFETY x half the child's diagonal of the surface; the others are filled
-            double reach = SAFETY * 0.5 * Math.sqrt(3) * half * h;
+            double reach = distance ? SAFETY * 0.5 * Math.sqrt(3) * half * h : Double.POSITIVE_INFINITY;
             int[] next = new int[count * 8 * 3];
             int kept = 0;
             for (int i = 0; i < count; i++) {

@@ -19,8 +19,12 @@ import java.util.Locale;
  * Numbers are the shortest decimals that read back as the same float (Java's Float.toString,
  * which may use an exponent: {@code 1.0E-5}).</li>
  * <li>PLY: {@code binary_little_endian 1.0}; element vertex with float x, y, z (and float nx,
- * ny, nz when normals are given); element face with {@code property list uchar int
- * vertex_indices}, every face a triangle.</li>
+ * ny, nz when normals are given; uchar red, green, blue when colours are given); element face
+ * with {@code property list uchar int vertex_indices}, every face a triangle.</li>
+ * </ul>
+ * Vertex colours (RGB in [0, 1]) go into OBJ as {@code v x y z r g b}, the common extension
+ * MeshLab and Blender read, and into PLY as 8-bit channels.
+ * <ul>
  * </ul>
  */
 public final class MeshWriter {
@@ -37,6 +41,11 @@ public final class MeshWriter {
      *                                  before anything is written
      */
     public static void write(Path file, Mesh mesh, float[] normals) throws IOException {
+        write(file, mesh, normals, null);
+    }
+
+    /** As {@link #write(Path, Mesh, float[])}, with vertex colours ([V * 3], RGB in [0, 1]) unless null. */
+    public static void write(Path file, Mesh mesh, float[] normals, float[] colors) throws IOException {
         String ext = extension(file);
         if (!EXTENSIONS.contains(ext)) {
             throw new IllegalArgumentException(file + ": unknown mesh format "
@@ -46,10 +55,14 @@ public final class MeshWriter {
             throw new IllegalArgumentException(file + ": " + normals.length + " normal components for " + mesh.vertexCount()
                     + " vertices (need " + mesh.vertices().length + ")");
         }
+        if (colors != null && colors.length != mesh.vertices().length) {
+            throw new IllegalArgumentException(file + ": " + colors.length + " colour components for " + mesh.vertexCount()
+                    + " vertices (need " + mesh.vertices().length + ")");
+        }
         if (ext.equals("obj")) {
-            AtomicFiles.write(file, out -> writeObj(out, mesh, normals));
+            AtomicFiles.write(file, out -> writeObj(out, mesh, normals, colors));
         } else {
-            AtomicFiles.write(file, out -> writePly(out, mesh, normals));
+            AtomicFiles.write(file, out -> writePly(out, mesh, normals, colors));
         }
     }
 
@@ -71,13 +84,15 @@ public final class MeshWriter {
         return b.toString().strip();
     }
 
-    private static void writeObj(OutputStream out, Mesh mesh, float[] normals) throws IOException {
+    private static void writeObj(OutputStream out, Mesh mesh, float[] normals, float[] colors) throws IOException {
         StringBuilder sb = new StringBuilder(1 << 17);
         sb.append("# nfield mesh ").append(oneLine(mesh.name())).append('\n')
                 .append("# ").append(mesh.vertexCount()).append(" vertices, ").append(mesh.triangleCount()).append(" triangles\n");
         double[] v = mesh.vertices();
         for (int i = 0; i < v.length; i += 3) {
-            sb.append("v ").append((float) v[i]).append(' ').append((float) v[i + 1]).append(' ').append((float) v[i + 2]).append('\n');
+            sb.append("v ").append((float) v[i]).append(' ').append((float) v[i + 1]).append(' ').append((float) v[i + 2]);
+            if (colors != null) sb.append(' ').append(colors[i]).append(' ').append(colors[i + 1]).append(' ').append(colors[i + 2]);
+            sb.append('\n');
             if (sb.length() > 1 << 16) flush(sb, out);
         }
         if (normals != null) {
@@ -109,7 +124,7 @@ public final class MeshWriter {
         sb.setLength(0);
     }
 
-    private static void writePly(OutputStream out, Mesh mesh, float[] normals) throws IOException {
+    private static void writePly(OutputStream out, Mesh mesh, float[] normals, float[] colors) throws IOException {
         StringBuilder h = new StringBuilder();
         h.append("ply\nformat binary_little_endian 1.0\n");
         String name = oneLine(mesh.name());
@@ -117,15 +132,19 @@ public final class MeshWriter {
         h.append("element vertex ").append(mesh.vertexCount()).append('\n')
                 .append("property float x\nproperty float y\nproperty float z\n");
         if (normals != null) h.append("property float nx\nproperty float ny\nproperty float nz\n");
+        if (colors != null) h.append("property uchar red\nproperty uchar green\nproperty uchar blue\n");
         h.append("element face ").append(mesh.triangleCount()).append('\n')
                 .append("property list uchar int vertex_indices\nend_header\n");
         out.write(h.toString().getBytes(StandardCharsets.UTF_8));
         ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
         double[] v = mesh.vertices();
         for (int i = 0; i < v.length; i += 3) {
-            if (buf.remaining() < 24) drain(buf, out);
+            if (buf.remaining() < 27) drain(buf, out);
             buf.putFloat((float) v[i]).putFloat((float) v[i + 1]).putFloat((float) v[i + 2]);
             if (normals != null) buf.putFloat(normals[i]).putFloat(normals[i + 1]).putFloat(normals[i + 2]);
+            if (colors != null) {
+                for (int c = 0; c < 3; c++) buf.put((byte) Math.round(255 * Math.min(1f, Math.max(0f, colors[i + c]))));
+            }
         }
         int[] t = mesh.triangles();
         for (int i = 0; i < t.length; i += 3) {

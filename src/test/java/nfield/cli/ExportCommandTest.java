@@ -84,6 +84,28 @@ class ExportCommandTest {
     }
 
     @Test
+    void radianceFieldRoundTripIsBitIdentical() throws IOException {
+        var cfg = new nfield.config.FieldConfig("radiance", new nfield.config.EncodingConfig.Hash(4, 2, 10, 4, 1.5, false),
+                new nfield.config.NetworkConfig(16, 2, nfield.config.ActivationConfig.relu(), java.util.List.of(), 1), "trunc_exp");
+        Path in = dir.resolve("radiance.nfield"), out = dir.resolve("radiance.safetensors");
+        try (RefBackend be = new RefBackend()) {
+            nfield.field.Field f = new nfield.field.Field(cfg, be);
+            f.params().writeParams(Harness.toFloat(Harness.uniform(f.paramCount(), 5)));
+            FieldFile.write(in, f, 12, java.util.Map.of("normalization", "[0.1, 0.2, -0.3, 0.66]"), true);
+        }
+        CliTest.Run r = CliTest.run("export", in.toString(), "-o", out.toString(), "--backend", "java");
+        assertEquals(0, r.code(), r.err());
+        float[] pts = new float[3 * 1000];
+        double[] u = Harness.uniform(pts.length, 21);
+        for (int i = 0; i < pts.length; i++) pts[i] = (float) (2 * u[i]);
+        try (RefBackend be = new RefBackend()) {
+            float[] a = ExportedField.load(in, be).evaluate(pts, 1000), b = ExportedField.load(out, be).evaluate(pts, 1000);
+            assertEquals(4000, a.length);
+            assertArrayEquals(a, b, "density and colour are bit-identical");
+        }
+    }
+
+    @Test
     void meshExportIsInOriginalCoordinates() throws IOException {
         Path out = dir.resolve("torus-fit.obj");
         CliTest.Run r = CliTest.run("export", field.toString(), "-o", out.toString(), "--res", "48", "--backend", "java");

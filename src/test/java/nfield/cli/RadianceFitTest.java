@@ -130,5 +130,27 @@ class RadianceFitTest {
         assertTrue(ssim > 0.9, "test SSIM " + ssim);
         BufferedImage pair = ImageIO.read(images.resolve("view_000.png").toFile());
         assertEquals(80, pair.getWidth(), "prediction | truth side by side");
+
+        // the density's level set is the sphere, coloured by its normal, in the cameras' coordinates
+        Path ply = dir.resolve("sphere.ply");
+        r = CliTest.run("export", field.toString(), "-o", ply.toString(), "--res", "64");
+        assertEquals(0, r.code(), r.err());
+        nfield.data.mesh.Mesh m = nfield.data.mesh.MeshReader.read(ply);
+        assertTrue(m.triangleCount() > 1000, "triangles: " + m.triangleCount());
+        double[] v = m.vertices();
+        double radius = 0;
+        for (int i = 0; i < v.length; i += 3) radius += Math.sqrt(v[i] * v[i] + v[i + 1] * v[i + 1] + v[i + 2] * v[i + 2]);
+        radius /= m.vertexCount();
+        assertEquals(R, radius, 0.05, "mean distance of the surface from the centre");
+        byte[] bytes = Files.readAllBytes(ply);
+        String header = new String(bytes, 0, 400, java.nio.charset.StandardCharsets.US_ASCII);
+        assertTrue(header.contains("property uchar red"), header);
+        // the colour of the vertex with the largest x is about 0.5 + 0.5 (1, 0, 0)
+        int top = 0;
+        for (int i = 0; i < m.vertexCount(); i++) if (v[3 * i] > v[3 * top]) top = i;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int at = header.indexOf("end_header\n") + "end_header\n".length() + top * 27 + 24;
+        int red = b.get(at) & 0xff, green = b.get(at + 1) & 0xff, blue = b.get(at + 2) & 0xff;
+        assertTrue(red > 200 && green > 90 && green < 170 && blue > 90 && blue < 170, "colour at +x: " + red + " " + green + " " + blue);
     }
 }
