@@ -33,6 +33,33 @@ final class RadianceEval {
         return SceneConfig.parse(file + " (__metadata__.scene)", scene).marching();
     }
 
+    /** Whether FIELD names a field file holding a radiance field. */
+    static boolean isRadianceFile(String field) throws IOException {
+        Path p = Path.of(field);
+        return !field.contains(":") && java.nio.file.Files.isRegularFile(p) && FieldFile.readMeta(p).config().kind().equals("radiance");
+    }
+
+    /** A radiance field loaded with what rendering it needs: normalisation, marching settings, background. */
+    record Loaded(Field field, Normalization norm, MarchingConfig marching, float[] background) {}
+
+    static Loaded load(Path file, Backend backend) throws IOException {
+        FieldFile.Meta meta = FieldFile.readMeta(file);
+        float[] bg = {1, 1, 1};
+        String s = meta.extra().get("background");
+        if (s != null) {
+            var a = Json.parse(file + ": __metadata__.background", s);
+            for (int i = 0; i < 3; i++) bg[i] = (float) a.get(i).asDouble();
+        }
+        return new Loaded(FieldFile.load(file, backend), FieldInputs.normalization(file, meta), marching(file, meta), bg);
+    }
+
+    /** An image [h, w, 3] in [0, 1], row 0 at the top, as an 8-bit PNG (atomically). */
+    static void writePng(Path file, float[] rgb, int w, int h) throws IOException {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) img.setRGB(x, y, rgb(rgb, 3 * (y * w + x)));
+        AtomicFiles.write(file, out -> ImageIO.write(img, "png", out));
+    }
+
     static int run(Path fieldFile, String ref, Path images, boolean json, Backends backends) throws Exception {
         FieldFile.Meta meta = FieldFile.readMeta(fieldFile);
         if (!meta.config().kind().equals("radiance")) {

@@ -14,7 +14,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "render", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Render an SDF field to PNG without a window (EGL, no X server needed).",
+        description = {"Render a field to PNG without a window: an SDF through GL (EGL, no X server needed), a radiance "
+                        + "field by volume rendering on the compute device.",
                 "",
                 "The field is baked on the device into a RES^3 grid over its box [-1, 1]^3 and sphere-traced in "
                         + "a GLSL shader (OpenGL 3.3 core; Mesa's llvmpipe on machines without a GPU). The camera "
@@ -24,8 +25,13 @@ import java.util.concurrent.Callable;
                 "Modes: shaded (Blinn-Phong), normals, depth, steps (sphere-tracing steps as a heat map), "
                         + "slice (the plane y = --slice coloured by distance, blue inside, contours every 0.05).",
                 "",
+                "Radiance fields: rays from the same orbit camera (turned to the scene's --up axis, z for NeRF's Blender "
+                        + "scenes), marched through an occupancy grid rebuilt from the density and composited on the "
+                        + "field's background; colour only.",
+                "",
                 "Examples:",
                 "  nfield render knot.nfield --out knot.png",
+                "  nfield render lego.nfield --out lego.png --elevation 30 --turntable 24",
                 "  nfield render bunny.nfield --out turn.png --turntable 36 --elevation 20",
                 "  nfield render analytic:torus --out torus.png --mode normals"})
 final class RenderCommand implements Callable<Integer> {
@@ -67,6 +73,11 @@ final class RenderCommand implements Callable<Integer> {
             description = "Write N frames around the object (OUT-000.png, ...) instead of one image.")
     int turntable;
 
+    @Option(names = "--up", paramLabel = "y|z",
+            description = "The scene's vertical axis, which the orbit turns about (default: y for SDF fields, z for radiance "
+                    + "fields: NeRF's Blender scenes are z-up).")
+    String up;
+
     @Mixin
     Backends backends;
 
@@ -76,6 +87,9 @@ final class RenderCommand implements Callable<Integer> {
         Mode m = Mode.parse(mode);
         if (turntable < 0 || turntable > 3600) throw new UserError("--turntable " + turntable + ": use 0 .. 3600");
         Camera cam = new Camera(azimuth, elevation, distance);
+        if (up != null && !up.equals("y") && !up.equals("z")) throw new UserError("--up " + up + ": use y or z");
+        if (RadianceEval.isRadianceFile(field)) return renderRadiance(cam, m, wh);
+        if ("z".equals(up)) throw new UserError("--up z: SDF fields are drawn y-up");
         long t0 = System.nanoTime();
         FieldInputs.Drawable d = FieldInputs.drawable(field, bake, path, path.equals("direct"), backends, "render draws");
         double bakeS = (System.nanoTime() - t0) * 1e-9;
@@ -99,6 +113,51 @@ final class RenderCommand implements Callable<Integer> {
                     wh[0], wh[1], m.id(), path, bake, bakeS, frames, frames == 1 ? "" : "s", renderS, gl.renderer());
         }
         return 0;
+    }
+
+    /**
+     * A radiance field, volume-rendered on the compute device (no GL): the orbit camera in the
+     * field's box, turned so its vertical is --up, rays through pixel centres, the field's own
+     * background behind.
+     */
+    private Integer renderRadiance(Camera cam, Mode m, int[] wh) throws Exception {
+        if (m != Mode.SHADED) throw new UserError("--mode " + mode + ": radiance fields render in colour only (shaded)");
+        if (!path.equals("baked")) throw new UserError("--path " + path + ": radiance fields are volume-rendered on the compute device");
+        boolean zUp = up == null || up.equals("z");
+        long t0 = System.nanoTime();
+        Path file = Path.of(field);
+        int frames = Math.max(1, turntable);
+        try (nfield.compute.Backend backend = backends.open()) {
+            RadianceEval.Loaded f = RadianceEval.load(file, backend);
+            nfield.radiance.RadianceRenderer renderer = new nfield.radiance.RadianceRenderer(f.field(), f.norm(), f.marching());
+            int w = wh[0], h = wh[1];
+            for (int i = 0; i < frames; i++) {
+                Camera c = turntable > 0 ? cam.turned(360.0 * i / turntable) : cam;
+                float[] e = axes(c.eye(), zUp), fw = axes(c.forward(), zUp), rt = axes(c.right(), zUp), u = axes(c.up(), zUp);
+                double t = c.tanHalfFov(), aspect = (double) w / h, s = f.norm().scale();
+                double[] center = {f.norm().cx(), f.norm().cy(), f.norm().cz()};
+                float[] img = renderer.render((x, y, dest) -> {
+                    double px = (2 * (x + 0.5) / w - 1) * t * aspect, py = (1 - 2 * (y + 0.5) / h) * t;
+                    double n2 = 0;
+                    for (int k = 0; k < 3; k++) {
+                        dest[k] = e[k] / s + center[k];
+                        dest[3 + k] = fw[k] + px * rt[k] + py * u[k];
+                        n2 += dest[3 + k] * dest[3 + k];
+                    }
+                    for (int k = 3; k < 6; k++) dest[k] /= Math.sqrt(n2);
+                }, w, h, f.background());
+                RadianceEval.writePng(turntable > 0 ? numbered(out, i) : out, img, w, h);
+            }
+        }
+        System.err.printf(java.util.Locale.ROOT, "wrote %s%s: %dx%d radiance (volume rendering on %s), %d frame%s in %.2f s%n",
+                turntable > 0 ? numbered(out, 0) + " .. " : "", turntable > 0 ? numbered(out, frames - 1) : out, wh[0], wh[1],
+                backends.backend, frames, frames == 1 ? "" : "s", (System.nanoTime() - t0) * 1e-9);
+        return 0;
+    }
+
+    /** A camera vector (y-up orbit) in the scene's axes: unchanged for y-up, turned +90° about x for z-up. */
+    private static float[] axes(org.joml.Vector3f v, boolean zUp) {
+        return zUp ? new float[]{v.x, -v.z, v.y} : new float[]{v.x, v.y, v.z};
     }
 
     static Path numbered(Path out, int i) {

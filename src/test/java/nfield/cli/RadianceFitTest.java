@@ -131,6 +131,21 @@ class RadianceFitTest {
         BufferedImage pair = ImageIO.read(images.resolve("view_000.png").toFile());
         assertEquals(80, pair.getWidth(), "prediction | truth side by side");
 
+        // render: seen from +x (y-up, azimuth 90) the sphere's centre pixel has the colour of the normal (1, 0, 0)
+        Path png = dir.resolve("render.png");
+        r = CliTest.run("render", field.toString(), "--out", png.toString(), "--size", "48x32", "--up", "y", "--azimuth", "90",
+                "--elevation", "0", "--distance", "2.5");
+        assertEquals(0, r.code(), r.err());
+        BufferedImage shot = ImageIO.read(png.toFile());
+        assertEquals(48, shot.getWidth());
+        int centre = shot.getRGB(24, 16), corner = shot.getRGB(0, 0);
+        assertTrue((centre >> 16 & 0xff) > 200 && (centre >> 8 & 0xff) < 170 && (centre & 0xff) < 170,
+                "centre " + Integer.toHexString(centre));
+        assertTrue((corner & 0xffffff) > 0xe0e0e0, "background " + Integer.toHexString(corner));
+        r = CliTest.run("render", field.toString(), "--out", png.toString(), "--mode", "normals");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("radiance fields render in colour only"), r.err());
+
         // the density's level set is the sphere, coloured by its normal, in the cameras' coordinates
         Path ply = dir.resolve("sphere.ply");
         r = CliTest.run("export", field.toString(), "-o", ply.toString(), "--res", "64");
