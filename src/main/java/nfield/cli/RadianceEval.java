@@ -39,18 +39,18 @@ final class RadianceEval {
         return !field.contains(":") && java.nio.file.Files.isRegularFile(p) && FieldFile.readMeta(p).config().kind().equals("radiance");
     }
 
-    /** A radiance field loaded with what rendering it needs: normalisation, marching settings, background. */
-    record Loaded(Field field, Normalization norm, MarchingConfig marching, float[] background) {}
+    /** What rendering a radiance field needs besides its weights, from its metadata. */
+    record Settings(Normalization norm, MarchingConfig marching, float[] background) {}
 
-    static Loaded load(Path file, Backend backend) throws IOException {
-        FieldFile.Meta meta = FieldFile.readMeta(file);
+    /** The field's normalisation, its scene's marching settings and its background (white when not stored). */
+    static Settings settings(Path file, FieldFile.Meta meta) {
         float[] bg = {1, 1, 1};
         String s = meta.extra().get("background");
         if (s != null) {
             var a = Json.parse(file + ": __metadata__.background", s);
             for (int i = 0; i < 3; i++) bg[i] = (float) a.get(i).asDouble();
         }
-        return new Loaded(FieldFile.load(file, backend), FieldInputs.normalization(file, meta), marching(file, meta), bg);
+        return new Settings(FieldInputs.normalization(file, meta), marching(file, meta), bg);
     }
 
     /** An image [h, w, 3] in [0, 1], row 0 at the top, as an 8-bit PNG (atomically). */
@@ -69,15 +69,11 @@ final class RadianceEval {
         Path refPath = Path.of(ref);
         LoadOptions opt = LoadOptions.DEFAULT.withProgress(LoadOptions.Progress.stderr("decoding images"));
         if (ref.toLowerCase(Locale.ROOT).endsWith(".npz")) opt = opt.withSplit("test");
-        String bg = meta.extra().get("background");
-        if (bg != null) {
-            var a = Json.parse(fieldFile + ": __metadata__.background", bg);
-            opt = opt.withBackground((float) a.get(0).asDouble(), (float) a.get(1).asDouble(), (float) a.get(2).asDouble());
-        }
+        Settings st = settings(fieldFile, meta);
+        float[] bg = st.background();
+        opt = opt.withBackground(bg[0], bg[1], bg[2]);
         PosedImages test = NerfData.read(refPath, opt);
         System.err.println(test.describe());
-        Normalization norm = FieldInputs.normalization(fieldFile, meta);
-        MarchingConfig mc = marching(fieldFile, meta);
         int w = test.width(), h = test.height();
         ObjectNode o = Json.MAPPER.createObjectNode().put("field", fieldFile.toString()).put("ref", ref);
         ArrayNode views = o.putArray("views");
@@ -85,7 +81,7 @@ final class RadianceEval {
         long t0 = System.nanoTime();
         try (Backend backend = backends.open()) {
             Field field = FieldFile.load(fieldFile, backend);
-            RadianceRenderer renderer = new RadianceRenderer(field, norm, mc);
+            RadianceRenderer renderer = new RadianceRenderer(field, st.norm(), st.marching());
             for (int k = 0; k < test.count(); k++) {
                 final int view = k;
                 long t1 = System.nanoTime();
@@ -117,14 +113,12 @@ final class RadianceEval {
 
     /** prediction | truth, side by side. */
     private static void writePair(Path file, float[] pred, float[] truth, int w, int h) throws IOException {
-        BufferedImage img = new BufferedImage(2 * w, h, BufferedImage.TYPE_INT_RGB);
+        float[] pair = new float[6 * w * h];
         for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                img.setRGB(x, y, rgb(pred, 3 * (y * w + x)));
-                img.setRGB(w + x, y, rgb(truth, 3 * (y * w + x)));
-            }
+            System.arraycopy(pred, 3 * y * w, pair, 6 * y * w, 3 * w);
+            System.arraycopy(truth, 3 * y * w, pair, 6 * y * w + 3 * w, 3 * w);
         }
-        AtomicFiles.write(file, out -> ImageIO.write(img, "png", out));
+        writePng(file, pair, 2 * w, h);
     }
 
     private static int rgb(float[] a, int p) {

@@ -128,8 +128,9 @@ final class RenderCommand implements Callable<Integer> {
         Path file = Path.of(field);
         int frames = Math.max(1, turntable);
         try (nfield.compute.Backend backend = backends.open()) {
-            RadianceEval.Loaded f = RadianceEval.load(file, backend);
-            nfield.radiance.RadianceRenderer renderer = new nfield.radiance.RadianceRenderer(f.field(), f.norm(), f.marching());
+            RadianceEval.Settings f = RadianceEval.settings(file, nfield.io.FieldFile.readMeta(file));
+            nfield.radiance.RadianceRenderer renderer = new nfield.radiance.RadianceRenderer(nfield.io.FieldFile.load(file, backend),
+                    f.norm(), f.marching());
             int w = wh[0], h = wh[1];
             for (int i = 0; i < frames; i++) {
                 Camera c = turntable > 0 ? cam.turned(360.0 * i / turntable) : cam;

@@ -82,17 +82,11 @@ public final class RadianceObjective implements Trainer.Objective {
         double[] ray = new double[6];
         float[] back = data.background();
         int w = data.width(), h = data.height();
-        float s = (float) norm.scale();
         for (int r = 0; r < n; r++) {
             int k = rng.nextInt(data.count()), x = rng.nextInt(w), y = rng.nextInt(h);
             data.ray(k, x + rng.nextDouble(), y + rng.nextDouble(), ray, 0);
             data.color(k, x, y, target, 3 * r);
-            rays[6 * r] = (float) ((ray[0] - norm.cx()) * s);
-            rays[6 * r + 1] = (float) ((ray[1] - norm.cy()) * s);
-            rays[6 * r + 2] = (float) ((ray[2] - norm.cz()) * s);
-            rays[6 * r + 3] = (float) ray[3];
-            rays[6 * r + 4] = (float) ray[4];
-            rays[6 * r + 5] = (float) ray[5];
+            RayMarcher.toField(norm, ray, rays, 6 * r);
             jitter[r] = (float) rng.nextDouble();
             System.arraycopy(back, 0, bg, 3 * r, 3);
         }

@@ -42,17 +42,13 @@ public final class RadianceRenderer {
         float[] img = new float[3 * w * h];
         int n = w * h;
         double[] ray = new double[6];
-        float s = (float) norm.scale();
         for (int at = 0; at < n; at += CHUNK) {
             int m = Math.min(CHUNK, n - at);
             float[] rays = new float[6 * m], bg = new float[3 * m];
             for (int i = 0; i < m; i++) {
                 int p = at + i;
                 camera.ray(p % w, p / w, ray);
-                rays[6 * i] = (float) ((ray[0] - norm.cx()) * s);
-                rays[6 * i + 1] = (float) ((ray[1] - norm.cy()) * s);
-                rays[6 * i + 2] = (float) ((ray[2] - norm.cz()) * s);
-                for (int d = 3; d < 6; d++) rays[6 * i + d] = (float) ray[d];
+                RayMarcher.toField(norm, ray, rays, 6 * i);
                 System.arraycopy(background, 0, bg, 3 * i, 3);
             }
             double[] out = batch.render(marcher.march(rays, m, null, grid), bg);

@@ -1,5 +1,6 @@
 package nfield.radiance;
 
+import nfield.data.mesh.Normalization;
 import nfield.data.nerf.PosedImages;
 
 import java.util.Arrays;
@@ -42,6 +43,15 @@ public final class RayMarcher {
     public double step() { return step; }
 
     public int maxSamples() { return maxSamples; }
+
+    /** A world-space ray (origin, unit direction) in field coordinates into dest[off..off+6): the origin moved by {@code norm}. */
+    public static void toField(Normalization norm, double[] ray, float[] dest, int off) {
+        double s = norm.scale();
+        dest[off] = (float) ((ray[0] - norm.cx()) * s);
+        dest[off + 1] = (float) ((ray[1] - norm.cy()) * s);
+        dest[off + 2] = (float) ((ray[2] - norm.cz()) * s);
+        for (int d = 3; d < 6; d++) dest[off + d] = (float) ray[d];
+    }
 
     /** The field's box [-1, 1]^3 as [min xyz, max xyz]. */
     private static final double[] BOX = {-1, -1, -1, 1, 1, 1};

@@ -3,10 +3,8 @@ package nfield.cli;
 import nfield.compute.ref.RefBackend;
 import nfield.data.mesh.Mesh;
 import nfield.data.mesh.MeshReader;
-import nfield.data.mesh.MeshShapes;
 import nfield.export.ExportedField;
 import nfield.io.FieldFile;
-import nfield.io.MeshWriter;
 import nfield.testing.Harness;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,15 +29,7 @@ class ExportCommandTest {
     /** A small field fitted (Java backend) to a torus moved away from the unit box, so its normalisation is not the identity. */
     @BeforeAll
     static void fit() throws IOException {
-        Mesh t = MeshShapes.torus(0.5, 0.2, 64, 24);
-        double[] v = t.vertices().clone();
-        for (int i = 0; i < v.length; i += 3) {
-            v[i] = 4 + 2 * v[i];
-            v[i + 1] = -1 + 2 * v[i + 1];
-            v[i + 2] = 2 * v[i + 2];
-        }
-        Path obj = dir.resolve("torus.obj");
-        MeshWriter.write(obj, new Mesh("torus", v, t.triangles()), null);
+        Path obj = MeshPipelineTest.movedTorus(dir.resolve("torus.obj"), 64, 24, 2, 4, -1);
         Path scene = dir.resolve("scene.json");
         Files.writeString(scene, """
                 {"field": {"kind": "sdf", "encoding": {"type": "frequency", "octaves": 3},

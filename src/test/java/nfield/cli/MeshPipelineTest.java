@@ -23,19 +23,24 @@ class MeshPipelineTest {
     @TempDir
     Path dir;
 
+    /** The torus (radii 0.5, 0.2) scaled by {@code scale} and moved by (dx, dy, 0), written as OBJ to {@code file}. */
+    static Path movedTorus(Path file, int segments, int rings, double scale, double dx, double dy) throws IOException {
+        Mesh t = MeshShapes.torus(0.5, 0.2, segments, rings);
+        double[] v = t.vertices().clone();
+        for (int i = 0; i < v.length; i += 3) {
+            v[i] = dx + scale * v[i];
+            v[i + 1] = dy + scale * v[i + 1];
+            v[i + 2] = scale * v[i + 2];
+        }
+        MeshWriter.write(file, new Mesh("torus", v, t.triangles()), null);
+        return file;
+    }
+
     @Test
     void fitMeshThenEvalAMeshFileInItsOwnCoordinates() throws IOException {
         OpenCl.open(); // skips with the reason where no OpenCL platform exists
         // a torus moved and scaled away from the unit box: the field must undo it
-        Mesh t = MeshShapes.torus(0.5, 0.2, 96, 32);
-        double[] v = t.vertices().clone();
-        for (int i = 0; i < v.length; i += 3) {
-            v[i] = 10 + 3 * v[i];
-            v[i + 1] = -5 + 3 * v[i + 1];
-            v[i + 2] = 3 * v[i + 2];
-        }
-        Path obj = dir.resolve("torus.obj");
-        MeshWriter.write(obj, new Mesh("torus", v, t.triangles()), null);
+        Path obj = movedTorus(dir.resolve("torus.obj"), 96, 32, 3, 10, -5);
         Path scene = dir.resolve("scene.json");
         Files.writeString(scene, """
                 {"field": {"kind": "sdf", "encoding": {"type": "frequency", "octaves": 4},

@@ -4,12 +4,7 @@ import nfield.compute.Backend;
 import nfield.config.ActivationConfig;
 import nfield.config.EncodingConfig;
 import nfield.config.FieldConfig;
-import nfield.config.LossConfig;
 import nfield.config.NetworkConfig;
-import nfield.config.OptimizerConfig;
-import nfield.config.ScheduleConfig;
-import nfield.config.TrainConfig;
-import nfield.data.analytic.AnalyticShape;
 import nfield.field.Field;
 import nfield.field.FieldQuery;
 import nfield.io.FieldFile;
@@ -23,10 +18,7 @@ import nfield.render.Mode;
 import nfield.render.PixelDiff;
 import nfield.render.RenderUnavailableException;
 import nfield.testing.OpenCl;
-import nfield.train.Adam;
-import nfield.train.Loss;
-import nfield.train.PoolSource;
-import nfield.train.Trainer;
+import nfield.testing.TrainedFields;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -137,12 +129,7 @@ class GlslExportTest {
     private static void add(String name, EncodingConfig enc, ActivationConfig act, int width, String init, double[] norm, Backend b)
             throws IOException {
         FieldConfig fc = new FieldConfig("sdf", enc, new NetworkConfig(width, 2, act, List.of(), 0.1, init), "softplus");
-        Field field = new Field(fc, b);
-        field.init(3);
-        PoolSource src = new PoolSource(b, AnalyticShape.TORUS.samples(1 << 15, new SplittableRandom(4)), 1 << 15, 1, 5, "torus");
-        new Trainer(field, new Loss("sdf", new LossConfig("clamped_l1", 0.1), b),
-                new Adam(new OptimizerConfig(5e-3, 0.9, 0.99, 1e-15, new ScheduleConfig("cosine", 0.1, 0)), field.params(), 0),
-                src, new TrainConfig(2048, 250, 0, 0, 1 << 15, 0, 250, 6)).run(null);
+        Field field = TrainedFields.torus(fc, b);
         Path file = dir.resolve(name + ".nfield");
         FieldFile.write(file, field, 250, Map.of("normalization", "[" + norm[0] + ", " + norm[1] + ", " + norm[2] + ", " + norm[3] + "]"));
         ExportedField ef = ExportedField.load(file, b);

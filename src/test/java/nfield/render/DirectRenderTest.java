@@ -4,19 +4,11 @@ import nfield.compute.Backend;
 import nfield.config.ActivationConfig;
 import nfield.config.EncodingConfig;
 import nfield.config.FieldConfig;
-import nfield.config.LossConfig;
 import nfield.config.NetworkConfig;
-import nfield.config.OptimizerConfig;
-import nfield.config.ScheduleConfig;
-import nfield.config.TrainConfig;
-import nfield.data.analytic.AnalyticShape;
 import nfield.field.Field;
 import nfield.field.FieldQuery;
 import nfield.testing.OpenCl;
-import nfield.train.Adam;
-import nfield.train.Loss;
-import nfield.train.PoolSource;
-import nfield.train.Trainer;
+import nfield.testing.TrainedFields;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,7 +19,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,14 +51,8 @@ class DirectRenderTest {
     }
 
     static Field trained(EncodingConfig enc, Backend b) {
-        FieldConfig fc = new FieldConfig("sdf", enc, new NetworkConfig(64, 2, ActivationConfig.relu(), List.of(), 0.1, "uniform"), "softplus");
-        Field field = new Field(fc, b);
-        field.init(3);
-        PoolSource src = new PoolSource(b, AnalyticShape.TORUS.samples(1 << 15, new SplittableRandom(4)), 1 << 15, 1, 5, "torus");
-        new Trainer(field, new Loss("sdf", new LossConfig("clamped_l1", 0.1), b),
-                new Adam(new OptimizerConfig(5e-3, 0.9, 0.99, 1e-15, new ScheduleConfig("cosine", 0.1, 0)), field.params(), 0),
-                src, new TrainConfig(2048, 250, 0, 0, 1 << 15, 0, 250, 6)).run(null);
-        return field;
+        return TrainedFields.torus(new FieldConfig("sdf", enc,
+                new NetworkConfig(64, 2, ActivationConfig.relu(), List.of(), 0.1, "uniform"), "softplus"), b);
     }
 
     @ParameterizedTest(name = "{0} {1}")
