@@ -27,7 +27,10 @@ import java.util.concurrent.Callable;
                 "",
                 "Radiance fields: rays from the same orbit camera (turned to the scene's --up axis, z for NeRF's Blender "
                         + "scenes), marched through an occupancy grid rebuilt from the density and composited on the "
-                        + "field's background; colour only.",
+                        + "field's background (--path exact, the default; colour only). --path baked draws what "
+                        + "`nfield view` shows instead: colour and density baked into a 3D texture and ray-marched in "
+                        + "GLSL, in every mode (normals and depth where a ray turns half opaque, slice: colour over "
+                        + "the opacity of a thin slab).",
                 "",
                 "Examples:",
                 "  nfield render knot.nfield --out knot.png",
@@ -64,9 +67,10 @@ final class RenderCommand implements Callable<Integer> {
             description = "Bake resolution, 16..384 (default: ${DEFAULT-VALUE}).")
     int bake;
 
-    @Option(names = "--path", defaultValue = "baked", paramLabel = "baked|direct",
-            description = "baked: the field sampled into a 3D texture (fast everywhere); direct: the network evaluated "
-                    + "per sample in the shader from its weights (exact, for GPUs; slow on llvmpipe). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--path", paramLabel = "baked|direct|exact",
+            description = "baked: the field sampled into a 3D texture (fast everywhere; the default for SDF fields); "
+                    + "direct: an SDF's network evaluated per sample in the shader from its weights (exact, for GPUs; slow "
+                    + "on llvmpipe); exact: a radiance field volume-rendered on the compute device (its default).")
     String path;
 
     @Option(names = "--turntable", defaultValue = "0", paramLabel = "N",
@@ -88,8 +92,12 @@ final class RenderCommand implements Callable<Integer> {
         if (turntable < 0 || turntable > 3600) throw new UserError("--turntable " + turntable + ": use 0 .. 3600");
         Camera cam = new Camera(azimuth, elevation, distance);
         if (up != null && !up.equals("y") && !up.equals("z")) throw new UserError("--up " + up + ": use y or z");
-        if (RadianceEval.isRadianceFile(field)) return renderRadiance(cam, m, wh);
+        if (RadianceEval.isRadianceFile(field)) {
+            return "baked".equals(path) ? renderVolume(cam, m, wh) : renderRadiance(cam, m, wh);
+        }
         if ("z".equals(up)) throw new UserError("--up z: SDF fields are drawn y-up");
+        if (path == null) path = "baked";
+        if (path.equals("exact")) throw new UserError("--path exact is for radiance fields; SDF fields draw baked or direct");
         long t0 = System.nanoTime();
         FieldInputs.Drawable d = FieldInputs.drawable(field, bake, path, path.equals("direct"), backends, "render draws");
         double bakeS = (System.nanoTime() - t0) * 1e-9;
@@ -121,8 +129,13 @@ final class RenderCommand implements Callable<Integer> {
      * background behind.
      */
     private Integer renderRadiance(Camera cam, Mode m, int[] wh) throws Exception {
-        if (m != Mode.SHADED) throw new UserError("--mode " + mode + ": radiance fields render in colour only (shaded)");
-        if (!path.equals("baked")) throw new UserError("--path " + path + ": radiance fields are volume-rendered on the compute device");
+        if (m != Mode.SHADED) {
+            throw new UserError("--mode " + mode + ": --path exact renders radiance fields in colour only (shaded); "
+                    + "--path baked draws the other modes");
+        }
+        if (path != null && !path.equals("exact")) {
+            throw new UserError("--path " + path + ": radiance fields render exact (on the compute device) or baked (GL)");
+        }
         boolean zUp = up == null || up.equals("z");
         long t0 = System.nanoTime();
         Path file = Path.of(field);
@@ -153,6 +166,27 @@ final class RenderCommand implements Callable<Integer> {
         System.err.printf(java.util.Locale.ROOT, "wrote %s%s: %dx%d radiance (volume rendering on %s), %d frame%s in %.2f s%n",
                 turntable > 0 ? numbered(out, 0) + " .. " : "", turntable > 0 ? numbered(out, frames - 1) : out, wh[0], wh[1],
                 backends.backend, frames, frames == 1 ? "" : "s", (System.nanoTime() - t0) * 1e-9);
+        return 0;
+    }
+
+    /** A radiance field through the viewer's volume mode, headless: baked colour and density ray-marched in GLSL. */
+    private Integer renderVolume(Camera cam, Mode m, int[] wh) throws Exception {
+        long t0 = System.nanoTime();
+        FieldInputs.Volume vol = FieldInputs.volume(Path.of(field), bake, up == null || up.equals("z"), backends);
+        double bakeS = (System.nanoTime() - t0) * 1e-9;
+        int frames = Math.max(1, turntable);
+        try (GlContext gl = GlContext.headless(); nfield.render.VolumeRenderer r = new nfield.render.VolumeRenderer(vol.background())) {
+            long t1 = System.nanoTime();
+            r.upload(vol.grid());
+            for (int i = 0; i < frames; i++) {
+                Camera c = turntable > 0 ? cam.turned(360.0 * i / turntable) : cam;
+                Images.writePng(turntable > 0 ? numbered(out, i) : out, r.render(c, m, wh[0], wh[1], slice), wh[0], wh[1]);
+            }
+            int[] d = vol.grid().dims();
+            System.err.printf(java.util.Locale.ROOT, "wrote %s%s: %dx%d %s (volume, baked %dx%dx%d in %.2f s), %d frame%s in %.2f s on %s%n",
+                    turntable > 0 ? numbered(out, 0) + " .. " : "", turntable > 0 ? numbered(out, frames - 1) : out, wh[0], wh[1],
+                    m.id(), d[0], d[1], d[2], bakeS, frames, frames == 1 ? "" : "s", (System.nanoTime() - t1) * 1e-9, gl.renderer());
+        }
         return 0;
     }
 

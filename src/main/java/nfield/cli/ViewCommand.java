@@ -15,19 +15,26 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "view", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Look at an SDF field in a window (OpenGL 3.3; Mesa's llvmpipe works).",
+        description = {"Look at a field in a window (OpenGL 3.3; Mesa's llvmpipe works).",
                 "",
                 Viewer.HELP,
                 "",
-                "The field is baked on the device into a RES^3 grid and sphere-traced in GLSL; the render "
+                "An SDF field is baked on the device into a RES^3 grid and sphere-traced in GLSL; the render "
                         + "resolution adapts to hold --target-fps. Without a display, use `nfield render`.",
+                "",
+                "A radiance field (fitted to posed images) opens in volume mode: colour and density baked on the "
+                        + "device over the box that holds its visible content (RES points along its longest side) and "
+                        + "ray-marched with alpha compositing over the field's background, empty space skipped. "
+                        + "1 colour, 2 normals and 3 depth (where a ray turns half opaque), 4 steps, 5 slice. "
+                        + "The scene's vertical is --up (z for NeRF's Blender scenes).",
                 "",
                 "--benchmark renders a fixed orbit of --frames frames at --size and prints fps and frame_ms "
                         + "(medians); --json prints them as one JSON line.",
                 "",
                 "Examples:",
                 "  nfield view knot.nfield",
-                "  nfield view knot.nfield --benchmark --size 512x512 --json"})
+                "  nfield view knot.nfield --benchmark --size 512x512 --json",
+                "  nfield view lego.nfield --bake 192"})
 final class ViewCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FIELD", description = "A field file, or analytic:torus | analytic:sphere.")
     String field;
@@ -45,6 +52,10 @@ final class ViewCommand implements Callable<Integer> {
     @Option(names = "--path", defaultValue = "baked", paramLabel = "baked|direct",
             description = "Start with the baked grid or the network evaluated in the shader (D toggles). Default: ${DEFAULT-VALUE}.")
     String path;
+
+    @Option(names = "--up", paramLabel = "y|z",
+            description = "The scene's vertical axis (default: y for SDF fields, z for radiance fields).")
+    String up;
 
     @Option(names = "--target-fps", defaultValue = "30", paramLabel = "FPS", description = "Dynamic resolution aims at this (default: ${DEFAULT-VALUE}).")
     double targetFps;
@@ -71,6 +82,9 @@ final class ViewCommand implements Callable<Integer> {
         if (!(targetFps > 0)) throw new UserError("--target-fps " + targetFps + ": must be positive");
         if (frames < 0) throw new UserError("--frames " + frames + ": must be >= 0");
         int n = benchmark && frames == 0 ? 120 : frames;
+        if (up != null && !up.equals("y") && !up.equals("z")) throw new UserError("--up " + up + ": use y or z");
+        if (RadianceEval.isRadianceFile(field)) return viewRadiance(wh, m, n);
+        if ("z".equals(up)) throw new UserError("--up z: SDF fields are drawn y-up");
         long t0 = System.nanoTime();
         // the direct path is generated even when starting baked: D toggles it
         FieldInputs.Drawable d = FieldInputs.drawable(field, bake, path, true, backends, "view shows");
@@ -82,8 +96,32 @@ final class ViewCommand implements Callable<Integer> {
             if (!benchmark && n == 0) System.err.println(Viewer.HELP);
             st = v.run();
         }
-        String line = String.format(Locale.ROOT, "%d frames at %dx%d (%s %s, bake %d^3 in %.2f s): median %.2f ms, %.1f fps on %s",
-                st.frames(), st.width(), st.height(), path, m.id(), bake, bakeS, st.medianFrameMs(), st.fps(), st.renderer());
+        report(st, path, m, bake + "^3", bakeS);
+        return 0;
+    }
+
+    /** A radiance field: baked colour and density, the volume mode. */
+    private int viewRadiance(int[] wh, Mode m, int n) throws Exception {
+        if (!path.equals("baked")) throw new UserError("--path " + path + ": radiance fields are shown from a baked volume");
+        long t0 = System.nanoTime();
+        FieldInputs.Volume vol = FieldInputs.volume(java.nio.file.Path.of(field), bake, up == null || up.equals("z"), backends);
+        double bakeS = (System.nanoTime() - t0) * 1e-9;
+        int[] dims = vol.grid().dims();
+        System.err.printf(Locale.ROOT, "baked %dx%dx%d (colour + density, %.0f%% of macro cells occupied) in %.1f s%n",
+                dims[0], dims[1], dims[2], 100 * vol.grid().occupancy(), bakeS);
+        Viewer.Options opt = new Viewer.Options(wh[0], wh[1], n, screenshot, benchmark, targetFps, m);
+        Viewer.Stats st;
+        try (Viewer v = new Viewer("nfield view " + field, vol.grid(), vol.background(), new Camera(30, 25, 3.2), opt)) {
+            if (!benchmark && n == 0) System.err.println(Viewer.HELP);
+            st = v.run();
+        }
+        report(st, "volume", m, dims[0] + "x" + dims[1] + "x" + dims[2], bakeS);
+        return 0;
+    }
+
+    private void report(Viewer.Stats st, String path, Mode m, String bakeSize, double bakeS) {
+        String line = String.format(Locale.ROOT, "%d frames at %dx%d (%s %s, bake %s in %.2f s): median %.2f ms, %.1f fps on %s",
+                st.frames(), st.width(), st.height(), path, m.id(), bakeSize, bakeS, st.medianFrameMs(), st.fps(), st.renderer());
         System.err.println(line);
         if (json) {
             ObjectNode o = Json.MAPPER.createObjectNode().put("fps", st.fps()).put("frame_ms", st.medianFrameMs())
@@ -91,6 +129,5 @@ final class ViewCommand implements Callable<Integer> {
                     .put("bake", bake).put("path", path).put("renderer", st.renderer());
             System.out.println(Json.write(o));
         }
-        return 0;
     }
 }

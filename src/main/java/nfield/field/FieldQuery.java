@@ -41,6 +41,20 @@ public final class FieldQuery implements ScalarField {
         return result;
     }
 
+    /** xyz [n, 3] → every output column [n, outputs] (a radiance field: density, r, g, b). */
+    public float[] outputs(float[] xyz, int n) {
+        int w = field.outputWidth();
+        float[] result = new float[n * w];
+        for (int s = 0; s < n; s += BATCH) {
+            int m = Math.min(BATCH, n - s);
+            Tensor p = load(xyz, s, m), o = out.view(m);
+            field.forward(p, o);
+            double[] v = backend.read(o);
+            for (int i = 0; i < m * w; i++) result[s * w + i] = (float) v[i];
+        }
+        return result;
+    }
+
     /** xyz [n, 3] → d(first output)/d(point) [n, 3]; no parameter gradients are computed. */
     @Override
     public float[] gradients(float[] xyz, int n) {

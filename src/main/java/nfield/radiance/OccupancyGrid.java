@@ -25,6 +25,11 @@ public final class OccupancyGrid {
     private final boolean[] occupied;
     private int occupiedCount;
 
+    /** The density threshold training and rendering use: optical thickness 0.01 over one marching step. */
+    public static double densityThreshold(double step) {
+        return 0.01 / step;
+    }
+
     public OccupancyGrid(int res) {
         if (res < 1 || res > 512) throw new IllegalArgumentException("occupancy grid resolution " + res + ": use 1 .. 512");
         this.res = res;

@@ -61,7 +61,7 @@ public final class RadianceObjective implements Trainer.Objective {
     /** Refreshes the occupancy grid from the field's density (the threshold: optical thickness 0.01 over one step). */
     public void refreshGrid(double share, long s) {
         long t = System.nanoTime();
-        grid.update(query::values, share, 0.01 / marcher.step(), s);
+        grid.update(query::values, share, OccupancyGrid.densityThreshold(marcher.step()), s);
         gridUpdates++;
         nanosGrid += System.nanoTime() - t;
     }

@@ -26,7 +26,7 @@ public final class RadianceRenderer {
         grid = new OccupancyGrid(mc.grid());
         FieldQuery q = new FieldQuery(field);
         // four passes of one random point per cell (the estimate keeps about their maximum): thin parts are not lost
-        for (int i = 0; i < 4; i++) grid.update(q::values, 1.0, 0.01 / marcher.step(), 1234 + i);
+        for (int i = 0; i < 4; i++) grid.update(q::values, 1.0, OccupancyGrid.densityThreshold(marcher.step()), 1234 + i);
     }
 
     public OccupancyGrid grid() { return grid; }

@@ -5,7 +5,6 @@ import org.lwjgl.system.MemoryUtil;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -16,10 +15,10 @@ import static org.lwjgl.opengl.GL33C.*;
  * sphere-traced in {@code shaders/render/baked.frag} into an RGBA8 framebuffer object. Needs a
  * current GL 3.3 context; not thread-safe.
  */
-public final class BakedRenderer implements AutoCloseable {
+public final class BakedRenderer implements FieldRenderer {
     private final int baked, vao, texture;
     private int direct, paramsTexture, program;
-    private int fbo, colour, width, height;
+    private final Offscreen target = new Offscreen();
     /** The direct path's longest sphere-tracing step, below the clamped loss's δ = 0.1. */
     public static final float DIRECT_MAX_STEP = 0.08f;
     private Float maxStep;
@@ -128,25 +127,6 @@ public final class BakedRenderer implements AutoCloseable {
         }
     }
 
-    private void target(int w, int h) {
-        if (fbo != 0 && w == width && h == height) return;
-        if (fbo != 0) {
-            glDeleteFramebuffers(fbo);
-            glDeleteRenderbuffers(colour);
-        }
-        fbo = glGenFramebuffers();
-        colour = glGenRenderbuffers();
-        glBindRenderbuffer(GL_RENDERBUFFER, colour);
-        glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, w, h);
-        glBindFramebuffer(GL_FRAMEBUFFER, fbo);
-        glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, colour);
-        if (glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE) {
-            throw new IllegalStateException("framebuffer " + w + "x" + h + " incomplete");
-        }
-        width = w;
-        height = h;
-    }
-
     /** Draws into the currently bound framebuffer's viewport (w × h). */
     public void draw(Camera cam, Mode mode, int w, int h, float sliceY) {
         if (grid == null && program == baked) throw new IllegalStateException("no grid uploaded");
@@ -191,57 +171,31 @@ public final class BakedRenderer implements AutoCloseable {
      * Renders offscreen at w × h and scales the result onto the default framebuffer (winW ×
      * winH, linear filtering): the viewer's dynamic resolution.
      */
+    @Override
     public void renderToWindow(Camera cam, Mode mode, int w, int h, float sliceY, int winW, int winH) {
-        target(w, h);
-        glBindFramebuffer(GL_FRAMEBUFFER, fbo);
+        target.bind(w, h);
         draw(cam, mode, w, h, sliceY);
-        glBindFramebuffer(GL_READ_FRAMEBUFFER, fbo);
-        glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
-        glBlitFramebuffer(0, 0, w, h, 0, 0, winW, winH, GL_COLOR_BUFFER_BIT, w == winW && h == winH ? GL_NEAREST : GL_LINEAR);
-        glBindFramebuffer(GL_FRAMEBUFFER, 0);
+        target.blitToWindow(winW, winH);
     }
 
     /** Reads the default framebuffer (what the window shows), rows from the bottom, packed 0xAARRGGBB. */
     public static int[] readWindow(int w, int h) {
         glBindFramebuffer(GL_READ_FRAMEBUFFER, 0);
         glReadBuffer(GL_BACK);
-        return readPixels(w, h);
-    }
-
-    /** The bound read framebuffer's RGBA8 pixels, rows from the bottom, packed 0xAARRGGBB. */
-    private static int[] readPixels(int w, int h) {
-        ByteBuffer px = MemoryUtil.memAlloc(w * h * 4);
-        try {
-            glPixelStorei(GL_PACK_ALIGNMENT, 4);
-            glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px);
-            int[] out = new int[w * h];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = 0xFF000000 | (px.get(i * 4) & 0xFF) << 16 | (px.get(i * 4 + 1) & 0xFF) << 8 | (px.get(i * 4 + 2) & 0xFF);
-            }
-            return out;
-        } finally {
-            MemoryUtil.memFree(px);
-        }
+        return Offscreen.readPixels(w, h);
     }
 
     /** Renders offscreen and reads back RGBA8 pixels, rows from the bottom, packed 0xAARRGGBB. */
+    @Override
     public int[] render(Camera cam, Mode mode, int w, int h, float sliceY) {
-        target(w, h);
-        glBindFramebuffer(GL_FRAMEBUFFER, fbo);
-        try {
-            draw(cam, mode, w, h, sliceY);
-            return readPixels(w, h);
-        } finally {
-            glBindFramebuffer(GL_FRAMEBUFFER, 0);
-        }
+        target.bind(w, h);
+        draw(cam, mode, w, h, sliceY);
+        return target.read();
     }
 
     @Override
     public void close() {
-        if (fbo != 0) {
-            glDeleteFramebuffers(fbo);
-            glDeleteRenderbuffers(colour);
-        }
+        target.close();
         glDeleteTextures(texture);
         if (paramsTexture != 0) glDeleteTextures(paramsTexture);
         glDeleteVertexArrays(vao);

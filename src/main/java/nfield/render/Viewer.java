@@ -13,8 +13,8 @@ import static org.lwjgl.glfw.GLFW.*;
 import static org.lwjgl.opengl.GL33C.*;
 
 /**
- * The window: a GLFW OpenGL 3.3 core context (X11; Xvfb works) showing a baked field through
- * {@link BakedRenderer}, with an orbit camera (left-drag rotate, right-drag pan, wheel zoom,
+ * The window: a GLFW OpenGL 3.3 core context (X11; Xvfb works) showing a baked SDF through
+ * {@link BakedRenderer} or a baked radiance field through {@link VolumeRenderer}, with an orbit camera (left-drag rotate, right-drag pan, wheel zoom,
  * F frame the object, R reset), modes on keys 1-5, P screenshot, H help, Esc/Q quit. Dynamic
  * resolution: the offscreen render is scaled (0.25-1) to hold the target frame time and blitted
  * to the window. The title shows mode, render size, frame time and fps.
@@ -35,7 +35,8 @@ public final class Viewer implements AutoCloseable {
     private final long window;
     private final String title;
     private final Options opt;
-    private final BakedRenderer renderer;
+    private final BakedRenderer renderer;   // SDF fields; null for radiance
+    private final VolumeRenderer volume;    // radiance fields; null for SDF
     private final Overlay overlay;
     private String hud = "";
     private final Camera home;
@@ -46,12 +47,23 @@ public final class Viewer implements AutoCloseable {
     private double lastX, lastY;
     private boolean rotating, panning, showHelp;
     private int shots;
-    private volatile BakedGrid pending;
+    private volatile Object pending; // a BakedGrid or a VolumeGrid, uploaded on the GL thread
     private BakedGrid grid;
+    private VolumeGrid volumeGrid;
     private volatile String status = "";
     private boolean useDirect;
 
+    /** Shows an SDF baked into a grid. */
     public Viewer(String title, BakedGrid grid, Camera camera, Options opt) {
+        this(title, grid, null, null, camera, opt);
+    }
+
+    /** Shows a radiance field baked into a volume grid, composited over {@code background} (RGB in [0, 1]). */
+    public Viewer(String title, VolumeGrid grid, float[] background, Camera camera, Options opt) {
+        this(title, null, grid, background, camera, opt);
+    }
+
+    private Viewer(String title, BakedGrid grid, VolumeGrid vgrid, float[] background, Camera camera, Options opt) {
         this.title = title;
         this.opt = opt;
         this.mode = opt.mode();
@@ -79,10 +91,18 @@ public final class Viewer implements AutoCloseable {
         glfwMakeContextCurrent(window);
         glfwSwapInterval(0);
         GL.createCapabilities();
-        renderer = new BakedRenderer();
         overlay = new Overlay();
-        this.grid = grid;
-        renderer.upload(grid);
+        if (vgrid != null) {
+            renderer = null;
+            volume = new VolumeRenderer(background);
+            volumeGrid = vgrid;
+            volume.upload(vgrid);
+        } else {
+            volume = null;
+            renderer = new BakedRenderer();
+            this.grid = grid;
+            renderer.upload(grid);
+        }
         home = camera;
         cam = camera;
         installCallbacks();
@@ -90,12 +110,21 @@ public final class Viewer implements AutoCloseable {
 
     /** Makes the direct path available (key D toggles it); {@code start}: begin with it. */
     public void direct(String sdfGlsl, float[] params, boolean start) {
+        if (renderer == null) throw new IllegalStateException("a radiance field has no direct path");
         renderer.direct(sdfGlsl, params);
         useDirect = start;
     }
 
     /** Replaces the field shown (from any thread; uploaded before the next frame). */
     public void update(BakedGrid g, String statusLine) {
+        if (renderer == null) throw new IllegalStateException("this viewer shows a radiance field");
+        status = statusLine == null ? "" : statusLine;
+        pending = g;
+    }
+
+    /** Replaces the radiance field shown (from any thread; uploaded before the next frame). */
+    public void update(VolumeGrid g, String statusLine) {
+        if (volume == null) throw new IllegalStateException("this viewer shows an SDF");
         status = statusLine == null ? "" : statusLine;
         pending = g;
     }
@@ -130,7 +159,7 @@ public final class Viewer implements AutoCloseable {
                 }
                 case GLFW_KEY_P -> screenshot(Path.of(String.format("nfield-screenshot-%03d.png", shots++)));
                 case GLFW_KEY_1, GLFW_KEY_2, GLFW_KEY_3, GLFW_KEY_4, GLFW_KEY_5 -> mode = Mode.values()[key - GLFW_KEY_1];
-                case GLFW_KEY_D -> useDirect = renderer.hasDirect() && !useDirect;
+                case GLFW_KEY_D -> useDirect = renderer != null && renderer.hasDirect() && !useDirect;
                 case GLFW_KEY_LEFT_BRACKET -> slice = Math.max(-1, slice - 0.02f);
                 case GLFW_KEY_RIGHT_BRACKET -> slice = Math.min(1, slice + 0.02f);
                 default -> { }
@@ -138,8 +167,12 @@ public final class Viewer implements AutoCloseable {
         });
     }
 
-    /** The camera aimed at the inside (negative) voxels' bounding box. */
+    /** The camera aimed at the inside (negative) voxels' bounding box, or a radiance field's baked box. */
     private Camera frame(Camera c) {
+        if (volumeGrid != null) {
+            float[] lo = volumeGrid.lo(), hi = volumeGrid.hi();
+            return c.framing(new Vector3f(lo[0], lo[1], lo[2]), new Vector3f(hi[0], hi[1], hi[2]));
+        }
         int r = grid.res();
         float[] v = grid.values();
         Vector3f lo = new Vector3f(Float.MAX_VALUE), hi = new Vector3f(-Float.MAX_VALUE);
@@ -177,19 +210,25 @@ public final class Viewer implements AutoCloseable {
         while (!glfwWindowShouldClose(window) && (opt.frames() == 0 || frames < opt.frames())) {
             long t0 = System.nanoTime();
             glfwPollEvents();
-            BakedGrid g = pending;
+            Object g = pending;
             if (g != null) {
                 pending = null;
-                grid = g;
-                renderer.upload(g);
+                if (g instanceof BakedGrid b) {
+                    grid = b;
+                    renderer.upload(b);
+                } else if (g instanceof VolumeGrid v) {
+                    volumeGrid = v;
+                    volume.upload(v);
+                }
             }
             glfwGetFramebufferSize(window, fw, fh);
             if (fw[0] == 0 || fh[0] == 0) continue; // minimised
             Camera c = opt.orbit() && opt.frames() > 0 ? cam.turned(360.0 * frames / opt.frames()) : cam;
             double s = opt.orbit() ? 1 : scale;
             int w = Math.max(1, (int) (fw[0] * s)), h = Math.max(1, (int) (fh[0] * s));
-            renderer.path(useDirect);
-            renderer.renderToWindow(c, mode, w, h, slice, fw[0], fh[0]);
+            FieldRenderer r = renderer != null ? renderer : volume;
+            if (renderer != null) renderer.path(useDirect);
+            r.renderToWindow(c, mode, w, h, slice, fw[0], fh[0]);
             overlay.text(showHelp ? hud + "\n\n" + HELP : hud);
             overlay.draw(fw[0], fh[0]);
             boolean last = opt.frames() > 0 && frames + 1 == opt.frames();
@@ -206,7 +245,8 @@ public final class Viewer implements AutoCloseable {
             long now = System.nanoTime();
             if (now - lastTitle > 250_000_000L) {
                 lastTitle = now;
-                hud = String.format(Locale.ROOT, "%s %s  %dx%d  %.1f ms (%.0f fps)%s  |  H: help", useDirect ? "direct" : "baked",
+                hud = String.format(Locale.ROOT, "%s %s  %dx%d  %.1f ms (%.0f fps)%s  |  H: help",
+                        volume != null ? "volume" : useDirect ? "direct" : "baked",
                         mode.id(), w, h, ms, 1000 / ms,
                         status.isEmpty() ? "" : "  |  " + status);
                 glfwSetWindowTitle(window, title + " | " + hud);
@@ -222,7 +262,8 @@ public final class Viewer implements AutoCloseable {
     @Override
     public void close() {
         overlay.close();
-        renderer.close();
+        if (renderer != null) renderer.close();
+        if (volume != null) volume.close();
         GL.setCapabilities(null);
         org.lwjgl.glfw.Callbacks.glfwFreeCallbacks(window);
         glfwDestroyWindow(window);

@@ -144,7 +144,9 @@ class RadianceFitTest {
         assertTrue((corner & 0xffffff) > 0xe0e0e0, "background " + Integer.toHexString(corner));
         r = CliTest.run("render", field.toString(), "--out", png.toString(), "--mode", "normals");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("radiance fields render in colour only"), r.err());
+        assertTrue(r.err().contains("--path exact renders radiance fields in colour only"), r.err());
+
+        volumeMode(field, png);
 
         // the density's level set is the sphere, coloured by its normal, in the cameras' coordinates
         Path ply = dir.resolve("sphere.ply");
@@ -167,5 +169,69 @@ class RadianceFitTest {
         int at = header.indexOf("end_header\n") + "end_header\n".length() + top * 27 + 24;
         int red = b.get(at) & 0xff, green = b.get(at + 1) & 0xff, blue = b.get(at + 2) & 0xff;
         assertTrue(red > 200 && green > 90 && green < 170 && blue > 90 && blue < 170, "colour at +x: " + red + " " + green + " " + blue);
+    }
+
+    /**
+     * The viewer's volume mode on the fitted sphere, headless through `render --path baked`:
+     * against the exact volume rendering of the same view, and its normals at the sphere's
+     * +x pole; then the viewer itself under a display (60 frames and a screenshot).
+     */
+    private void volumeMode(Path field, Path exactPng) throws IOException {
+        String[] view = {"--size", "48x32", "--up", "y", "--azimuth", "90", "--elevation", "0", "--distance", "2.5"};
+        Path baked = dir.resolve("baked.png"), normals = dir.resolve("normals.png");
+        try (nfield.render.GlContext gl = nfield.render.GlContext.headless()) {
+            System.out.println("volume mode on " + gl.renderer());
+        } catch (nfield.render.RenderUnavailableException e) {
+            System.out.println("volume mode not checked: no OpenGL here (CI installs Mesa): " + e.getMessage());
+            return;
+        }
+        CliTest.Run r = CliTest.run(concat(new String[]{"render", field.toString(), "--out", baked.toString(), "--path", "baked",
+                "--bake", "96"}, view));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("volume, baked"), r.err());
+        BufferedImage a = ImageIO.read(exactPng.toFile()), b = ImageIO.read(baked.toFile());
+        double se = 0;
+        for (int y = 0; y < 32; y++) {
+            for (int x = 0; x < 48; x++) {
+                for (int sh = 0; sh <= 16; sh += 8) {
+                    double e = ((a.getRGB(x, y) >> sh & 0xff) - (b.getRGB(x, y) >> sh & 0xff)) / 255.0;
+                    se += e * e;
+                }
+            }
+        }
+        double psnr = -10 * Math.log10(se / (3 * 48 * 32));
+        System.out.printf(Locale.ROOT, "volume mode (baked, GL) against exact volume rendering of the fitted sphere: PSNR %.2f dB%n", psnr);
+        assertTrue(psnr > 28, "baked against exact: PSNR " + psnr);
+        r = CliTest.run(concat(new String[]{"render", field.toString(), "--out", normals.toString(), "--path", "baked",
+                "--mode", "normals"}, view));
+        assertEquals(0, r.code(), r.err());
+        int n = ImageIO.read(normals.toFile()).getRGB(24, 16);
+        assertTrue((n >> 16 & 0xff) > 230 && Math.abs((n >> 8 & 0xff) - 128) < 30 && Math.abs((n & 0xff) - 128) < 30,
+                "normal at +x: " + Integer.toHexString(n));
+        r = CliTest.run("render", field.toString(), "--out", normals.toString(), "--path", "direct");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("radiance fields render exact"), r.err());
+
+        String display = System.getenv("DISPLAY");
+        if (display == null || display.isEmpty()) {
+            System.out.println("viewer volume mode not opened: no display (tools/test.sh runs the suite under xvfb-run)");
+            return;
+        }
+        Path shot = dir.resolve("view.png");
+        r = CliTest.run("view", field.toString(), "--frames", "60", "--screenshot", shot.toString(), "--size", "160x120",
+                "--bake", "64", "--up", "y");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("60 frames at 160x120 (volume shaded"), r.err());
+        BufferedImage img = ImageIO.read(shot.toFile());
+        assertEquals(160, img.getWidth());
+        int centre = img.getRGB(80, 60), corner = img.getRGB(159, 119);
+        assertTrue((corner & 0xffffff) > 0xe0e0e0, "background behind the sphere is the field's (white): " + Integer.toHexString(corner));
+        assertTrue((centre & 0xffffff) != (corner & 0xffffff), "the sphere is drawn: " + Integer.toHexString(centre));
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 }

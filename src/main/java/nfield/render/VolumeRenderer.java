@@ -1,0 +1,127 @@
+package nfield.render;
+
+import org.joml.Vector3f;
+import org.lwjgl.system.MemoryUtil;
+
+import java.nio.FloatBuffer;
+
+import static org.lwjgl.opengl.GL33C.*;
+
+/**
+ * The volume mode: a {@link VolumeGrid} uploaded as an RGBA32F 3D texture (trilinear) with its
+ * macro-cell distances (R32F, nearest) and ray-marched with alpha compositing in
+ * {@code shaders/render/volume.frag} over the field's background. Modes: shaded is the colour;
+ * normals and depth are taken where a ray becomes half opaque; steps counts loop iterations;
+ * slice shows the colour over the opacity of a thin slab at y = slice. Needs a current GL 3.3
+ * context; not thread-safe.
+ */
+public final class VolumeRenderer implements FieldRenderer {
+    private final int program, vao, volume, skip;
+    private final Offscreen target = new Offscreen();
+    private final float[] background;
+    private VolumeGrid grid;
+
+    /** {@code background}: RGB in [0, 1], what the field was trained in front of. */
+    public VolumeRenderer(float[] background) {
+        if (background.length != 3) throw new IllegalArgumentException("background needs 3 values");
+        this.background = background.clone();
+        program = BakedRenderer.link(BakedRenderer.source("fullscreen.vert"), BakedRenderer.source("volume.frag"));
+        vao = glGenVertexArrays();
+        volume = glGenTextures();
+        skip = glGenTextures();
+    }
+
+    /** Uploads a grid (replacing the previous one). */
+    public void upload(VolumeGrid g) {
+        int[] n = g.dims(), m = g.macroDims();
+        upload3d(volume, GL_TEXTURE0, GL_RGBA32F, GL_RGBA, n, g.rgba(), GL_LINEAR);
+        upload3d(skip, GL_TEXTURE1, GL_R32F, GL_RED, m, g.skip(), GL_NEAREST);
+        grid = g;
+    }
+
+    private static void upload3d(int tex, int unit, int internal, int format, int[] n, float[] values, int filter) {
+        FloatBuffer buf = MemoryUtil.memAllocFloat(values.length);
+        try {
+            buf.put(values).flip();
+            glActiveTexture(unit);
+            glBindTexture(GL_TEXTURE_3D, tex);
+            glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+            glTexImage3D(GL_TEXTURE_3D, 0, internal, n[0], n[1], n[2], 0, format, GL_FLOAT, buf);
+            glTexParameteri(GL_TEXTURE_3D, GL_TEXTURE_MIN_FILTER, filter);
+            glTexParameteri(GL_TEXTURE_3D, GL_TEXTURE_MAG_FILTER, filter);
+            for (int w : new int[]{GL_TEXTURE_WRAP_S, GL_TEXTURE_WRAP_T, GL_TEXTURE_WRAP_R}) {
+                glTexParameteri(GL_TEXTURE_3D, w, GL_CLAMP_TO_EDGE);
+            }
+        } finally {
+            MemoryUtil.memFree(buf);
+        }
+    }
+
+    /** The loop's iteration cap: enough fine steps for the box's diagonal plus a skip per macro cell crossed. */
+    static int maxIterations(VolumeGrid g) {
+        int[] n = g.dims(), m = g.macroDims();
+        return 2 * (n[0] + n[1] + n[2]) + 2 * (m[0] + m[1] + m[2]) + 16;
+    }
+
+    private void draw(Camera cam, Mode mode, int w, int h, float sliceY) {
+        if (grid == null) throw new IllegalStateException("no volume grid uploaded");
+        glViewport(0, 0, w, h);
+        glUseProgram(program);
+        glActiveTexture(GL_TEXTURE0);
+        glBindTexture(GL_TEXTURE_3D, volume);
+        glUniform1i(glGetUniformLocation(program, "volume"), 0);
+        glActiveTexture(GL_TEXTURE1);
+        glBindTexture(GL_TEXTURE_3D, skip);
+        glUniform1i(glGetUniformLocation(program, "skip"), 1);
+        int[] n = grid.dims(), m = grid.macroDims();
+        float[] lo = grid.lo(), hi = grid.hi();
+        glUniform3f(glGetUniformLocation(program, "dims"), n[0], n[1], n[2]);
+        glUniform3f(glGetUniformLocation(program, "macroDims"), m[0], m[1], m[2]);
+        glUniform3f(glGetUniformLocation(program, "lo"), lo[0], lo[1], lo[2]);
+        glUniform3f(glGetUniformLocation(program, "hi"), hi[0], hi[1], hi[2]);
+        glUniform1f(glGetUniformLocation(program, "macro"), VolumeGrid.MACRO);
+        glUniform1f(glGetUniformLocation(program, "dt"), grid.step());
+        glUniform1i(glGetUniformLocation(program, "maxIter"), maxIterations(grid));
+        set("eye", cam.eye());
+        set("right", cam.right());
+        set("up", cam.up());
+        set("forward", cam.forward());
+        glUniform3f(glGetUniformLocation(program, "background"), background[0], background[1], background[2]);
+        glUniform1f(glGetUniformLocation(program, "tanHalfFov"), cam.tanHalfFov());
+        glUniform1f(glGetUniformLocation(program, "aspect"), (float) w / h);
+        glUniform2f(glGetUniformLocation(program, "size"), w, h);
+        glUniform1i(glGetUniformLocation(program, "mode"), mode.ordinal());
+        glUniform1f(glGetUniformLocation(program, "sliceY"), sliceY);
+        glUniform1f(glGetUniformLocation(program, "nearT"), (float) cam.distance() - 1.8f);
+        glUniform1f(glGetUniformLocation(program, "farT"), (float) cam.distance() + 1.8f);
+        glBindVertexArray(vao);
+        glDrawArrays(GL_TRIANGLES, 0, 3);
+    }
+
+    private void set(String name, Vector3f v) {
+        glUniform3f(glGetUniformLocation(program, name), v.x, v.y, v.z);
+    }
+
+    @Override
+    public void renderToWindow(Camera cam, Mode mode, int w, int h, float sliceY, int winW, int winH) {
+        target.bind(w, h);
+        draw(cam, mode, w, h, sliceY);
+        target.blitToWindow(winW, winH);
+    }
+
+    @Override
+    public int[] render(Camera cam, Mode mode, int w, int h, float sliceY) {
+        target.bind(w, h);
+        draw(cam, mode, w, h, sliceY);
+        return target.read();
+    }
+
+    @Override
+    public void close() {
+        target.close();
+        glDeleteTextures(volume);
+        glDeleteTextures(skip);
+        glDeleteVertexArrays(vao);
+        glDeleteProgram(program);
+    }
+}
