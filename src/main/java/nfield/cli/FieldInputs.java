@@ -63,15 +63,15 @@ final class FieldInputs {
     /** Coarse density lattice that finds the box a radiance field's bake covers. */
     static final int VOLUME_COARSE = 64;
 
-    /** A radiance field file baked for the volume mode ({@code res} points along the visible box's longest side). */
-    static Volume volume(Path file, int res, boolean zUp, Backends backends) throws IOException {
+    /** A radiance field file baked for the volume mode ({@code res} points along the visible box's longest side; up: --up or null). */
+    static Volume volume(Path file, int res, String up, Backends backends) throws IOException {
         if (res < 16 || res > 256) throw new UserError("--bake " + res + ": radiance fields bake at 16 .. 256 (a grid of 4 floats a point)");
         requireFile(file);
         RadianceEval.Settings s = RadianceEval.settings(file, FieldFile.readMeta(file));
         try (Backend backend = backends.open()) {
             FieldQuery q = new FieldQuery(FieldFile.load(file, backend));
             float threshold = (float) nfield.radiance.OccupancyGrid.densityThreshold(s.marching().step());
-            return new Volume(nfield.render.VolumeGrid.bake(q::outputs, res, VOLUME_COARSE, threshold, zUp), s.background());
+            return new Volume(nfield.render.VolumeGrid.bake(q::outputs, res, VOLUME_COARSE, threshold, s.zUp(up)), s.background());
         }
     }
 

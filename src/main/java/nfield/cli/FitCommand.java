@@ -277,15 +277,21 @@ final class FitCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * Trains on a worker thread while this thread runs the viewer; the worker re-bakes the field
-     * at {@value #LIVE_BAKE}^3 between steps, at most every half second and so that baking takes
-     * at most a fifth of the time. Closing the window stops training.
-     */
+    /** Trains an SDF while the viewer shows it, re-baked at {@value #LIVE_BAKE}^3. */
     private double trainWatched(Trainer trainer, ProgressPrinter printer, Field field) throws Exception {
         FieldQuery query = new FieldQuery(field);
         Viewer viewer = new Viewer("nfield fit " + data, BakedGrid.bake(query, LIVE_BAKE), new Camera(30, 25, 3.2),
                 new Viewer.Options(768, 768, viewFrames, null, false, 30, Mode.SHADED));
+        return trainWatched(trainer, printer, viewer, line -> viewer.update(BakedGrid.bake(query, LIVE_BAKE), line));
+    }
+
+    /**
+     * Trains on a worker thread while this thread runs the viewer; the worker re-bakes the field
+     * ({@code bakeAndShow}, given the status line) between steps, at most every half second and so
+     * that baking takes at most a fifth of the time. Closing the window stops training.
+     */
+    static double trainWatched(Trainer trainer, Trainer.Listener printer, Viewer viewer, java.util.function.Consumer<String> bakeAndShow)
+            throws Exception {
         double[] result = {Double.NaN};
         Throwable[] failure = {null};
         Thread worker = new Thread(() -> {
@@ -294,18 +300,17 @@ final class FitCommand implements Callable<Integer> {
                 result[0] = trainer.run(p -> {
                     printer.progress(p);
                     long now = System.nanoTime();
-                    String line = String.format(java.util.Locale.ROOT, "step %d loss %.5f", p.step(),
-                            p.terms().values().stream().mapToDouble(Double::doubleValue).sum());
+                    StringBuilder line = new StringBuilder("step ").append(p.step());
+                    p.terms().forEach((k, v) -> line.append(String.format(java.util.Locale.ROOT, "  %s %.4g", k, v)));
                     if (now < next[0]) {
-                        viewer.status(line);
+                        viewer.status(line.toString());
                         return;
                     }
-                    BakedGrid g = BakedGrid.bake(query, LIVE_BAKE);
+                    bakeAndShow.accept(line.toString());
                     long spent = System.nanoTime() - now;
                     next[0] = System.nanoTime() + Math.max(500_000_000L, 4 * spent);
-                    viewer.update(g, line);
                 });
-                viewer.update(BakedGrid.bake(query, LIVE_BAKE), "done: " + trainer.optimizer().steps() + " steps");
+                bakeAndShow.accept("done: " + trainer.optimizer().steps() + " steps");
             } catch (Throwable t) {
                 failure[0] = t;
                 trainer.requestStop();

@@ -40,9 +40,18 @@ final class RadianceEval {
     }
 
     /** What rendering a radiance field needs besides its weights, from its metadata. */
-    record Settings(Normalization norm, MarchingConfig marching, float[] background) {}
+    record Settings(Normalization norm, MarchingConfig marching, float[] background, boolean zUp) {
+        /** The scene's vertical: {@code --up} when given (y or z), else the one the fit recorded. */
+        boolean zUp(String up) {
+            return up == null ? zUp : up.equals("z");
+        }
+    }
 
-    /** The field's normalisation, its scene's marching settings and its background (white when not stored). */
+    /**
+     * The field's normalisation, its scene's marching settings, its background (white when not
+     * stored) and its vertical axis (metadata "up", recorded by the fit from the cameras; z, the
+     * Blender convention, when not stored).
+     */
     static Settings settings(Path file, FieldFile.Meta meta) {
         float[] bg = {1, 1, 1};
         String s = meta.extra().get("background");
@@ -50,7 +59,7 @@ final class RadianceEval {
             var a = Json.parse(file + ": __metadata__.background", s);
             for (int i = 0; i < 3; i++) bg[i] = (float) a.get(i).asDouble();
         }
-        return new Settings(FieldInputs.normalization(file, meta), marching(file, meta), bg);
+        return new Settings(FieldInputs.normalization(file, meta), marching(file, meta), bg, !"y".equals(meta.extra().get("up")));
     }
 
     /** An image [h, w, 3] in [0, 1], row 0 at the top, as an 8-bit PNG (atomically). */

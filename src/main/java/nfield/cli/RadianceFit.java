@@ -32,10 +32,43 @@ final class RadianceFit {
         return new Normalization(0.5 * (box[0] + box[3]), 0.5 * (box[1] + box[4]), 0.5 * (box[2] + box[5]), 2 / side);
     }
 
+    /** Live view: the volume grid's resolution along the visible box's longest side, and its coarse search lattice. */
+    static final int LIVE_BAKE = 64, LIVE_COARSE = 32;
+
+    /** Trains while the viewer's volume mode shows the field, re-baked from the training thread. */
+    private static double watched(FitCommand cmd, Trainer trainer, Trainer.Listener listener, Field field, float[] background,
+                                  MarchingConfig mc, boolean zUp) throws Exception {
+        nfield.field.FieldQuery q = new nfield.field.FieldQuery(field);
+        float threshold = (float) nfield.radiance.OccupancyGrid.densityThreshold(mc.step());
+        java.util.function.Supplier<nfield.render.VolumeGrid> bake =
+                () -> nfield.render.VolumeGrid.bake(q::outputs, LIVE_BAKE, LIVE_COARSE, threshold, zUp);
+        nfield.render.Viewer viewer = new nfield.render.Viewer("nfield fit " + cmd.data, bake.get(), background,
+                new nfield.render.Camera(30, 25, 3.2),
+                new nfield.render.Viewer.Options(768, 768, cmd.viewFrames, null, false, 30, nfield.render.Mode.SHADED));
+        return FitCommand.trainWatched(trainer, listener, viewer, line -> viewer.update(bake.get(), line));
+    }
+
+    /**
+     * The scene's vertical as the cameras hold it: "y" when their mean up vector (each pose's
+     * second column) points most along +y, else "z" (the Blender convention of NeRF's scenes).
+     */
+    static String upAxis(PosedImages images) {
+        double[] mean = new double[3];
+        for (int k = 0; k < images.count(); k++) {
+            double[] p = images.pose(k);
+            for (int a = 0; a < 3; a++) mean[a] += p[4 * a + 1];
+        }
+        return mean[1] > Math.abs(mean[0]) && mean[1] > Math.abs(mean[2]) ? "y" : "z";
+    }
+
     static int run(FitCommand cmd, SceneConfig scene, TrainConfig tc, long seed, FieldFile.Meta resumed) throws Exception {
-        if (cmd.sign != null || cmd.mesh != null || cmd.eikonalWeight != null || cmd.view || cmd.batch != null) {
-            throw new UserError("--sign, --mesh, --eikonal, --view and --batch are for SDF fits; a radiance fit sets its batch "
+        if (cmd.sign != null || cmd.mesh != null || cmd.eikonalWeight != null || cmd.batch != null) {
+            throw new UserError("--sign, --mesh, --eikonal and --batch are for SDF fits; a radiance fit sets its batch "
                     + "with the scene's marching.samples_per_step");
+        }
+        if (cmd.view && (System.getenv("DISPLAY") == null || System.getenv("DISPLAY").isEmpty())) {
+            throw new UserError("--view needs a display (DISPLAY is not set); fit without it and look with `nfield render`, "
+                    + "or run under xvfb-run");
         }
         if (!scene.loss().type().equals("l2")) {
             throw new UserError("scene loss " + scene.loss().type() + ": radiance fits use l2 (mean squared colour error)");
@@ -61,6 +94,7 @@ final class RadianceFit {
         meta.put("normalization", Json.write(Json.MAPPER.valueToTree(norm.toArray())));
         meta.put("background", Json.write(Json.MAPPER.valueToTree(train.background())));
         meta.put("box", Json.write(Json.MAPPER.valueToTree(train.box())));
+        meta.put("up", upAxis(train));
 
         try (Backend backend = cmd.backends.open()) {
             System.err.println("nfield fit: " + cmd.data + " on " + backend.device());
@@ -113,7 +147,7 @@ final class RadianceFit {
                 };
             }
             try (FitCommand.StopHook hook = new FitCommand.StopHook(trainer)) {
-                last = trainer.run(listener);
+                last = cmd.view ? watched(cmd, trainer, listener, field, train.background(), mc, meta.get("up").equals("z")) : trainer.run(listener);
                 printer.end();
                 FieldFile.write(cmd.output, field, adam.steps(), meta, true);
             }

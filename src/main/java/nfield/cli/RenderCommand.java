@@ -78,8 +78,8 @@ final class RenderCommand implements Callable<Integer> {
     int turntable;
 
     @Option(names = "--up", paramLabel = "y|z",
-            description = "The scene's vertical axis, which the orbit turns about (default: y for SDF fields, z for radiance "
-                    + "fields: NeRF's Blender scenes are z-up).")
+            description = "The scene's vertical axis, which the orbit turns about (default: y for SDF fields; for radiance "
+                    + "fields the axis their cameras hold up, recorded by the fit: z for NeRF's Blender scenes).")
     String up;
 
     @Mixin
@@ -136,12 +136,12 @@ final class RenderCommand implements Callable<Integer> {
         if (path != null && !path.equals("exact")) {
             throw new UserError("--path " + path + ": radiance fields render exact (on the compute device) or baked (GL)");
         }
-        boolean zUp = up == null || up.equals("z");
         long t0 = System.nanoTime();
         Path file = Path.of(field);
         int frames = Math.max(1, turntable);
         try (nfield.compute.Backend backend = backends.open()) {
             RadianceEval.Settings f = RadianceEval.settings(file, nfield.io.FieldFile.readMeta(file));
+            boolean zUp = f.zUp(up);
             nfield.radiance.RadianceRenderer renderer = new nfield.radiance.RadianceRenderer(nfield.io.FieldFile.load(file, backend),
                     f.norm(), f.marching());
             int w = wh[0], h = wh[1];
@@ -172,7 +172,7 @@ final class RenderCommand implements Callable<Integer> {
     /** A radiance field through the viewer's volume mode, headless: baked colour and density ray-marched in GLSL. */
     private Integer renderVolume(Camera cam, Mode m, int[] wh) throws Exception {
         long t0 = System.nanoTime();
-        FieldInputs.Volume vol = FieldInputs.volume(Path.of(field), bake, up == null || up.equals("z"), backends);
+        FieldInputs.Volume vol = FieldInputs.volume(Path.of(field), bake, up, backends);
         double bakeS = (System.nanoTime() - t0) * 1e-9;
         int frames = Math.max(1, turntable);
         try (GlContext gl = GlContext.headless(); nfield.render.VolumeRenderer r = new nfield.render.VolumeRenderer(vol.background())) {

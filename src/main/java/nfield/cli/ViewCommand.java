@@ -54,7 +54,8 @@ final class ViewCommand implements Callable<Integer> {
     String path;
 
     @Option(names = "--up", paramLabel = "y|z",
-            description = "The scene's vertical axis (default: y for SDF fields, z for radiance fields).")
+            description = "The scene's vertical axis (default: y for SDF fields; for radiance fields the axis their cameras "
+                    + "hold up, recorded by the fit: z for NeRF's Blender scenes).")
     String up;
 
     @Option(names = "--target-fps", defaultValue = "30", paramLabel = "FPS", description = "Dynamic resolution aims at this (default: ${DEFAULT-VALUE}).")
@@ -104,7 +105,7 @@ final class ViewCommand implements Callable<Integer> {
     private int viewRadiance(int[] wh, Mode m, int n) throws Exception {
         if (!path.equals("baked")) throw new UserError("--path " + path + ": radiance fields are shown from a baked volume");
         long t0 = System.nanoTime();
-        FieldInputs.Volume vol = FieldInputs.volume(java.nio.file.Path.of(field), bake, up == null || up.equals("z"), backends);
+        FieldInputs.Volume vol = FieldInputs.volume(java.nio.file.Path.of(field), bake, up, backends);
         double bakeS = (System.nanoTime() - t0) * 1e-9;
         int[] dims = vol.grid().dims();
         System.err.printf(Locale.ROOT, "baked %dx%dx%d (colour + density, %.0f%% of macro cells occupied) in %.1f s%n",

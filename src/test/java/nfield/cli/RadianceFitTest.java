@@ -177,7 +177,9 @@ class RadianceFitTest {
      * +x pole; then the viewer itself under a display (60 frames and a screenshot).
      */
     private void volumeMode(Path field, Path exactPng) throws IOException {
-        String[] view = {"--size", "48x32", "--up", "y", "--azimuth", "90", "--elevation", "0", "--distance", "2.5"};
+        // no --up: the fit recorded y, the axis its cameras hold up
+        assertEquals("y", FieldFile.readMeta(field).extra().get("up"));
+        String[] view = {"--size", "48x32", "--azimuth", "90", "--elevation", "0", "--distance", "2.5"};
         Path baked = dir.resolve("baked.png"), normals = dir.resolve("normals.png");
         try (nfield.render.GlContext gl = nfield.render.GlContext.headless()) {
             System.out.println("volume mode on " + gl.renderer());
@@ -219,7 +221,7 @@ class RadianceFitTest {
         }
         Path shot = dir.resolve("view.png");
         r = CliTest.run("view", field.toString(), "--frames", "60", "--screenshot", shot.toString(), "--size", "160x120",
-                "--bake", "64", "--up", "y");
+                "--bake", "64");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("60 frames at 160x120 (volume shaded"), r.err());
         BufferedImage img = ImageIO.read(shot.toFile());
@@ -227,6 +229,14 @@ class RadianceFitTest {
         int centre = img.getRGB(80, 60), corner = img.getRGB(159, 119);
         assertTrue((corner & 0xffffff) > 0xe0e0e0, "background behind the sphere is the field's (white): " + Integer.toHexString(corner));
         assertTrue((centre & 0xffffff) != (corner & 0xffffff), "the sphere is drawn: " + Integer.toHexString(centre));
+
+        // live training view: the window shows the volume mode while the fit runs, then the field is written
+        Path live = dir.resolve("live.nfield");
+        r = CliTest.run("fit", dir.resolve("transforms_train.json").toString(), "-o", live.toString(), "--config",
+                dir.resolve("scene.json").toString(), "--steps", "100000", "--view", "--view-frames", "40");
+        assertEquals(0, r.code(), r.err());
+        long steps = FieldFile.readMeta(live).steps();
+        assertTrue(steps > 0 && steps < 100000, "closing the window stopped training after " + steps + " steps");
     }
 
     private static String[] concat(String[] a, String[] b) {
