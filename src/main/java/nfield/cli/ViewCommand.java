@@ -97,7 +97,7 @@ final class ViewCommand implements Callable<Integer> {
             if (!benchmark && n == 0) System.err.println(Viewer.HELP);
             st = v.run();
         }
-        report(st, path, m, bake + "^3", bakeS);
+        report(st, st.shown(), m, bake + "^3", bakeS);
         return 0;
     }
 
@@ -116,7 +116,7 @@ final class ViewCommand implements Callable<Integer> {
             if (!benchmark && n == 0) System.err.println(Viewer.HELP);
             st = v.run();
         }
-        report(st, "volume", m, dims[0] + "x" + dims[1] + "x" + dims[2], bakeS);
+        report(st, st.shown(), m, dims[0] + "x" + dims[1] + "x" + dims[2], bakeS);
         return 0;
     }
 

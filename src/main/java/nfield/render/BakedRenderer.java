@@ -178,6 +178,33 @@ public final class BakedRenderer implements FieldRenderer {
         target.blitToWindow(winW, winH);
     }
 
+    /** Draws the whole offscreen image (w × h, kept until the next draw), for {@link #showOffscreen}. */
+    public void renderOffscreen(Camera cam, Mode mode, int w, int h, float sliceY) {
+        target.bind(w, h);
+        draw(cam, mode, w, h, sliceY);
+    }
+
+    /**
+     * Draws one tile of the offscreen image (w × h, the rest kept as it was): tile {@code tile}
+     * of rows of {@code across} tiles, {@code size} pixels square, from the bottom left. For
+     * progressive rendering.
+     */
+    public void renderTile(Camera cam, Mode mode, int w, int h, float sliceY, int tile, int across, int size) {
+        target.bind(w, h);
+        glEnable(GL_SCISSOR_TEST);
+        glScissor(tile % across * size, tile / across * size, size, size);
+        try {
+            draw(cam, mode, w, h, sliceY);
+        } finally {
+            glDisable(GL_SCISSOR_TEST);
+        }
+    }
+
+    /** Scales the offscreen image onto the window's framebuffer (winW × winH). */
+    public void showOffscreen(int winW, int winH) {
+        target.blitToWindow(winW, winH);
+    }
+
     /** Reads the default framebuffer (what the window shows), rows from the bottom, packed 0xAARRGGBB. */
     public static int[] readWindow(int w, int h) {
         glBindFramebuffer(GL_READ_FRAMEBUFFER, 0);

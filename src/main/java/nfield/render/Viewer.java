@@ -24,12 +24,14 @@ public final class Viewer implements AutoCloseable {
     public record Options(int width, int height, int frames, Path screenshot, boolean orbit, double targetFps, Mode mode) {}
 
     /** What a run measured. */
-    public record Stats(int frames, double medianFrameMs, int width, int height, String renderer) {
+    /** shown: what the last frame drew (baked, volume, or direct with the share of its tiles done). */
+    public record Stats(int frames, double medianFrameMs, int width, int height, String renderer, String shown) {
         public double fps() { return 1000 / medianFrameMs; }
     }
 
     public static final String HELP = "nfield view: left-drag rotate | right-drag pan | wheel zoom | F frame | R reset\n"
-            + "             1 shaded  2 normals  3 depth  4 steps  5 slice ([ ] move the slice)  D baked/direct\n"
+            + "             1 shaded  2 normals  3 depth  4 steps  5 slice ([ ] move the slice)\n"
+            + "             D baked/direct (direct refines tile by tile while the view holds still)\n"
             + "             P screenshot | H help | Esc or Q quit";
 
     private final long window;
@@ -200,6 +202,45 @@ public final class Viewer implements AutoCloseable {
         }
     }
 
+    private String shown() {
+        if (volume != null) return "volume";
+        if (!useDirect) return "baked";
+        if (opt.orbit()) return "direct";
+        return tile < 0 ? "direct (baked while moving)" : String.format(Locale.ROOT, "direct %.0f%%", 100.0 * tile / tiles);
+    }
+
+    /** Tile edge of progressive direct rendering, in pixels. */
+    static final int TILE = 64;
+    private Object viewKey;
+    private int tile = -1, tiles = 1;
+
+    /**
+     * The direct path, progressively: while the view changes, the baked grid at full size; once it
+     * holds still, the network's tiles over that image, as many each frame as fit the frame budget
+     * (at least one), until the whole image is direct. The offscreen image is kept between frames.
+     */
+    private void progressive(Camera c, int w, int h, double budgetMs, long frameStart) {
+        java.util.List<Object> key = java.util.List.of(c, mode, slice, w, h, grid);
+        if (!key.equals(viewKey)) {
+            viewKey = key;
+            tile = -1;
+            renderer.path(false);
+            renderer.renderOffscreen(c, mode, w, h, slice);
+        } else {
+            int tx = (w + TILE - 1) / TILE, ty = (h + TILE - 1) / TILE;
+            tiles = tx * ty;
+            if (tile < 0) tile = 0;
+            renderer.path(true);
+            while (tile < tiles) {
+                renderer.renderTile(c, mode, w, h, slice, tile, tx, TILE);
+                tile++;
+                glFinish();
+                if ((System.nanoTime() - frameStart) * 1e-6 > 0.8 * budgetMs) break;
+            }
+        }
+        renderer.showOffscreen(w, h);
+    }
+
     /** Runs the loop until the window closes (or the frame count is reached). */
     public Stats run() {
         double budgetMs = 1000 / opt.targetFps();
@@ -226,9 +267,17 @@ public final class Viewer implements AutoCloseable {
             Camera c = opt.orbit() && opt.frames() > 0 ? cam.turned(360.0 * frames / opt.frames()) : cam;
             double s = opt.orbit() ? 1 : scale;
             int w = Math.max(1, (int) (fw[0] * s)), h = Math.max(1, (int) (fh[0] * s));
-            FieldRenderer r = renderer != null ? renderer : volume;
-            if (renderer != null) renderer.path(useDirect);
-            r.renderToWindow(c, mode, w, h, slice, fw[0], fh[0]);
+            boolean progressive = useDirect && !opt.orbit();
+            if (progressive) {
+                w = fw[0];
+                h = fh[0];
+                progressive(c, w, h, budgetMs, t0);
+            } else {
+                FieldRenderer r = renderer != null ? renderer : volume;
+                if (renderer != null) renderer.path(useDirect);
+                r.renderToWindow(c, mode, w, h, slice, fw[0], fh[0]);
+                viewKey = null;
+            }
             overlay.text(showHelp ? hud + "\n\n" + HELP : hud);
             overlay.draw(fw[0], fh[0]);
             boolean last = opt.frames() > 0 && frames + 1 == opt.frames();
@@ -238,7 +287,7 @@ public final class Viewer implements AutoCloseable {
             double ms = (System.nanoTime() - t0) * 1e-6;
             times[frames % times.length] = ms;
             frames++;
-            if (!opt.orbit()) { // dynamic resolution: steer the pixel count towards the frame budget
+            if (!opt.orbit() && !progressive) { // dynamic resolution: steer the pixel count towards the frame budget
                 double ratio = budgetMs / Math.max(ms, 0.1);
                 scale = Math.max(0.25, Math.min(1, scale * Math.min(1.15, Math.max(0.85, Math.sqrt(ratio)))));
             }
@@ -246,7 +295,7 @@ public final class Viewer implements AutoCloseable {
             if (now - lastTitle > 250_000_000L) {
                 lastTitle = now;
                 hud = String.format(Locale.ROOT, "%s %s  %dx%d  %.1f ms (%.0f fps)%s  |  H: help",
-                        volume != null ? "volume" : useDirect ? "direct" : "baked",
+                        shown(),
                         mode.id(), w, h, ms, 1000 / ms,
                         status.isEmpty() ? "" : "  |  " + status);
                 glfwSetWindowTitle(window, title + " | " + hud);
@@ -256,7 +305,7 @@ public final class Viewer implements AutoCloseable {
         double[] sorted = Arrays.copyOf(times, n);
         Arrays.sort(sorted);
         double median = n == 0 ? Double.NaN : sorted[n / 2];
-        return new Stats(frames, median, fw[0], fh[0], glGetString(GL_RENDERER));
+        return new Stats(frames, median, fw[0], fh[0], glGetString(GL_RENDERER), shown());
     }
 
     @Override

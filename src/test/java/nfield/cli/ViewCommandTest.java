@@ -37,6 +37,29 @@ class ViewCommandTest {
         int background = img.getRGB(0, 0), drawn = 0;
         for (int y = 0; y < img.getHeight(); y++) for (int x = 0; x < img.getWidth(); x++) if (img.getRGB(x, y) != background) drawn++;
         assertTrue(drawn > img.getWidth() * img.getHeight() / 20, "the torus covers " + drawn + " pixels");
+
+        // the direct path refines tile by tile while the view holds still: once done, the window shows what
+        // `render --path direct` draws from the same camera (compared below the status line)
+        Path direct = dir.resolve("direct.png"), reference = dir.resolve("reference.png");
+        r = CliTest.run("view", field.toString(), "--frames", "40", "--screenshot", direct.toString(), "--size", "200x160",
+                "--bake", "64", "--path", "direct");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("(direct 100% shaded"), "every tile drawn by the last frame: " + r.err());
+        r = CliTest.run("render", field.toString(), "--out", reference.toString(), "--size", "200x160", "--bake", "64",
+                "--path", "direct");
+        assertEquals(0, r.code(), r.err());
+        BufferedImage a = ImageIO.read(direct.toFile()), b = ImageIO.read(reference.toFile());
+        int close = 0, n = 0, differ = 0;
+        for (int y = 40; y < 160; y++) {
+            for (int x = 0; x < 200; x++, n++) {
+                int p = a.getRGB(x, y), q = b.getRGB(x, y), worst = 0;
+                for (int sh = 0; sh <= 16; sh += 8) worst = Math.max(worst, Math.abs((p >> sh & 0xff) - (q >> sh & 0xff)));
+                if (worst <= 4) close++;
+                if (p != background) differ++;
+            }
+        }
+        assertTrue(differ > n / 20, "the direct view draws the torus");
+        assertTrue(close >= 0.99 * n, "progressive direct view against render --path direct: " + close + " of " + n + " pixels within 4/255");
     }
 
     /** fit --view: training on a worker thread, the window re-baking it; closing the window stops and still writes. */
