@@ -32,17 +32,18 @@ final class FieldInputs {
     record Drawable(BakedGrid grid, String glsl, float[] params) {}
 
     /**
-     * FIELD (a field file or analytic:NAME) baked at {@code bake}³ on the device; with
-     * {@code direct}, also the network as GLSL ({@code path} is then allowed to be "direct").
+     * FIELD (a field file or analytic:NAME) baked at {@code bake}³ on the device ({@link #AUTO}:
+     * as fine as {@link #autoResolution} allows); with {@code direct}, also the network as GLSL
+     * ({@code path} is then allowed to be "direct").
      */
     static Drawable drawable(String field, int bake, String path, boolean direct, Backends backends, String verb)
             throws IOException {
-        if (bake < 16 || bake > 384) throw new UserError("--bake " + bake + ": use 16 .. 384");
+        if (bake != AUTO && (bake < 16 || bake > 384)) throw new UserError("--bake " + bake + ": use 16 .. 384");
         if (!path.equals("baked") && !path.equals("direct")) throw new UserError("--path " + path + ": use baked or direct");
         AnalyticShape shape = AnalyticShape.parse(field);
         if (shape != null) {
             if (path.equals("direct")) throw new UserError("--path direct needs a field file (analytic shapes have no network)");
-            return new Drawable(BakedGrid.of(shape::sdf, bake), null, null);
+            return new Drawable(BakedGrid.of(shape::sdf, bake == AUTO ? 192 : bake), null, null);
         }
         Path file = Path.of(field);
         requireFile(file);
@@ -52,7 +53,8 @@ final class FieldInputs {
         }
         try (Backend backend = backends.open()) {
             Field f = FieldFile.load(file, backend);
-            BakedGrid grid = BakedGrid.bake(new FieldQuery(f), bake);
+            FieldQuery q = new FieldQuery(f);
+            BakedGrid grid = BakedGrid.bake(q, bake == AUTO ? autoResolution(q::values, 1, 128, 256) : bake);
             return direct ? new Drawable(grid, FieldGlsl.sdfFunction(f), FieldGlsl.texture(f)) : new Drawable(grid, null, null);
         }
     }
@@ -65,14 +67,54 @@ final class FieldInputs {
 
     /** A radiance field file baked for the volume mode ({@code res} points along the visible box's longest side; up: --up or null). */
     static Volume volume(Path file, int res, String up, Backends backends) throws IOException {
-        if (res < 16 || res > 256) throw new UserError("--bake " + res + ": radiance fields bake at 16 .. 256 (a grid of 4 floats a point)");
+        if (res != AUTO && (res < 16 || res > 256)) {
+            throw new UserError("--bake " + res + ": radiance fields bake at 16 .. 256 (a grid of 4 floats a point)");
+        }
         requireFile(file);
         RadianceEval.Settings s = RadianceEval.settings(file, FieldFile.readMeta(file));
         try (Backend backend = backends.open()) {
             FieldQuery q = new FieldQuery(FieldFile.load(file, backend));
             float threshold = (float) nfield.radiance.OccupancyGrid.densityThreshold(s.marching().step());
-            return new Volume(nfield.render.VolumeGrid.bake(q::outputs, res, VOLUME_COARSE, threshold, s.zUp(up)), s.background());
+            // the coarse pass costs a fixed 64^3; the fine lattice covers a box usually well under the whole
+            int r = res == AUTO ? autoResolution(q::outputs, 1 + (double) VOLUME_COARSE * VOLUME_COARSE * VOLUME_COARSE / (128 * 128 * 128), 128, 224) : res;
+            return new Volume(nfield.render.VolumeGrid.bake(q::outputs, r, VOLUME_COARSE, threshold, s.zUp(up)), s.background());
         }
+    }
+
+    /** {@code --bake auto}: the resolution is picked from how fast the device evaluates the field. */
+    static final int AUTO = -1;
+    /** What an automatic bake may take. */
+    static final double BAKE_SECONDS = 5.0;
+
+    /** Parses --bake: auto or a number. */
+    static int parseBake(String s) {
+        if (s.equals("auto")) return AUTO;
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            throw new UserError("--bake " + s + ": use auto or a resolution such as 128");
+        }
+    }
+
+    /**
+     * The finest bake from {@code min} to {@code max} (steps of 32) whose res³ evaluations, times
+     * {@code factor} for extra passes, fit in {@value #BAKE_SECONDS} s at the rate the device
+     * evaluates this field (timed on 32,768 random points after one warm-up pass).
+     */
+    static int autoResolution(nfield.render.VolumeGrid.Radiance eval, double factor, int min, int max) {
+        int n = 1 << 15;
+        float[] xyz = new float[3 * n];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(1);
+        for (int i = 0; i < xyz.length; i++) xyz[i] = (float) (2 * rnd.nextDouble() - 1);
+        eval.eval(xyz, n);
+        long t0 = System.nanoTime();
+        eval.eval(xyz, n);
+        double rate = n / Math.max(1e-9, (System.nanoTime() - t0) * 1e-9);
+        int res = min;
+        for (int r = min; r <= max; r += 32) if (factor * r * (double) r * r / rate <= BAKE_SECONDS) res = r;
+        System.err.printf(java.util.Locale.ROOT, "bake resolution %d (auto: the device evaluates the field at %.2fM points/s; "
+                + "a bake within %.0f s)%n", res, rate * 1e-6, BAKE_SECONDS);
+        return res;
     }
 
     static void requireFile(Path file) {

@@ -42,7 +42,10 @@ final class ViewCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "768x768", paramLabel = "WxH", description = "Window size (default: ${DEFAULT-VALUE}).")
     String size;
 
-    @Option(names = "--bake", defaultValue = "128", paramLabel = "RES", description = "Bake resolution, 16..384 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--bake", defaultValue = "auto", paramLabel = "RES|auto",
+            description = "Bake resolution, 16..384 (radiance: 16..256). auto (the default): the finest from 128 to 256 "
+                    + "(radiance: 128 to 224) that the device bakes within 5 s.")
+    String bakeOption;
     int bake;
 
     @Option(names = "--mode", defaultValue = "shaded", paramLabel = "MODE",
@@ -83,6 +86,7 @@ final class ViewCommand implements Callable<Integer> {
         if (!(targetFps > 0)) throw new UserError("--target-fps " + targetFps + ": must be positive");
         if (frames < 0) throw new UserError("--frames " + frames + ": must be >= 0");
         int n = benchmark && frames == 0 ? 120 : frames;
+        bake = FieldInputs.parseBake(bakeOption);
         if (up != null && !up.equals("y") && !up.equals("z")) throw new UserError("--up " + up + ": use y or z");
         if (RadianceEval.isRadianceFile(field)) return viewRadiance(wh, m, n);
         if ("z".equals(up)) throw new UserError("--up z: SDF fields are drawn y-up");
@@ -97,7 +101,7 @@ final class ViewCommand implements Callable<Integer> {
             if (!benchmark && n == 0) System.err.println(Viewer.HELP);
             st = v.run();
         }
-        report(st, st.shown(), m, bake + "^3", bakeS);
+        report(st, st.shown(), m, d.grid().res() + "^3", bakeS);
         return 0;
     }
 
@@ -127,7 +131,7 @@ final class ViewCommand implements Callable<Integer> {
         if (json) {
             ObjectNode o = Json.MAPPER.createObjectNode().put("fps", st.fps()).put("frame_ms", st.medianFrameMs())
                     .put("frames", st.frames()).put("width", st.width()).put("height", st.height()).put("mode", m.id())
-                    .put("bake", bake).put("path", path).put("renderer", st.renderer());
+                    .put("bake", bakeSize).put("path", path).put("renderer", st.renderer());
             System.out.println(Json.write(o));
         }
     }
