@@ -53,7 +53,9 @@ import java.util.concurrent.TimeUnit;
                 "",
                 "Posed images (default scene scenes/nerf-default.json): rays drawn at random from all training images, "
                         + "samples in the cells of an occupancy grid that hold density, volume rendering forward and "
-                        + "backward on the device, MSE on the colours. The memory the fit needs is printed first. "
+                        + "backward on the device, MSE on the colours (or Huber: scene \"loss\": {\"type\": \"huber\", "
+                        + "\"delta\": 0.1}; progress shows mse and PSNR either way). Images with alpha train on a random "
+                        + "background colour per ray (--background). The memory the fit needs is printed first. "
                         + "Score it with `nfield eval FIELD transforms_test.json`.",
                 "",
                 "Meshes:",
@@ -136,6 +138,14 @@ final class FitCommand implements Callable<Integer> {
                     + "durations (e.g. 1m,5m), to score a long run along the way.")
     java.util.List<String> snapshots;
 
+    @Option(names = "--background", paramLabel = "auto|random|white|black|R,G,B",
+            description = "Radiance fits: what lies behind the training rays, the colour each target pixel is composited on "
+                    + "(overrides the scene's marching.train_background). auto (default): random where the images have alpha "
+                    + "(transparent pixels), else the images as stored; random: a random colour per ray (instant-ngp's way "
+                    + "against floaters), needs alpha; white, black, R,G,B in [0, 1]. Evaluation and rendering use the "
+                    + "data's background (white) whatever this is.")
+    String background;
+
     @Option(names = "--json", description = "Progress and the result as JSON lines on stdout.")
     boolean json;
 
@@ -178,6 +188,7 @@ final class FitCommand implements Callable<Integer> {
         }
         long s = seed == null ? tc.seed() : seed;
         if (radiance()) return RadianceFit.run(this, scene, tc, s, resumed);
+        if (background != null) throw new UserError("--background is for radiance fits (posed images); " + data + " is not one");
 
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("data", data);

@@ -2,9 +2,11 @@ package nfield.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import nfield.compute.Backend;
+import nfield.compute.LossFn;
 import nfield.config.Json;
 import nfield.config.MarchingConfig;
 import nfield.config.SceneConfig;
+import nfield.config.TrainBackground;
 import nfield.config.TrainConfig;
 import nfield.data.mesh.Normalization;
 import nfield.data.nerf.LoadOptions;
@@ -61,6 +63,43 @@ final class RadianceFit {
         return mean[1] > Math.abs(mean[0]) && mean[1] > Math.abs(mean[2]) ? "y" : "z";
     }
 
+    /** The photometric losses a radiance fit takes (scene key {@code loss.type}). */
+    static final java.util.List<String> LOSSES = java.util.List.of("l2", "huber");
+
+    /** The loss of a radiance fit, or a {@link UserError} naming the accepted ones. */
+    static LossFn loss(SceneConfig scene) {
+        String type = scene.loss().type();
+        if (!LOSSES.contains(type)) {
+            throw new UserError("scene loss " + type + ": radiance fits take " + String.join(" or ", LOSSES)
+                    + " (l2: mean squared colour error; huber {delta, default 0.1}: quadratic below delta, linear above)");
+        }
+        return LossFn.of(type, scene.loss().delta());
+    }
+
+    /**
+     * What lies behind the training rays, resolved against the data: "random" (null colour),
+     * a colour, or the data's own background (null and not random). Refuses what images without
+     * alpha cannot give, naming {@code where} the setting came from.
+     */
+    record Background(boolean random, float[] colour, String describe) {}
+
+    static Background background(TrainBackground want, PosedImages data, String where) {
+        float[] own = data.background();
+        String ownText = own[0] + " " + own[1] + " " + own[2];
+        if (want.isAuto()) {
+            return data.hasAlpha() ? new Background(true, null, "random (auto: the images have alpha)")
+                    : new Background(false, null, "the images' own, composited on " + ownText + " (auto: the images have no alpha)");
+        }
+        if (!data.hasAlpha()) {
+            float[] c = want.fixedColour();
+            if (c != null && java.util.Arrays.equals(c, own)) return new Background(false, null, want + ", as the images are composited");
+            throw new UserError(where + " " + want + ": " + data.source() + " has no alpha channel (no transparent pixels): its images "
+                    + "are composited on " + ownText + " already, so " + (want.isRandom() ? "a random background" : "another background")
+                    + " is impossible; use auto or " + TrainBackground.colour(own[0], own[1], own[2]));
+        }
+        return want.isRandom() ? new Background(true, null, "random") : new Background(false, want.fixedColour(), want.toString());
+    }
+
     static int run(FitCommand cmd, SceneConfig scene, TrainConfig tc, long seed, FieldFile.Meta resumed) throws Exception {
         if (cmd.sign != null || cmd.mesh != null || cmd.eikonalWeight != null || cmd.batch != null) {
             throw new UserError("--sign, --mesh, --eikonal and --batch are for SDF fits; a radiance fit sets its batch "
@@ -70,8 +109,16 @@ final class RadianceFit {
             throw new UserError("--view needs a display (DISPLAY is not set); fit without it and look with `nfield render`, "
                     + "or run under xvfb-run");
         }
-        if (!scene.loss().type().equals("l2")) {
-            throw new UserError("scene loss " + scene.loss().type() + ": radiance fits use l2 (mean squared colour error)");
+        LossFn lossFn = loss(scene);
+        String where = "marching.train_background";
+        if (cmd.background != null) {
+            try {
+                scene = new SceneConfig(scene.name(), scene.field(), scene.loss(), scene.optimizer(), scene.train(), scene.sampling(),
+                        scene.eikonal(), scene.marching().withTrainBackground(TrainBackground.parse(cmd.background)));
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--background " + cmd.background + ": expected " + TrainBackground.SPELLINGS);
+            }
+            where = "--background";
         }
         Path file = Path.of(cmd.data);
         long t0 = System.nanoTime();
@@ -79,6 +126,7 @@ final class RadianceFit {
         System.err.printf(Locale.ROOT, "%s; read in %.1f s%n", train.describe(), (System.nanoTime() - t0) * 1e-9);
         for (String w : train.warnings()) System.err.println(cmd.data + ": warning: " + w);
         MarchingConfig mc = scene.marching();
+        Background back = background(mc.trainBackground(), train, where);
         int perRay = Math.min(mc.maxSamplesPerRay(), mc.stepsAcross());
         int rays = Math.max(1, mc.samplesPerStep() / Math.max(1, perRay / 4));
         int width = scene.field().network().width();
@@ -90,9 +138,12 @@ final class RadianceFit {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("data", cmd.data);
         meta.put("loss_type", scene.loss().type());
+        if (lossFn.kind() == LossFn.Kind.HUBER) meta.put("loss_delta", Double.toString(lossFn.delta()));
         meta.put("scene", Json.write(scene.toJson()));
         meta.put("normalization", Json.write(Json.MAPPER.valueToTree(norm.toArray())));
         meta.put("background", Json.write(Json.MAPPER.valueToTree(train.background())));
+        meta.put("train_background", back.random() ? "random" : back.colour() != null
+                ? TrainBackground.colour(back.colour()[0], back.colour()[1], back.colour()[2]).toString() : "data");
         meta.put("box", Json.write(Json.MAPPER.valueToTree(train.box())));
         meta.put("up", upAxis(train));
 
@@ -117,13 +168,15 @@ final class RadianceFit {
             }
             Adam adam = new Adam(scene.optimizer(), field.params(), field.trainableOffset());
             adam.setSteps(startStep);
-            RadianceObjective objective = new RadianceObjective(field, train, norm, mc, seed + 1);
+            RadianceObjective objective = new RadianceObjective(field, train, norm, mc, seed + 1).withLoss(lossFn)
+                    .withBackground(back.colour(), back.random());
             if (startStep > 0) objective.refreshGrid(1.0, seed + 2); // a resumed field's empty space is known already
             Trainer trainer = new Trainer(field, objective, adam, tc);
             System.err.printf(Locale.ROOT, "field: radiance, %s encoding, %dx%d %s, %,d parameters; ~%,d samples a step, "
-                            + "step %.4f (field units), %d^3 occupancy grid; stop at %s%n",
+                            + "step %.4f (field units), %d^3 occupancy grid; %s loss; training background %s; stop at %s%n",
                     scene.field().encoding().type(), scene.field().network().hiddenLayers(), width,
                     scene.field().network().activation().type(), field.paramCount(), mc.samplesPerStep(), mc.step(), mc.grid(),
+                    lossFn.kind() == LossFn.Kind.HUBER ? "huber (delta " + lossFn.delta() + ")" : "l2", back.describe(),
                     FitCommand.stops(tc));
             ProgressPrinter printer = new ProgressPrinter(cmd.json);
             long t1 = System.nanoTime();
@@ -152,13 +205,15 @@ final class RadianceFit {
                 FieldFile.write(cmd.output, field, adam.steps(), meta, true);
             }
             double secs = (System.nanoTime() - t1) * 1e-9;
-            double psnr = -10 * Math.log10(Math.max(last, 1e-12));
-            System.err.printf(Locale.ROOT, "wrote %s: %d steps in %.1f s, final training mse %.6f (PSNR %.2f dB on the last batch), "
-                    + "occupancy %.1f%%%ntime: %s%n", cmd.output, adam.steps(), secs, last, psnr, 100 * objective.grid().occupancy(),
+            double mse = objective.lastMse();
+            double psnr = -10 * Math.log10(Math.max(mse, 1e-12));
+            String huber = lossFn.kind() == LossFn.Kind.HUBER ? String.format(Locale.ROOT, "huber %.6f, ", last) : "";
+            System.err.printf(Locale.ROOT, "wrote %s: %d steps in %.1f s, final training %smse %.6f (PSNR %.2f dB on the last batch), "
+                    + "occupancy %.1f%%%ntime: %s%n", cmd.output, adam.steps(), secs, huber, mse, psnr, 100 * objective.grid().occupancy(),
                     objective.timing());
             if (cmd.json) {
                 ObjectNode o = Json.MAPPER.createObjectNode().put("event", "done").put("output", cmd.output.toString())
-                        .put("steps", adam.steps()).put("seconds", secs).put("loss", last).put("train_psnr", psnr)
+                        .put("steps", adam.steps()).put("seconds", secs).put("loss", last).put("train_mse", mse).put("train_psnr", psnr)
                         .put("backend", backend.name()).put("occupancy", objective.grid().occupancy());
                 System.out.println(Json.write(o));
             }

@@ -111,7 +111,7 @@ public final class ConfigNode {
     public String string(String k, String def, List<String> allowed) {
         JsonNode v = get(k);
         if (v == null) return def;
-        if (!v.isTextual()) throw error(key(k), "expected one of " + allowed + ", got " + describe(v));
+        if (!v.isTextual()) throw error(key(k), (allowed.isEmpty() ? "expected a string" : "expected one of " + allowed) + ", got " + describe(v));
         String s = v.textValue();
         if (!allowed.isEmpty() && !allowed.contains(s)) {
             throw error(key(k), "unknown value \"" + s + "\"; allowed: " + String.join(", ", allowed));

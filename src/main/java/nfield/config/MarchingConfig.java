@@ -11,10 +11,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * cells at random points; a cell is empty below a density of 0.01 / step, the optical thickness
  * 0.01 over one step). Each training step draws as many random rays from all training images as
  * fill about {@code samples_per_step} samples. Compositing stops where the transmittance falls
- * below {@code min_transmittance}.
+ * below {@code min_transmittance}. {@code train_background} is what lies behind the training rays
+ * (see {@link TrainBackground}: auto, random, white, black or R,G,B; default auto).
  */
 public record MarchingConfig(int samplesPerStep, int maxSamplesPerRay, int stepsAcross, int grid, int gridEvery,
-                             double gridShare, double minTransmittance) {
+                             double gridShare, double minTransmittance, TrainBackground trainBackground) {
     public static MarchingConfig parse(ConfigNode n) {
         MarchingConfig c = new MarchingConfig(
                 n.integer("samples_per_step", 1 << 16, 256, 1 << 23),
@@ -23,9 +24,23 @@ public record MarchingConfig(int samplesPerStep, int maxSamplesPerRay, int steps
                 n.integer("grid", 64, 4, 256),
                 n.integer("grid_every", 16, 1, 1 << 20),
                 n.real("grid_share", 0.25, 0, 1, true),
-                n.real("min_transmittance", 1e-4, 0, 0.5, false));
+                n.real("min_transmittance", 1e-4, 0, 0.5, false),
+                background(n));
         n.done();
         return c;
+    }
+
+    private static TrainBackground background(ConfigNode n) {
+        String s = n.string("train_background", "auto", java.util.List.of());
+        try {
+            return TrainBackground.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw n.error(n.path() + ".train_background", "unknown value \"" + s + "\"; allowed: " + TrainBackground.SPELLINGS);
+        }
+    }
+
+    public MarchingConfig withTrainBackground(TrainBackground b) {
+        return new MarchingConfig(samplesPerStep, maxSamplesPerRay, stepsAcross, grid, gridEvery, gridShare, minTransmittance, b);
     }
 
     public static MarchingConfig defaults() {
@@ -40,6 +55,6 @@ public record MarchingConfig(int samplesPerStep, int maxSamplesPerRay, int steps
     public ObjectNode toJson() {
         return ConfigNode.newObject().put("samples_per_step", samplesPerStep).put("max_samples_per_ray", maxSamplesPerRay)
                 .put("steps_across", stepsAcross).put("grid", grid).put("grid_every", gridEvery).put("grid_share", gridShare)
-                .put("min_transmittance", minTransmittance);
+                .put("min_transmittance", minTransmittance).put("train_background", trainBackground.toString());
     }
 }

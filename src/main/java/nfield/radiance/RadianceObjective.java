@@ -1,5 +1,6 @@
 package nfield.radiance;
 
+import nfield.compute.LossFn;
 import nfield.config.MarchingConfig;
 import nfield.data.mesh.Normalization;
 import nfield.data.nerf.PosedImages;
@@ -14,8 +15,10 @@ import java.util.SplittableRandom;
 /**
  * The radiance-field objective: every step, random rays across all training images (as many as
  * fill about {@code samples_per_step} samples, adapted to the samples a ray has been getting),
- * marched through the occupancy grid, volume-rendered, and the mean squared error against the
- * pixels' colours. The occupancy grid is refreshed from the field's density every
+ * marched through the occupancy grid, volume-rendered, and the photometric loss (the mean squared
+ * error, or Huber: {@link #withLoss}) against the pixels' colours. Behind each ray lies the
+ * data's background, a fixed colour, or a random colour per ray ({@link #withBackground}); the
+ * ray's target pixel is composited on the same colour. The occupancy grid is refreshed from the field's density every
  * {@code grid_every} steps (all cells during the first 16 refreshes, then {@code grid_share} of them).
  */
 public final class RadianceObjective implements Trainer.Objective {
@@ -37,6 +40,9 @@ public final class RadianceObjective implements Trainer.Objective {
     private int lastRays;
     private int gridUpdates;
     private long nanosRays, nanosMarch, nanosTrain, nanosGrid;
+    private LossFn loss; // null: l2
+    private boolean randomBackground;
+    private float[] fixedBackground; // null: the data's own
 
     public RadianceObjective(Field field, PosedImages data, Normalization norm, MarchingConfig mc, long seed) {
         this.field = field;
@@ -49,6 +55,26 @@ public final class RadianceObjective implements Trainer.Objective {
         batch = new VolumeBatch(field, mc.minTransmittance());
         query = new FieldQuery(field);
         samplesPerRay = Math.min(mc.maxSamplesPerRay(), mc.stepsAcross() / 2.0);
+    }
+
+    /** The photometric loss: l2 (the default, also for null) or huber. */
+    public RadianceObjective withLoss(LossFn fn) {
+        this.loss = fn == null || fn.kind() == LossFn.Kind.L2 ? null : fn;
+        return this;
+    }
+
+    /**
+     * What lies behind the training rays: null for the data's background (the images as stored),
+     * an RGB colour in [0, 1], or {@code random} for a uniform random colour per ray. Anything but
+     * the data's background needs images with alpha ({@link PosedImages#hasAlpha()}).
+     */
+    public RadianceObjective withBackground(float[] colour, boolean random) {
+        if ((random || colour != null) && !data.hasAlpha()) {
+            throw new IllegalArgumentException(data.source() + " has no alpha channel: its images can only be used on the background they are composited on");
+        }
+        this.randomBackground = random;
+        this.fixedBackground = random || colour == null ? null : colour.clone();
+        return this;
     }
 
     public OccupancyGrid grid() { return grid; }
@@ -72,38 +98,61 @@ public final class RadianceObjective implements Trainer.Objective {
                 nanosRays * 1e-9, nanosMarch * 1e-9, nanosTrain * 1e-9, nanosGrid * 1e-9, gridUpdates);
     }
 
-    @Override
-    public double step(long step, boolean read) {
-        if (step % mc.gridEvery() == 0 && step > 0) refreshGrid(gridUpdates < 16 ? 1.0 : mc.gridShare(), seed ^ (step * 0x9E3779B97F4A7C15L));
-        long t0 = System.nanoTime();
+    /** One step's rays: [n, 6] in field coordinates, target colours [n, 3], jitter [n], backgrounds [n, 3]. */
+    record Rays(float[] rays, float[] target, float[] jitter, float[] background) {}
+
+    /**
+     * Draws step {@code step}'s {@code n} rays: a random pixel of a random image each, a random
+     * point in the pixel, its target colour composited on the ray's background.
+     */
+    Rays draw(long step, int n) {
         SplittableRandom rng = new SplittableRandom(seed + 31 * step + 7);
-        int n = (int) Math.max(MIN_RAYS, Math.min(MAX_RAYS, Math.round(mc.samplesPerStep() / Math.max(1, samplesPerRay))));
         float[] rays = new float[6 * n], target = new float[3 * n], jitter = new float[n], bg = new float[3 * n];
         double[] ray = new double[6];
-        float[] back = data.background();
+        float[] back = fixedBackground != null ? fixedBackground : data.background();
+        float[] own = new float[3];
         int w = data.width(), h = data.height();
         for (int r = 0; r < n; r++) {
             int k = rng.nextInt(data.count()), x = rng.nextInt(w), y = rng.nextInt(h);
             data.ray(k, x + rng.nextDouble(), y + rng.nextDouble(), ray, 0);
-            data.color(k, x, y, target, 3 * r);
             RayMarcher.toField(norm, ray, rays, 6 * r);
             jitter[r] = (float) rng.nextDouble();
-            System.arraycopy(back, 0, bg, 3 * r, 3);
+            if (randomBackground) {
+                for (int c = 0; c < 3; c++) own[c] = (float) rng.nextDouble();
+                data.color(k, x, y, own, target, 3 * r);
+                System.arraycopy(own, 0, bg, 3 * r, 3);
+            } else {
+                if (fixedBackground != null) data.color(k, x, y, back, target, 3 * r);
+                else data.color(k, x, y, target, 3 * r);
+                System.arraycopy(back, 0, bg, 3 * r, 3);
+            }
         }
+        return new Rays(rays, target, jitter, bg);
+    }
+
+    @Override
+    public double step(long step, boolean read) {
+        if (step % mc.gridEvery() == 0 && step > 0) refreshGrid(gridUpdates < 16 ? 1.0 : mc.gridShare(), seed ^ (step * 0x9E3779B97F4A7C15L));
+        long t0 = System.nanoTime();
+        int n = (int) Math.max(MIN_RAYS, Math.min(MAX_RAYS, Math.round(mc.samplesPerStep() / Math.max(1, samplesPerRay))));
+        Rays d = draw(step, n);
+        float[] rays = d.rays(), target = d.target(), jitter = d.jitter(), bg = d.background();
         long t1 = System.nanoTime();
         RayMarcher.Samples samples = marcher.march(rays, n, jitter, grid);
         long t2 = System.nanoTime();
         samplesPerRay = 0.9 * samplesPerRay + 0.1 * Math.max(1.0, samples.total() / (double) n);
         lastSamples = samples.total();
         lastRays = n;
-        double loss = batch.train(samples, bg, target);
+        double loss = batch.train(samples, bg, target, this.loss);
         nanosRays += t1 - t0;
         nanosMarch += t2 - t1;
         nanosTrain += System.nanoTime() - t2;
         if (read) {
             terms.clear();
-            terms.put("mse", loss);
-            terms.put("psnr", -10 * Math.log10(Math.max(loss, 1e-12)));
+            double mse = batch.lastMse();
+            if (this.loss != null) terms.put(term(), loss);
+            terms.put("mse", mse);
+            terms.put("psnr", -10 * Math.log10(Math.max(mse, 1e-12)));
             terms.put("occupancy", grid.occupancy());
         }
         return read ? loss : Double.NaN;
@@ -111,7 +160,10 @@ public final class RadianceObjective implements Trainer.Objective {
 
     @Override public Map<String, Double> terms() { return terms; }
 
-    @Override public String term() { return "mse"; }
+    @Override public String term() { return loss == null ? "mse" : loss.kind().name().toLowerCase(java.util.Locale.ROOT); }
+
+    /** The mean squared colour error of the last step read (the PSNR's basis whatever the loss). */
+    public double lastMse() { return batch.lastMse(); }
 
     @Override public long lastSamples() { return lastSamples; }
 }

@@ -1,6 +1,7 @@
 package nfield.radiance;
 
 import nfield.compute.Backend;
+import nfield.compute.LossFn;
 import nfield.compute.Tensor;
 import nfield.field.Component;
 import nfield.field.Field;
@@ -17,6 +18,7 @@ public final class VolumeBatch {
     private int sampleCap, rayCap;
     private Tensor points, deltas, values, dValues, rays, background, out, dOut;
     private float[] dOutHost = new float[0];
+    private double lastMse = Double.NaN;
 
     public VolumeBatch(Field field, double minTransmittance) {
         if (!field.config().kind().equals("radiance")) throw new IllegalArgumentException("volume rendering needs a radiance field");
@@ -71,19 +73,46 @@ public final class VolumeBatch {
      * gradients (the caller zeroes them and steps the optimizer). Returns the loss.
      */
     public double train(RayMarcher.Samples s, float[] bg, float[] target) {
+        return train(s, bg, target, null);
+    }
+
+    /**
+     * {@link #train(RayMarcher.Samples, float[], float[])} with the photometric loss {@code loss}
+     * (null or l2: the mean squared error, as there) averaged over rays and channels; returns its
+     * value. {@link #lastMse()} then has the mean squared error of the same pass.
+     */
+    public double train(RayMarcher.Samples s, float[] bg, float[] target, LossFn loss) {
         int r = s.rays();
+        lastMse = Double.NaN;
         if (r == 0) return Double.NaN;
         Component.Context ctx = forward(s, bg);
         double[] o = b.read(out.view(r));
         double sum = 0, scale = 2.0 / (3.0 * r);
-        for (int i = 0; i < r; i++) {
-            for (int c = 0; c < 3; c++) {
-                double e = o[4 * i + c] - target[3 * i + c];
-                sum += e * e;
-                dOutHost[4 * i + c] = (float) (scale * e);
+        double value = 0;
+        if (loss == null || loss.kind() == LossFn.Kind.L2) {
+            for (int i = 0; i < r; i++) {
+                for (int c = 0; c < 3; c++) {
+                    double e = o[4 * i + c] - target[3 * i + c];
+                    sum += e * e;
+                    dOutHost[4 * i + c] = (float) (scale * e);
+                }
+                dOutHost[4 * i + 3] = 0;
             }
-            dOutHost[4 * i + 3] = 0;
+            value = sum / (3.0 * r);
+        } else {
+            double inv = 1.0 / (3.0 * r);
+            for (int i = 0; i < r; i++) {
+                for (int c = 0; c < 3; c++) {
+                    double p = o[4 * i + c], t = target[3 * i + c], e = p - t;
+                    sum += e * e;
+                    value += loss.value(p, t);
+                    dOutHost[4 * i + c] = (float) (inv * loss.grad(p, t));
+                }
+                dOutHost[4 * i + 3] = 0;
+            }
+            value *= inv;
         }
+        lastMse = sum / (3.0 * r);
         if (ctx != null) {
             Tensor dv = dValues.view(s.total());
             b.write(dOut.view(r), dOutHost);
@@ -91,6 +120,9 @@ public final class VolumeBatch {
                     minTransmittance, out.view(r), dOut.view(r), dv);
             field.backward(ctx, dv, null);
         }
-        return sum / (3.0 * r);
+        return value;
     }
+
+    /** The mean squared colour error of the last {@link #train} pass (NaN before one, or for no rays). */
+    public double lastMse() { return lastMse; }
 }

@@ -16,29 +16,43 @@ import java.util.Iterator;
 
 /**
  * Image files through ImageIO (PNG, JPEG, BMP, ...): the size from the header alone, and the
- * pixels as 8-bit RGB composited on a background. Any sample layout ImageIO gives is converted:
+ * pixels as 8-bit RGB composited on a background, with the 8-bit alpha channel when the file has one. Any sample layout ImageIO gives is converted:
  * gray, gray + alpha, RGB, RGBA, palette, 8 or 16 bits per sample. Errors are plain
  * {@link IOException}s whose message says what is wrong with the file, for the caller to prefix.
  */
 final class ImageFiles {
     private ImageFiles() {}
 
-    /** {width, height} from the header, without decoding the pixels. */
+    /** {width, height, 1 if the pixels have alpha else 0} from the header, without decoding the pixels. */
     static int[] size(Path file) throws IOException {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) throw new IOException("cannot be opened");
             ImageReader r = reader(in);
             try {
                 r.setInput(in, true, true);
-                return new int[] {r.getWidth(0), r.getHeight(0)};
+                return new int[] {r.getWidth(0), r.getHeight(0), hasAlpha(r) ? 1 : 0};
             } finally {
                 r.dispose();
             }
         }
     }
 
-    /** [H / f, W / f, 3] bytes, composited on {@code background}, box-filtered by {@code factor}. */
-    static byte[] decode(Path file, float[] background, int factor) throws IOException {
+    /** The header's colour model has alpha (false when the reader cannot tell before decoding). */
+    private static boolean hasAlpha(ImageReader r) {
+        try {
+            var t = r.getRawImageType(0);
+            if (t == null) {
+                var it = r.getImageTypes(0);
+                t = it.hasNext() ? it.next() : null;
+            }
+            return t != null && t.getColorModel().hasAlpha();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** [H / f, W / f, 3] bytes composited on {@code background} (and the alpha, if any), box-filtered by {@code factor}. */
+    static Compositor.Image decode(Path file, float[] background, int factor) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         BufferedImage im;
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {

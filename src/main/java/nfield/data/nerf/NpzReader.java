@@ -111,7 +111,7 @@ public final class NpzReader {
                         + " columns and " + (height - h2 * f) + " rows are dropped");
             }
             int count = to - from;
-            TransformsReader.checkMemory(name, count, w2, h2);
+            TransformsReader.checkMemory(name, count, w2, h2, channels == 4 ? 4 : 3);
 
             // ---- poses and focal
             double[] poses = new double[16 * count];
@@ -152,7 +152,7 @@ public final class NpzReader {
                 warnings.add("images.npy has no alpha channel: its images are used as they are, composited on white as tiny-NeRF's are;"
                         + " the background " + asked[0] + " " + asked[1] + " " + asked[2] + " has no effect");
             }
-            List<byte[]> rgb = new ArrayList<>(count);
+            List<byte[]> rgb = new ArrayList<>(count), alpha = new ArrayList<>(count);
             int imageBytes = width * height * channels * hi.itemSize();
             int rowValues = width * channels;
             LoadOptions.Progress progress = opt.progress();
@@ -165,7 +165,7 @@ public final class NpzReader {
                     ByteBuffer b = ByteBuffer.wrap(Npy.readFully(name + ": images.npy", in, imageBytes, "image " + k)).order(hi.order());
                     final int image = k;
                     float scale = hi.kind() == 'u' ? 1f / 255f : 1f;
-                    rgb.add(Compositor.composite(width, height, channels, false, (y, dest) -> {
+                    Compositor.Image im = Compositor.composite(width, height, channels, false, (y, dest) -> {
                         int base = y * rowValues;
                         for (int i = 0; i < rowValues; i++) {
                             float v = (float) hi.get(b, base + i) * scale;
@@ -175,11 +175,14 @@ public final class NpzReader {
                             }
                             dest[i] = v;
                         }
-                    }, background, f));
+                    }, background, f);
+                    rgb.add(im.rgb());
+                    alpha.add(im.alpha());
                     progress.update(k - from + 1, count);
                 }
             }
-            return new PosedImages(name, split, w2, h2, rgb, intrinsics, poses, background, PosedImages.defaultBox(), fileNames, warnings);
+            return new PosedImages(name, split, w2, h2, rgb, alpha, intrinsics, poses, background, PosedImages.defaultBox(), fileNames,
+                    warnings);
         }
     }
 

@@ -12,6 +12,12 @@ import java.util.Locale;
  * Each image is 8-bit RGB, row-major from the top-left pixel, 3 bytes per pixel
  * ([H, W, 3], byte {@code 3 * (y * W + x) + c}), already composited on {@link #background()} (an
  * RGBA source pixel becomes {@code rgb · a + background · (1 − a)}, rounded to 8 bits once).
+ * When the sources have transparent pixels the set also keeps their alpha, 8-bit, [H, W] per
+ * image (so 4 bytes a pixel in all; {@link #hasAlpha()}): the composite on any other background
+ * bg' is then {@code C + (bg' − background) · (1 − a)}, which is {@code rgb · a + bg' · (1 − a)}
+ * up to the 8-bit rounding of C and a (for random-background training). A set whose sources have
+ * no alpha channel, or only opaque pixels, keeps none (3 bytes a pixel), and its images are
+ * opaque: their colour is the same on any background.
  *
  * <h2>Cameras: the NeRF / Blender convention</h2>
  * Each image has its own {@link Intrinsics} (fx, fy, cx, cy in pixels) and a 4×4 camera-to-world
@@ -42,6 +48,7 @@ public final class PosedImages {
     private final int width;
     private final int height;
     private final byte[][] rgb;
+    private final byte[][] alpha; // null: every pixel opaque
     private final Intrinsics[] intrinsics;
     private final double[] poses;
     private final float[] background;
@@ -62,6 +69,17 @@ public final class PosedImages {
      */
     public PosedImages(String source, String split, int width, int height, List<byte[]> rgb, List<Intrinsics> intrinsics, double[] poses,
                        float[] background, double[] box, List<String> files, List<String> warnings) {
+        this(source, split, width, height, rgb, null, intrinsics, poses, background, box, files, warnings);
+    }
+
+    /**
+     * As above, with the alpha channels: {@code alpha} null, or n entries, each [H, W] bytes or null
+     * (an image without alpha: opaque). Kept only when some pixel is not opaque; then images
+     * without an alpha channel get an opaque one.
+     */
+    public PosedImages(String source, String split, int width, int height, List<byte[]> rgb, List<byte[]> alpha,
+                       List<Intrinsics> intrinsics, double[] poses, float[] background, double[] box, List<String> files,
+                       List<String> warnings) {
         int n = rgb.size();
         if (n == 0) throw new IllegalArgumentException(source + ": no images in split '" + split + "'");
         if (width <= 0 || height <= 0) throw new IllegalArgumentException(source + ": image size " + width + "x" + height);
@@ -77,6 +95,24 @@ public final class PosedImages {
             String p = Poses.problem(poses, 16 * k);
             if (p != null) throw new IllegalArgumentException(source + ": pose " + k + " (" + files.get(k) + ") " + p);
         }
+        if (alpha != null && alpha.size() != n) {
+            throw new IllegalArgumentException(source + ": " + n + " images but " + alpha.size() + " alpha channels");
+        }
+        boolean transparent = false;
+        for (int k = 0; alpha != null && k < n; k++) {
+            byte[] a = alpha.get(k);
+            if (a == null) continue;
+            if (a.length != (long) width * height) {
+                throw new IllegalArgumentException(source + ": image " + k + " (" + files.get(k) + ") has " + a.length
+                        + " alpha bytes, not " + width + " * " + height);
+            }
+            for (byte v : a) {
+                if (v != (byte) 0xFF) {
+                    transparent = true;
+                    break;
+                }
+            }
+        }
         if (background.length != 3) throw new IllegalArgumentException(source + ": background needs 3 values, got " + background.length);
         if (box.length != 6 || !(box[0] < box[3] && box[1] < box[4] && box[2] < box[5])) {
             throw new IllegalArgumentException(source + ": scene box must be [min xyz, max xyz] with min < max: " + Arrays.toString(box));
@@ -86,6 +122,19 @@ public final class PosedImages {
         this.width = width;
         this.height = height;
         this.rgb = rgb.toArray(new byte[0][]);
+        if (transparent) {
+            this.alpha = new byte[n][];
+            for (int k = 0; k < n; k++) {
+                byte[] a = alpha.get(k);
+                if (a == null) {
+                    a = new byte[width * height];
+                    Arrays.fill(a, (byte) 0xFF);
+                }
+                this.alpha[k] = a;
+            }
+        } else {
+            this.alpha = null;
+        }
         this.intrinsics = intrinsics.toArray(new Intrinsics[0]);
         this.poses = poses.clone();
         this.background = background.clone();
@@ -112,6 +161,12 @@ public final class PosedImages {
 
     /** Image {@code k}, [H, W, 3] bytes, the stored array itself: read it, do not change it. */
     public byte[] rgb(int k) { return rgb[k]; }
+
+    /** Whether the set keeps an alpha channel (some source pixel is not opaque); see the class doc. */
+    public boolean hasAlpha() { return alpha != null; }
+
+    /** Image {@code k}'s alpha, [H, W] bytes, the stored array itself, or null when the set has none (all opaque). */
+    public byte[] alpha(int k) { return alpha == null ? null : alpha[k]; }
 
     /** Copies every image in order, [n, H, W, 3] bytes, into {@code dest} at its position (for a device upload). */
     public void putRgb(ByteBuffer dest) {
@@ -147,12 +202,15 @@ public final class PosedImages {
     /** What the reader ignored or assumed, one line each, for the caller to print. */
     public List<String> warnings() { return warnings; }
 
-    /** Bytes the images take: n · W · H · 3. */
-    public long imageBytes() { return (long) rgb.length * width * height * 3; }
+    /** Bytes a pixel takes: 3 (RGB), or 4 with alpha. */
+    public int bytesPerPixel() { return alpha == null ? 3 : 4; }
+
+    /** Bytes the images take: n · W · H · 3, or · 4 with alpha. */
+    public long imageBytes() { return (long) rgb.length * width * height * bytesPerPixel(); }
 
     /** The memory a fit on this set needs; see {@link MemoryEstimate} for what is counted. */
     public MemoryEstimate memoryEstimate(int raysPerBatch, int samplesPerRay, int activationFloats) {
-        return new MemoryEstimate(rgb.length, width, height, raysPerBatch, samplesPerRay, activationFloats);
+        return new MemoryEstimate(rgb.length, width, height, bytesPerPixel(), raysPerBatch, samplesPerRay, activationFloats);
     }
 
     /** Pixel (x, y) of image {@code k} as RGB floats in [0, 1] into {@code dest[off..off+3)}. */
@@ -162,6 +220,21 @@ public final class PosedImages {
         dest[off] = (im[p] & 0xFF) * (1f / 255f);
         dest[off + 1] = (im[p + 1] & 0xFF) * (1f / 255f);
         dest[off + 2] = (im[p + 2] & 0xFF) * (1f / 255f);
+    }
+
+    /**
+     * Pixel (x, y) of image {@code k} composited on {@code bg} (RGB in [0, 1]) instead of
+     * {@link #background()}: {@code C + (bg − background) · (1 − a)} with C the stored composite and
+     * a the pixel's alpha, that is {@code rgb · a + bg · (1 − a)} up to 8-bit rounding; the stored
+     * colour itself where the pixel is opaque or the set has no alpha.
+     */
+    public void color(int k, int x, int y, float[] bg, float[] dest, int off) {
+        color(k, x, y, dest, off);
+        if (alpha == null) return;
+        int a = alpha[k][y * width + x] & 0xFF;
+        if (a == 255) return;
+        float rest = 1 - a * (1f / 255f);
+        for (int c = 0; c < 3; c++) dest[off + c] += (bg[c] - background[c]) * rest;
     }
 
     /**
@@ -234,6 +307,7 @@ public final class PosedImages {
                 .append(width).append('x').append(height);
         sb.append(String.format(Locale.ROOT, ", fx %.1f", intrinsics[0].fx()));
         sb.append(String.format(Locale.ROOT, ", background %.3g %.3g %.3g", background[0], background[1], background[2]));
+        if (alpha != null) sb.append(", with alpha");
         sb.append(String.format(Locale.ROOT, ", box [%.3g, %.3g, %.3g]..[%.3g, %.3g, %.3g]", box[0], box[1], box[2], box[3], box[4], box[5]));
         return sb.toString();
     }

@@ -216,17 +216,21 @@ public final class TransformsReader {
             intrinsics.add(new Intrinsics(fx, fy, cx, cy).downscaled(f));
         }
         double[] box = box(name, root);
-        checkMemory(name, n, w2, h2);
+        boolean anyAlpha = false;
+        for (int[] sz : sizes) anyAlpha |= sz[2] != 0;
+        checkMemory(name, n, w2, h2, anyAlpha ? 4 : 3);
 
         // ---- decode, in parallel
-        byte[][] rgb = new byte[n][];
+        byte[][] rgb = new byte[n][], alpha = new byte[n][];
         String[] decodeErrors = new String[n];
         AtomicInteger done = new AtomicInteger();
         float[] background = opt.background();
         LoadOptions.Progress progress = opt.progress();
         IntStream.range(0, n).parallel().forEach(k -> {
             try {
-                rgb[k] = ImageFiles.decode(files[k], background, f);
+                Compositor.Image im = ImageFiles.decode(files[k], background, f);
+                rgb[k] = im.rgb();
+                alpha[k] = im.alpha();
                 if (rgb[k].length != 3 * w2 * h2) decodeErrors[k] = fileNames.get(k) + " decodes to a different size than its header says";
             } catch (IOException e) {
                 decodeErrors[k] = fileNames.get(k) + " " + e.getMessage();
@@ -238,7 +242,8 @@ public final class TransformsReader {
             }
         });
         for (String e : decodeErrors) if (e != null) throw new NerfFormatException(name + ": " + e);
-        return new PosedImages(name, split, w2, h2, List.of(rgb), intrinsics, poses, background, box, fileNames, warnings);
+        return new PosedImages(name, split, w2, h2, List.of(rgb), java.util.Arrays.asList(alpha), intrinsics, poses, background, box,
+                fileNames, warnings);
     }
 
     /** The file {@code filePath} names, relative to {@code dir}: as written, else with .png, .jpg, .jpeg; null when none is a file. */
@@ -305,14 +310,17 @@ public final class TransformsReader {
         return box;
     }
 
-    /** Refuses before allocating when n · W · H · 3 bytes cannot fit in what the JVM may still take. */
-    static void checkMemory(String name, int n, int w, int h) throws NerfFormatException {
-        long need = 3L * n * w * h;
+    /**
+     * Refuses before allocating when n · W · H · {@code bytesPerPixel} bytes (3: RGB, 4: RGB + alpha)
+     * cannot fit in what the JVM may still take.
+     */
+    static void checkMemory(String name, int n, int w, int h, int bytesPerPixel) throws NerfFormatException {
+        long need = (long) bytesPerPixel * n * w * h;
         Runtime rt = Runtime.getRuntime();
         long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
         if (need > free) {
             throw new NerfFormatException(name + ": " + n + " images of " + w + "x" + h + " need " + MemoryEstimate.bytes(need)
-                    + " as 8-bit RGB but the JVM has " + MemoryEstimate.bytes(free) + " free (of -Xmx " + MemoryEstimate.bytes(rt.maxMemory())
+                    + (bytesPerPixel == 4 ? " as 8-bit RGB + alpha" : " as 8-bit RGB") + " but the JVM has " + MemoryEstimate.bytes(free) + " free (of -Xmx " + MemoryEstimate.bytes(rt.maxMemory())
                     + "): raise -Xmx or read at a lower resolution (--downscale)");
         }
     }

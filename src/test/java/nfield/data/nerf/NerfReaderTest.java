@@ -65,6 +65,96 @@ class NerfReaderTest {
         assertArrayEquals(new float[] {0, 1, 0, 0}, c);
     }
 
+    /** Pixel (x, y) of a 6×5 test image as 0xRRGGBBAA: colours and alphas vary, alpha 0 and 255 included. */
+    private static int varied(int x, int y) {
+        int a = x == 0 ? 0 : x == 5 ? 255 : (37 * x + 53 * y) % 256;
+        return ((29 * x + 71 * y) & 0xFF) << 24 | ((200 - 13 * x * y) & 0xFF) << 16 | ((90 * y + 7 * x) & 0xFF) << 8 | a;
+    }
+
+    @Test
+    void alphaIsKeptSoTheCompositeOnAnyBackgroundIsRgbTimesAlphaPlusBackground() throws IOException {
+        NerfFiles.rgbaPng(dir.resolve("a.png"), 6, 5, NerfReaderTest::varied);
+        PosedImages d = read(transforms(ANGLE, frame("a", AT_Z4)), LoadOptions.DEFAULT);
+        assertTrue(d.hasAlpha());
+        assertEquals(6L * 5 * 4, d.imageBytes());
+        assertTrue(d.memoryEstimate(64, 8, 10).describe().startsWith("memory: images 1 × 6x5 × 4 B (8-bit RGB + alpha)"),
+                d.memoryEstimate(64, 8, 10).describe());
+        assertTrue(d.describe().contains("with alpha"), d.describe());
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+        float[] c = new float[3], own = new float[3];
+        double worst = 0;
+        for (int y = 0; y < 5; y++) {
+            for (int x = 0; x < 6; x++) {
+                int v = varied(x, y);
+                double a = (v & 0xFF) / 255.0;
+                assertEquals(v & 0xFF, d.alpha(0)[y * 6 + x] & 0xFF);
+                // on the data's own background: the stored composite, bit for bit
+                d.color(0, x, y, c, 0);
+                d.color(0, x, y, new float[] {1, 1, 1}, own, 0);
+                assertArrayEquals(c, own);
+                for (int t = 0; t < 4; t++) {
+                    float[] bg = {(float) rng.nextDouble(), (float) rng.nextDouble(), (float) rng.nextDouble()};
+                    d.color(0, x, y, bg, c, 0);
+                    for (int ch = 0; ch < 3; ch++) {
+                        double src = ((v >>> (24 - 8 * ch)) & 0xFF) / 255.0;
+                        double want = src * a + bg[ch] * (1 - a);
+                        worst = Math.max(worst, Math.abs(c[ch] - want));
+                    }
+                }
+            }
+        }
+        // the stored composite is rounded to 8 bits once (alpha is exact at full resolution)
+        assertTrue(worst <= 0.5 / 255 + 1e-6, "composite on a random background off by " + worst * 255 + " / 255");
+        System.out.printf(java.util.Locale.ROOT, "RGBA recomposited on random backgrounds: worst error %.3f / 255%n", worst * 255);
+
+        // downscaled: the block means of rgb · a and a, then the same formula
+        PosedImages half = read(transforms(ANGLE, frame("a", AT_Z4)), LoadOptions.DEFAULT.withDownscale(2));
+        assertEquals(3, half.width());
+        float[] bg = {0.1f, 0.7f, 0.3f};
+        for (int y = 0; y < 2; y++) {
+            for (int x = 0; x < 3; x++) {
+                half.color(0, x, y, bg, c, 0);
+                for (int ch = 0; ch < 3; ch++) {
+                    double premul = 0, alpha = 0;
+                    for (int dy = 0; dy < 2; dy++) {
+                        for (int dx = 0; dx < 2; dx++) {
+                            int v = varied(2 * x + dx, 2 * y + dy);
+                            premul += ((v >>> (24 - 8 * ch)) & 0xFF) / 255.0 * (v & 0xFF) / 255.0 / 4;
+                            alpha += (v & 0xFF) / 255.0 / 4;
+                        }
+                    }
+                    assertEquals(premul + bg[ch] * (1 - alpha), c[ch], 1.0 / 255, "block " + x + "," + y + " channel " + ch);
+                }
+            }
+        }
+    }
+
+    @Test
+    void imagesWithoutTransparencyKeepNoAlphaAndMixedSetsTreatRgbAsOpaque() throws IOException {
+        flatPng(dir.resolve("opaque.png"), 4, 3, 0x336699FF);
+        BufferedImage rgb = new BufferedImage(4, 3, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 3; y++) for (int x = 0; x < 4; x++) rgb.setRGB(x, y, 0x102030);
+        NerfFiles.write(rgb, dir.resolve("rgb.png"));
+        PosedImages d = read(transforms(ANGLE, frame("opaque", AT_Z4), frame("rgb", AT_Z4)), LoadOptions.DEFAULT);
+        assertTrue(!d.hasAlpha(), "only opaque pixels: no alpha kept");
+        assertEquals(2L * 4 * 3 * 3, d.imageBytes());
+        assertEquals(null, d.alpha(0));
+        float[] c = new float[3], black = new float[3];
+        d.color(1, 2, 1, c, 0);
+        d.color(1, 2, 1, new float[] {0, 0, 0}, black, 0);
+        assertArrayEquals(c, black, "an opaque pixel is the same on any background");
+
+        flatPng(dir.resolve("half.png"), 4, 3, 0xFF000080);
+        PosedImages mixed = read(transforms(ANGLE, frame("rgb", AT_Z4), frame("half", AT_Z4)), LoadOptions.DEFAULT);
+        assertTrue(mixed.hasAlpha());
+        assertEquals(2L * 4 * 3 * 4, mixed.imageBytes());
+        assertEquals(255, mixed.alpha(0)[5] & 0xFF, "an image without alpha is opaque");
+        mixed.color(1, 0, 0, new float[] {0, 0, 0}, c, 0);
+        assertArrayEquals(new float[] {128 / 255f, 0, 0}, c, 0.5f / 255 + 1e-6f);
+        mixed.color(0, 0, 0, new float[] {0, 0, 0}, c, 0);
+        assertArrayEquals(new float[] {0x10 / 255f, 0x20 / 255f, 0x30 / 255f}, c, 1e-6f);
+    }
+
     /** Gray, gray + alpha, RGB, RGBA at 16 bits and a palette PNG all become the same 8-bit RGB. */
     @Test
     void everySampleLayoutConverts() throws IOException {
@@ -237,6 +327,11 @@ class NerfReaderTest {
         assertArrayEquals(AT_Z4, all.pose(1));
         assertEquals(4, all.intrinsics(1).fx());
         assertArrayEquals(new float[] {0, 0, 1}, all.background());
+        assertTrue(all.hasAlpha());
+        assertEquals(40, all.alpha(1)[0] & 0xFF);
+        float[] c = new float[3];
+        all.color(1, 0, 0, new float[] {1, 0, 0}, c, 0); // (10, 20, 30) · 40/255 + (255, 0, 0) · 215/255
+        assertArrayEquals(new float[] {217 / 255f, 3 / 255f, 5 / 255f}, c, 0.51f / 255);
     }
 
     @Test

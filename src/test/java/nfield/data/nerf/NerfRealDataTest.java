@@ -36,7 +36,8 @@ class NerfRealDataTest {
         assertEquals(100, d.count());
         assertEquals(400, d.width());
         assertEquals(400, d.height());
-        assertEquals(100L * 400 * 400 * 3, d.imageBytes());
+        assertTrue(d.hasAlpha(), "Blender's RGBA PNGs keep their alpha");
+        assertEquals(100L * 400 * 400 * 4, d.imageBytes());
         assertEquals(555.555, d.intrinsics(0).fx(), 1e-3);
         assertEquals(LEGO_400_FOCAL, d.intrinsics(57).fy(), 1e-9);
         assertEquals(200, d.intrinsics(0).cx());
