@@ -2,6 +2,7 @@ package nfield.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import nfield.compute.Backend;
+import nfield.config.ColorConfig;
 import nfield.config.Json;
 import nfield.config.MarchingConfig;
 import nfield.config.SceneConfig;
@@ -49,8 +50,10 @@ final class RadianceFit {
         int perRay = Math.min(mc.maxSamplesPerRay(), mc.stepsAcross());
         int rays = Math.max(1, mc.samplesPerStep() / Math.max(1, perRay / 4));
         int width = scene.field().network().width();
-        MemoryEstimate mem = train.memoryEstimate(rays, Math.max(1, mc.samplesPerStep() / rays),
-                2 * (scene.field().network().hiddenLayers() * width + 64));
+        int activations = scene.field().network().hiddenLayers() * width + 64;
+        ColorConfig colour = scene.field().color();
+        if (colour != null) activations += colour.network().hiddenLayers() * colour.network().width() + 64;
+        MemoryEstimate mem = train.memoryEstimate(rays, Math.max(1, mc.samplesPerStep() / rays), 2 * activations);
         System.err.println(mem.describe());
         Normalization norm = normalization(train.box());
 
@@ -86,10 +89,14 @@ final class RadianceFit {
             RadianceObjective objective = new RadianceObjective(field, train, norm, mc, seed + 1);
             if (startStep > 0) objective.refreshGrid(1.0, seed + 2); // a resumed field's empty space is known already
             Trainer trainer = new Trainer(field, objective, adam, tc);
-            System.err.printf(Locale.ROOT, "field: radiance, %s encoding, %dx%d %s, %,d parameters; ~%,d samples a step, "
+            ColorConfig fc = field.config().color();
+            String view = fc == null ? "" : String.format(Locale.ROOT, "; view-dependent colour: %s of the direction + %d features, %dx%d %s",
+                    fc.directionEncoding().type(), fc.geometryFeatures(), fc.network().hiddenLayers(), fc.network().width(),
+                    fc.network().activation().type());
+            System.err.printf(Locale.ROOT, "field: radiance, %s encoding, %dx%d %s%s, %,d parameters; ~%,d samples a step, "
                             + "step %.4f (field units), %d^3 occupancy grid; stop at %s%n",
-                    scene.field().encoding().type(), scene.field().network().hiddenLayers(), width,
-                    scene.field().network().activation().type(), field.paramCount(), mc.samplesPerStep(), mc.step(), mc.grid(),
+                    field.config().encoding().type(), field.config().network().hiddenLayers(), field.config().network().width(),
+                    field.config().network().activation().type(), view, field.paramCount(), mc.samplesPerStep(), mc.step(), mc.grid(),
                     FitCommand.stops(tc));
             ProgressPrinter printer = new ProgressPrinter(cmd.json);
             long t1 = System.nanoTime();

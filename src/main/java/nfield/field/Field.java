@@ -60,7 +60,9 @@ public final class Field implements Component {
                 : Head.radiance(Activation.of(config.densityActivation(), 1));
         if (cc != null) {
             dirEncoding = Encoding.create(cc.directionEncoding(), 3);
-            colorNet = new Mlp(densityOutputs + dirEncoding.outputWidth(), 3, cc.network(), 0);
+            int colorInputs = densityOutputs + dirEncoding.outputWidth();
+            // every input column counts as "raw": a softplus network's geometric init zeroes none of them
+            colorNet = new Mlp(colorInputs, 3, cc.network(), colorInputs);
             densityHead = Head.of(1, Activation.of(config.densityActivation(), 1));
         } else {
             dirEncoding = null;

@@ -221,9 +221,17 @@ class ViewDependentFieldTest {
      */
     @Test
     void openClMatchesTheReference() {
+        parity(ngp("relu"), 3000);
+    }
+
+    /** The same for scenes/nerf-sh.json's field (16 levels of 2^17, density net → 16, colour net 2×64). */
+    @Test
+    void openClMatchesTheReferenceOnNerfSh() {
+        parity(nfield.config.SceneConfig.load(java.nio.file.Path.of("scenes/nerf-sh.json")).field(), 2000);
+    }
+
+    private static void parity(FieldConfig fc, int rows) {
         Backend cl = OpenCl.open();
-        FieldConfig fc = ngp("relu");
-        int rows = 3000;
         long seed = System.nanoTime();
         Standalone ref = ViewField.of(new Field(fc, new RefBackend()), ViewField.Mode.DIRECTIONS);
         Standalone dev = ViewField.of(new Field(fc, cl), ViewField.Mode.DIRECTIONS);
@@ -238,8 +246,8 @@ class ViewDependentFieldTest {
         double[] g = Harness.uniform(rows * 4, seed + 3);
         Harness.Result a = Harness.run(ref, p, x, rows, g.clone()), b = Harness.run(dev, p, x, rows, g.clone());
         double eo = Harness.relError(b.out(), a.out()), ei = Harness.relError(b.dIn(), a.dIn()), ep = Harness.relError(b.dParams(), a.dParams());
-        System.out.printf(Locale.ROOT, "view-dependent field parity (seed %d): output %.1e, input gradient %.1e, parameter gradient %.1e%n",
-                seed, eo, ei, ep);
+        System.out.printf(Locale.ROOT, "view-dependent field parity, %d rows, %,d parameters (seed %d): output %.1e, input gradient %.1e, parameter gradient %.1e%n",
+                rows, p.length, seed, eo, ei, ep);
         assertTrue(eo <= 1e-4 && ei <= 1e-4 && ep <= 1e-4, "seed " + seed + ": " + eo + " " + ei + " " + ep);
     }
 }
