@@ -5,7 +5,8 @@
 #          6 test views (mean PSNR; nfield also SSIM).
 #   lego   nfield on lego_400/transforms_train.json for a budget (default 1200 s), snapshots at 1
 #          and 5 minutes, each scored on the 20 views of transforms_test.json.
-# Usage: tools/nerf-vs-peer.sh tiny [SECONDS] | lego [SECONDS]      (OUT=dir keeps the outputs)
+# Usage: tools/nerf-vs-peer.sh tiny [SECONDS] | lego [SECONDS]      (OUT=dir keeps the outputs;
+#        CONFIG=scenes/x.json fits nfield with that scene instead of the default)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 peer=${NFIELD_PEER:-$root/../shared/peer}
@@ -22,7 +23,7 @@ case $what in
     echo "== peer, ${secs} s" >&2
     /usr/bin/python3 "$peer/peer_nerf.py" "$data/tiny_lego_100.npz" --seconds "$secs" >"$out/peer.json"
     echo "== nfield, ${secs} s" >&2
-    "$root/nfield" fit "$data/tiny_lego_100.npz" -o "$out/tiny.nfield" --time "${secs}s" --json 2>"$out/tiny.log" | tail -1 >"$out/tiny.json"
+    "$root/nfield" fit "$data/tiny_lego_100.npz" -o "$out/tiny.nfield" --time "${secs}s" ${CONFIG:+--config "$CONFIG"} --json 2>"$out/tiny.log" | tail -1 >"$out/tiny.json"
     "$root/nfield" eval "$out/tiny.nfield" "$data/tiny_lego_100.npz" --images "$out/tiny-eval" --json 2>/dev/null >"$out/tiny.eval.json"
     /usr/bin/python3 - "$out" <<'PY'
 import json, sys
@@ -36,7 +37,7 @@ PY
   lego)
     secs=${2:-1200}
     echo "== nfield, ${secs} s on lego_400" >&2
-    "$root/nfield" fit "$data/lego_400/transforms_train.json" -o "$out/lego.nfield" --time "${secs}s" --snapshots 1m,5m --json \
+    "$root/nfield" fit "$data/lego_400/transforms_train.json" -o "$out/lego.nfield" --time "${secs}s" ${CONFIG:+--config "$CONFIG"} --snapshots 1m,5m --json \
       2>"$out/lego.log" | tail -1 >"$out/lego.json"
     for f in lego-1m lego-5m lego; do
       "$root/nfield" eval "$out/$f.nfield" "$data/lego_400/transforms_test.json" --images "$out/$f-eval" --json 2>/dev/null >"$out/$f.eval.json"

@@ -4,14 +4,17 @@
 Usage:
     python3 tools/nfield_eval.py FIELD.safetensors POINTS.npy -o OUT.npy
     python3 tools/nfield_eval.py FIELD.safetensors POINTS.txt          (prints the values)
+    python3 tools/nfield_eval.py FIELD.safetensors POINTS.npy DIRECTIONS.npy -o OUT.npy
 
 FIELD is a file written by `nfield fit` or `nfield export --format safetensors`. POINTS is
 [N, 3] in the original coordinates of the data the field was fitted to (.npy, or text with
 three numbers a line). The result is [N, 1] for an SDF (signed distance in original units,
 negative inside) and [N, 4] for a radiance field (density per original unit length, r, g, b).
+A view-dependent radiance field (one with a "color" section) also needs DIRECTIONS [N, 3]: the
+unit view direction at each point (the way the ray travels), .npy or text.
 It follows FORMAT.md ("Evaluating a field by hand" and "Exports") step by step, in float64.
 
-As a module:  f = load("bunny.safetensors");  values = f(points)
+As a module:  f = load("bunny.safetensors");  values = f(points)   (or f(points, directions))
 """
 import argparse
 import json
@@ -22,6 +25,22 @@ import numpy as np
 
 PRIME_Y = 2654435761
 PRIME_Z = 805459861
+
+# Real spherical harmonics as polynomial terms (column, coefficient, powers of x, y, z): FORMAT.md,
+# "spherical_harmonics"; the first degree^2 columns are used.
+_C1, _C2, _C3 = 0.48860251190291987, 1.0925484305920792, 0.54627421529603959
+SH_TERMS = [
+    (0, 0.28209479177387814, 0, 0, 0),
+    (1, -_C1, 0, 1, 0), (2, _C1, 0, 0, 1), (3, -_C1, 1, 0, 0),
+    (4, _C2, 1, 1, 0), (5, -_C2, 0, 1, 1), (6, 0.94617469575755997, 0, 0, 2), (6, -0.31539156525251999, 0, 0, 0),
+    (7, -_C2, 1, 0, 1), (8, _C3, 2, 0, 0), (8, -_C3, 0, 2, 0),
+    (9, -1.7701307697799305, 2, 1, 0), (9, 0.59004358992664352, 0, 3, 0), (10, 2.8906114426405538, 1, 1, 1),
+    (11, 0.45704579946446572, 0, 1, 0), (11, -2.2852289973223286, 0, 1, 2),
+    (12, 1.865881662950577, 0, 0, 3), (12, -1.1195289977703462, 0, 0, 1),
+    (13, 0.45704579946446572, 1, 0, 0), (13, -2.2852289973223286, 1, 0, 2),
+    (14, 1.4453057213202769, 2, 0, 1), (14, -1.4453057213202769, 0, 2, 1),
+    (15, -0.59004358992664352, 3, 0, 0), (15, 1.7701307697799305, 1, 2, 0),
+]
 
 
 def read_safetensors(path):
@@ -65,6 +84,13 @@ def encode(enc, tensors, q):
         for k in range(enc["octaves"]):
             x = (2.0 ** k) * np.pi * q
             parts += [np.sin(x), np.cos(x)]
+    elif kind == "spherical_harmonics":
+        cols = enc["degree"] ** 2
+        y = np.zeros((q.shape[0], cols))
+        for col, coef, px, py, pz in SH_TERMS:
+            if col < cols:
+                y[:, col] += coef * q[:, 0] ** px * q[:, 1] ** py * q[:, 2] ** pz
+        parts.append(y)
     elif kind == "fourier":
         b = tensors["encoding.B"].astype(np.float64)  # [m, 3]
         t = 2 * np.pi * q @ b.T
@@ -110,54 +136,82 @@ def activation(cfg, z):
     raise ValueError(f"unknown activation {kind!r}")
 
 
+def mlp(net, tensors, prefix, e):
+    """e [N, E] -> raw outputs through the layers {prefix}layers.K.weight / .bias (FORMAT.md step 2)."""
+    layers = net["hidden_layers"] + 1
+    skip = set(net.get("skip", []))
+    h = e
+    for k in range(layers):
+        if k in skip:
+            h = np.concatenate([h, e], axis=1)
+        w = tensors[f"{prefix}layers.{k}.weight"].astype(np.float64)  # [in, out]
+        b = tensors[f"{prefix}layers.{k}.bias"].astype(np.float64)
+        h = h @ w + b
+        if k < layers - 1:
+            h = activation(net["activation"], h)
+    return h
+
+
 def load(path):
-    """The field in `path` as a function: points [N, 3] (original coordinates) -> outputs."""
+    """The field in `path` as a function: points [N, 3] (original coordinates) [, directions [N, 3]] -> outputs."""
     tensors, meta = read_safetensors(path)
     if meta.get("format") != "nfield-field":
         raise ValueError(f"{path}: __metadata__.format is {meta.get('format')!r}, not 'nfield-field'")
     cfg = json.loads(meta["field"])
     cx, cy, cz, s = json.loads(meta.get("normalization", "[0, 0, 0, 1]"))
-    net = cfg["network"]
-    layers = net["hidden_layers"] + 1
-    skip = set(net.get("skip", []))
+    color = cfg.get("color")
 
-    def field(points):
+    def field(points, directions=None):
         p = np.asarray(points, dtype=np.float64).reshape(-1, 3)
         q = (p - np.array([cx, cy, cz])) * s
-        e = encode(cfg["encoding"], tensors, q)
-        h = e
-        for k in range(layers):
-            if k in skip:
-                h = np.concatenate([h, e], axis=1)
-            w = tensors[f"network.layers.{k}.weight"].astype(np.float64)  # [in, out]
-            b = tensors[f"network.layers.{k}.bias"].astype(np.float64)
-            h = h @ w + b
-            if k < layers - 1:
-                h = activation(net["activation"], h)
+        h = mlp(cfg["network"], tensors, "network.", encode(cfg["encoding"], tensors, q))
         if cfg["kind"] == "sdf":
             return h / s
         if cfg.get("density_activation", "trunc_exp") == "trunc_exp":
             density = np.exp(h[:, :1])
         else:
             density = np.logaddexp(0, h[:, :1])
-        rgb = 1 / (1 + np.exp(-h[:, 1:4]))
+        if color is None:
+            raw_rgb = h[:, 1:4]
+        else:
+            if directions is None:
+                raise ValueError(f"{path}: the field's colour depends on the view direction; pass directions [N, 3]")
+            d = np.asarray(directions, dtype=np.float64).reshape(-1, 3)
+            if d.shape[0] != p.shape[0]:
+                raise ValueError(f"{d.shape[0]} directions for {p.shape[0]} points")
+            # the direction needs no normalisation: original and field coordinates differ by a uniform scale and shift
+            de = encode(color["direction_encoding"], tensors, d)
+            raw_rgb = mlp(color["network"], tensors, "color.network.", np.concatenate([h, de], axis=1))
+        rgb = 1 / (1 + np.exp(-raw_rgb))
         return np.concatenate([density * s, rgb], axis=1)
 
+    field.view_dependent = color is not None
     return field
+
+
+def read_points(path, what):
+    a = np.load(path) if path.endswith(".npy") else np.loadtxt(path, ndmin=2)
+    if a.ndim != 2 or a.shape[1] != 3:
+        raise ValueError(f"{path}: expected [N, 3] {what}, got shape {list(a.shape)}")
+    return a
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("field", help="an nfield safetensors file")
     ap.add_argument("points", help="[N, 3] points: .npy, or text with three numbers a line")
+    ap.add_argument("directions", nargs="?",
+                    help="[N, 3] unit view directions, one per point (needed by view-dependent radiance fields)")
     ap.add_argument("-o", "--output", help="write the [N, outputs] result here (.npy, float32); else print it")
     args = ap.parse_args()
     try:
         f = load(args.field)
-        pts = np.load(args.points) if args.points.endswith(".npy") else np.loadtxt(args.points, ndmin=2)
-        if pts.ndim != 2 or pts.shape[1] != 3:
-            raise ValueError(f"{args.points}: expected [N, 3] points, got shape {list(pts.shape)}")
-        out = f(pts)
+        pts = read_points(args.points, "points")
+        dirs = read_points(args.directions, "directions") if args.directions else None
+        if f.view_dependent and dirs is None:
+            raise ValueError(f"{args.field}: the field's colour depends on the view direction; "
+                             "pass DIRECTIONS [N, 3] after the points")
+        out = f(pts, dirs)
     except (OSError, ValueError, KeyError) as e:
         print(f"nfield_eval: error: {e}", file=sys.stderr)
         return 2

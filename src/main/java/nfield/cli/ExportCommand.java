@@ -33,12 +33,14 @@ import java.util.concurrent.Callable;
                         + "it reads a field.",
                 "  onnx         an ONNX model (opset 18) of the whole field: input points float32 [N, 3] in original "
                         + "coordinates; outputs sdf [N, 1] (distance in original units), or density [N, 1] (per original "
-                        + "unit length) and rgb [N, 3] for a radiance field. Normalisation, encoding (hash grids "
+                        + "unit length) and rgb [N, 3] for a radiance field (a view-dependent one takes a second input, "
+                        + "directions [N, 3]: unit vectors). Normalisation, encoding (hash grids "
                         + "included), network and head are in the graph; weights are float32 initializers; the field "
                         + "config and normalisation are in its metadata (FORMAT.md, \"Exports\").",
                 "  obj | ply    the SDF's zero level set by marching cubes (--res), vertex normals from the "
                         + "field's gradient, in the original coordinates of the fitted mesh; for a radiance field the "
-                        + "surface where the density reaches --iso, with vertex colours (PLY: red, green, blue; OBJ: v x y z r g b).",
+                        + "surface where the density reaches --iso, with vertex colours (PLY: red, green, blue; OBJ: v x y z r g b; "
+                        + "a view-dependent field's colours as seen looking straight at the surface).",
                 "  glsl         float nfield_sdf(vec3 p), the SDF with every weight inlined as a constant (bit-exact), "
                         + "plus a ShaderToy mainImage that orbits and sphere-traces it; paste it into ShaderToy, or see "
                         + "the file's header for other hosts. GLSL ES 3.00 and 3.30 core. Warns above "
@@ -173,7 +175,8 @@ final class ExportCommand implements Callable<Integer> {
     /**
      * A radiance field's surface: the level set density = --iso over the whole grid (densities are
      * not distances, so every grid point is evaluated), normals from the density's gradient,
-     * vertex colours from the field at each vertex.
+     * vertex colours from the field at each vertex (a view-dependent field's seen head-on: along
+     * the inward normal).
      */
     private String densityMesh() throws Exception {
         if (!(iso > 0)) throw new UserError("--iso " + iso + ": must be a positive density");
@@ -188,7 +191,14 @@ final class ExportCommand implements Callable<Integer> {
             double[] v = mesh.vertices();
             float[] pts = new float[v.length];
             for (int i = 0; i < v.length; i++) pts[i] = (float) v[i];
-            float[] out = f.evaluate(pts, mesh.vertexCount());
+            float[] out;
+            if (f.viewDependent()) { // the colour seen looking straight at the surface: direction = −(outward normal)
+                float[] n = r.normals(), dirs = new float[n.length];
+                for (int i = 0; i < n.length; i++) dirs[i] = -n[i];
+                out = f.evaluate(pts, dirs, mesh.vertexCount());
+            } else {
+                out = f.evaluate(pts, mesh.vertexCount());
+            }
             float[] colors = new float[v.length];
             for (int i = 0; i < mesh.vertexCount(); i++) System.arraycopy(out, 4 * i + 1, colors, 3 * i, 3);
             MeshWriter.write(output, mesh, r.normals(), colors);

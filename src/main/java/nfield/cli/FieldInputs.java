@@ -75,11 +75,26 @@ final class FieldInputs {
         try (Backend backend = backends.open()) {
             FieldQuery q = new FieldQuery(FieldFile.load(file, backend));
             float threshold = (float) nfield.radiance.OccupancyGrid.densityThreshold(s.marching().step());
+            nfield.render.VolumeGrid.Radiance eval = radiance(q, s.zUp(up));
             // the coarse pass costs a fixed 64^3; the fine lattice covers a box usually well under the whole
-            int r = res == AUTO ? autoResolution(q::outputs, 1 + (double) VOLUME_COARSE * VOLUME_COARSE * VOLUME_COARSE / (128 * 128 * 128), 128, 224) : res;
-            return new Volume(nfield.render.VolumeGrid.bake(q::outputs, r, VOLUME_COARSE, threshold, s.zUp(up)), s.background());
+            int r = res == AUTO ? autoResolution(eval, 1 + (double) VOLUME_COARSE * VOLUME_COARSE * VOLUME_COARSE / (128 * 128 * 128), 128, 224) : res;
+            return new Volume(nfield.render.VolumeGrid.bake(eval, r, VOLUME_COARSE, threshold, s.zUp(up)), s.background());
         }
     }
+
+    /**
+     * A radiance field for the volume bake: density and colour; a view-dependent field's colour as
+     * seen from the viewer's home camera (every point along that camera's forward direction), the
+     * one direction a static bake can hold.
+     */
+    static nfield.render.VolumeGrid.Radiance radiance(FieldQuery q, boolean zUp) {
+        org.joml.Vector3f f = HOME.forward();
+        float[] dir = zUp ? new float[]{f.x, -f.z, f.y} : new float[]{f.x, f.y, f.z};
+        return (xyz, n) -> q.outputs(xyz, dir, n);
+    }
+
+    /** Where the viewer starts. */
+    static final nfield.render.Camera HOME = new nfield.render.Camera(30, 25, 3.2);
 
     /** {@code --bake auto}: the resolution is picked from how fast the device evaluates the field. */
     static final int AUTO = -1;

@@ -3,6 +3,7 @@ package nfield.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import nfield.compute.Backend;
 import nfield.compute.LossFn;
+import nfield.config.ColorConfig;
 import nfield.config.Json;
 import nfield.config.MarchingConfig;
 import nfield.config.SceneConfig;
@@ -43,9 +44,9 @@ final class RadianceFit {
         nfield.field.FieldQuery q = new nfield.field.FieldQuery(field);
         float threshold = (float) nfield.radiance.OccupancyGrid.densityThreshold(mc.step());
         java.util.function.Supplier<nfield.render.VolumeGrid> bake =
-                () -> nfield.render.VolumeGrid.bake(q::outputs, LIVE_BAKE, LIVE_COARSE, threshold, zUp);
+                () -> nfield.render.VolumeGrid.bake(FieldInputs.radiance(q, zUp), LIVE_BAKE, LIVE_COARSE, threshold, zUp);
         nfield.render.Viewer viewer = new nfield.render.Viewer("nfield fit " + cmd.data, bake.get(), background,
-                new nfield.render.Camera(30, 25, 3.2),
+                FieldInputs.HOME,
                 new nfield.render.Viewer.Options(768, 768, cmd.viewFrames, null, false, 30, nfield.render.Mode.SHADED));
         return FitCommand.trainWatched(trainer, listener, viewer, line -> viewer.update(bake.get(), line));
     }
@@ -130,8 +131,10 @@ final class RadianceFit {
         int perRay = Math.min(mc.maxSamplesPerRay(), mc.stepsAcross());
         int rays = Math.max(1, mc.samplesPerStep() / Math.max(1, perRay / 4));
         int width = scene.field().network().width();
-        MemoryEstimate mem = train.memoryEstimate(rays, Math.max(1, mc.samplesPerStep() / rays),
-                2 * (scene.field().network().hiddenLayers() * width + 64));
+        int activations = scene.field().network().hiddenLayers() * width + 64;
+        ColorConfig colour = scene.field().color();
+        if (colour != null) activations += colour.network().hiddenLayers() * colour.network().width() + 64;
+        MemoryEstimate mem = train.memoryEstimate(rays, Math.max(1, mc.samplesPerStep() / rays), 2 * activations);
         System.err.println(mem.describe());
         Normalization norm = normalization(train.box());
 
@@ -172,10 +175,14 @@ final class RadianceFit {
                     .withBackground(back.colour(), back.random());
             if (startStep > 0) objective.refreshGrid(1.0, seed + 2); // a resumed field's empty space is known already
             Trainer trainer = new Trainer(field, objective, adam, tc);
-            System.err.printf(Locale.ROOT, "field: radiance, %s encoding, %dx%d %s, %,d parameters; ~%,d samples a step, "
+            ColorConfig fc = field.config().color();
+            String view = fc == null ? "" : String.format(Locale.ROOT, "; view-dependent colour: %s of the direction + %d features, %dx%d %s",
+                    fc.directionEncoding().type(), fc.geometryFeatures(), fc.network().hiddenLayers(), fc.network().width(),
+                    fc.network().activation().type());
+            System.err.printf(Locale.ROOT, "field: radiance, %s encoding, %dx%d %s%s, %,d parameters; ~%,d samples a step, "
                             + "step %.4f (field units), %d^3 occupancy grid; %s loss; training background %s; stop at %s%n",
-                    scene.field().encoding().type(), scene.field().network().hiddenLayers(), width,
-                    scene.field().network().activation().type(), field.paramCount(), mc.samplesPerStep(), mc.step(), mc.grid(),
+                    field.config().encoding().type(), field.config().network().hiddenLayers(), field.config().network().width(),
+                    field.config().network().activation().type(), view, field.paramCount(), mc.samplesPerStep(), mc.step(), mc.grid(),
                     lossFn.kind() == LossFn.Kind.HUBER ? "huber (delta " + lossFn.delta() + ")" : "l2", back.describe(),
                     FitCommand.stops(tc));
             ProgressPrinter printer = new ProgressPrinter(cmd.json);

@@ -96,7 +96,7 @@ final class ViewCommand implements Callable<Integer> {
         double bakeS = (System.nanoTime() - t0) * 1e-9;
         Viewer.Options opt = new Viewer.Options(wh[0], wh[1], n, screenshot, benchmark, targetFps, m);
         Viewer.Stats st;
-        try (Viewer v = new Viewer("nfield view " + field, d.grid(), new Camera(30, 25, 3.2), opt)) {
+        try (Viewer v = new Viewer("nfield view " + field, d.grid(), FieldInputs.HOME, opt)) {
             if (d.glsl() != null) v.direct(d.glsl(), d.params(), path.equals("direct"));
             if (!benchmark && n == 0) System.err.println(Viewer.HELP);
             st = v.run();
@@ -116,7 +116,7 @@ final class ViewCommand implements Callable<Integer> {
                 dims[0], dims[1], dims[2], 100 * vol.grid().occupancy(), bakeS);
         Viewer.Options opt = new Viewer.Options(wh[0], wh[1], n, screenshot, benchmark, targetFps, m);
         Viewer.Stats st;
-        try (Viewer v = new Viewer("nfield view " + field, vol.grid(), vol.background(), new Camera(30, 25, 3.2), opt)) {
+        try (Viewer v = new Viewer("nfield view " + field, vol.grid(), vol.background(), FieldInputs.HOME, opt)) {
             if (!benchmark && n == 0) System.err.println(Viewer.HELP);
             st = v.run();
         }

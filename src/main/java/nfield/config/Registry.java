@@ -25,6 +25,16 @@ public final class Registry<T> {
         return this;
     }
 
+    /** A registry of some of these entries (same parsers) under another name and default. */
+    public Registry<T> subset(String what, String defaultType, String... types) {
+        Registry<T> r = new Registry<>(what, defaultType);
+        for (String t : types) {
+            if (!parsers.containsKey(t)) throw new IllegalArgumentException(this.what + ": no entry " + t);
+            r.register(t, parsers.get(t));
+        }
+        return r;
+    }
+
     public List<String> names() {
         return List.copyOf(parsers.keySet());
     }

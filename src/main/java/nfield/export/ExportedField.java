@@ -61,19 +61,42 @@ public record ExportedField(Path file, Field field, Normalization normalization,
         return field.outputWidth();
     }
 
+    /** Whether the field's colour depends on the view direction: {@link #evaluate(float[], float[], int)} then needs directions. */
+    public boolean viewDependent() {
+        return field.viewDependent();
+    }
+
     /**
      * Points [n, 3] in original coordinates → outputs [n, {@link #outputs()}] in original units,
      * computed in float32 as the exports do: q = (p − c)·s per coordinate, the field on the
-     * backend, then distance / s (SDF) or density · s (radiance).
+     * backend, then distance / s (SDF) or density · s (radiance). A view-dependent field refuses
+     * (it needs {@link #evaluate(float[], float[], int)}).
      */
     public float[] evaluate(float[] xyz, int n) {
+        if (viewDependent()) {
+            throw new IllegalStateException(file + ": the field's colour depends on the view direction; evaluate it with directions");
+        }
+        return evaluate(xyz, null, n);
+    }
+
+    /**
+     * As {@link #evaluate(float[], int)}, with unit view directions dirs [n, 3] for a
+     * view-dependent field (used as given: the normalisation is a uniform scale and shift, so
+     * original and field coordinates share directions); null or ignored for other fields.
+     */
+    public float[] evaluate(float[] xyz, float[] dirs, int n) {
+        if (viewDependent() && (dirs == null || dirs.length < 3L * n)) {
+            throw new IllegalArgumentException(file + ": a view-dependent field needs directions [" + n + ", 3]");
+        }
+        boolean withDirs = viewDependent();
         Backend b = field.backend();
         int w = outputs();
         float[] result = new float[n * w];
-        float[] q = new float[Math.min(n, BATCH) * 3];
+        float[] q = new float[Math.min(n, BATCH) * 3], dq = withDirs ? new float[q.length] : null;
         float cx = (float) normalization.cx(), cy = (float) normalization.cy(), cz = (float) normalization.cz();
         float s = (float) normalization.scale();
-        Tensor points = b.alloc(Math.max(1, Math.min(n, BATCH)), 3), out = b.alloc(Math.max(1, Math.min(n, BATCH)), w);
+        int cap = Math.max(1, Math.min(n, BATCH));
+        Tensor points = b.alloc(cap, 3), out = b.alloc(cap, w), directions = withDirs ? b.alloc(cap, 3) : null;
         for (int at = 0; at < n; at += BATCH) {
             int m = Math.min(BATCH, n - at);
             for (int i = 0; i < m; i++) {
@@ -81,9 +104,14 @@ public record ExportedField(Path file, Field field, Normalization normalization,
                 q[3 * i + 1] = (xyz[3 * (at + i) + 1] - cy) * s;
                 q[3 * i + 2] = (xyz[3 * (at + i) + 2] - cz) * s;
             }
-            Tensor p = points.view(m), o = out.view(m);
+            Tensor p = points.view(m), o = out.view(m), d = null;
             b.write(p, q); // the first m·3 values are used
-            field.forward(p, o);
+            if (withDirs) {
+                System.arraycopy(dirs, 3 * at, dq, 0, 3 * m);
+                d = directions.view(m);
+                b.write(d, dq);
+            }
+            field.forward(p, d, o);
             double[] v = b.read(o);
             for (int i = 0; i < m; i++) {
                 for (int c = 0; c < w; c++) {

@@ -14,6 +14,7 @@ import nfield.export.onnx.proto.Onnx.StringStringEntryProto;
 import nfield.field.Dense;
 import nfield.field.Field;
 import nfield.field.HashEncoding;
+import nfield.field.SphericalHarmonicsEncoding;
 import nfield.io.AtomicFiles;
 import nfield.io.FieldFile;
 
@@ -34,10 +35,12 @@ import static nfield.export.OnnxGraph.dims;
 /**
  * A field as an ONNX model (operator set {@value #OPSET}, IR version {@value #IR_VERSION}) that
  * computes what {@link ExportedField#evaluate} computes: input {@code points} float32 [N, 3] in
- * original coordinates; outputs {@code sdf} [N, 1] (distance in original units) for an SDF field,
+ * original coordinates (and for a view-dependent radiance field {@code directions} float32
+ * [N, 3], unit view directions); outputs {@code sdf} [N, 1] (distance in original units) for an SDF field,
  * {@code density} [N, 1] (per original unit length) and {@code rgb} [N, 3] for a radiance field.
  * The graph holds the normalisation, the encoding, the network (MatMul + Add per layer, weights
- * as float32 initializers named as in the field file) and the head. Encodings compute their
+ * as float32 initializers named as in the field file) and the head (for a view-dependent field:
+ * the direction encoding and the colour network). Encodings compute their
  * phases and grid coordinates in float64 (Cast, then back to float32 for the trigonometry, the
  * table look-ups and the network), as the reference backend does: sin(2^k·π·x) or a hash-grid
  * cell coordinate in float32 would lose about ulp(2^k·π) or ulp(N_l) of accuracy. The file carries the field config and normalisation in
@@ -47,7 +50,7 @@ public final class OnnxExport {
     public static final int OPSET = 18;
     /** The IR version that goes with operator set 18 (ONNX 1.13). */
     public static final int IR_VERSION = 8;
-    public static final String INPUT = "points", SDF = "sdf", DENSITY = "density", RGB = "rgb";
+    public static final String INPUT = "points", DIRECTIONS = "directions", SDF = "sdf", DENSITY = "density", RGB = "rgb";
 
     private OnnxExport() {}
 
@@ -69,6 +72,8 @@ public final class OnnxExport {
 
         OnnxGraph g = new OnnxGraph("nfield_" + cfg.kind());
         String points = g.input(INPUT, FLOAT, new Object[]{"N", 3L}, "points in the original coordinates of the fitted data");
+        String directions = cfg.viewDependent() ? g.input(DIRECTIONS, FLOAT, new Object[]{"N", 3L},
+                "unit view directions (the direction a ray travels), original coordinates = field coordinates") : null;
 
         g.scope("normalize/");
         float s = (float) norm.scale();
@@ -80,7 +85,15 @@ public final class OnnxExport {
         String e = encoding(g, cfg.encoding(), field, p, slices, q);
 
         g.scope("network/");
-        String z = network(g, field, cfg, p, slices, e);
+        String z = network(g, field.network().layers(), cfg.network().skip(), "network.", p, slices, e);
+        String colorZ = null;
+        if (cfg.viewDependent()) {
+            g.scope("color/encoding/");
+            String de = directionEncoding(g, cfg.color().directionEncoding(), directions);
+            g.scope("color/network/");
+            colorZ = network(g, field.colorNetwork().layers(), cfg.color().network().skip(), "color.network.", p, slices,
+                    g.concat(1, z, de));
+        }
 
         g.scope("head/");
         if (cfg.kind().equals("sdf")) {
@@ -90,7 +103,7 @@ public final class OnnxExport {
             String density = densityActivation(g, cfg.densityActivation(), g.columns(z, 0, 1));
             g.output(g.op("Mul", "density", List.of(density, scale)), DENSITY, FLOAT, new Object[]{"N", 1L},
                     "volume density per original unit length");
-            g.output(g.op("Sigmoid", "rgb", List.of(g.columns(z, 1, 4))), RGB, FLOAT, new Object[]{"N", 3L},
+            g.output(g.op("Sigmoid", "rgb", List.of(colorZ != null ? colorZ : g.columns(z, 1, 4))), RGB, FLOAT, new Object[]{"N", 3L},
                     "colour, each channel in [0, 1]");
         }
 
@@ -106,7 +119,7 @@ public final class OnnxExport {
                 .setProducerName("nfield")
                 .setProducerVersion(FieldFile.FORMAT + "/" + FieldFile.VERSION)
                 .setDocString("nfield " + cfg.kind() + " field exported from " + f.file().getFileName()
-                        + "; input points [N, 3] in original coordinates")
+                        + "; input points [N, 3] in original coordinates" + (cfg.viewDependent() ? ", directions [N, 3]" : ""))
                 .setGraph(g.build());
         meta.forEach((k, v) -> m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return m.build();
@@ -257,15 +270,82 @@ public final class OnnxExport {
         return flatten(g, g.reduce("ReduceSum", weighted, 2), (long) levels * nf);
     }
 
-    /** e [N, E] → raw outputs [N, O]: FORMAT.md step 2. */
-    private static String network(OnnxGraph g, Field field, FieldConfig cfg, double[] p,
+    /**
+     * The direction encoding of a view-dependent field: d float [N, 3] → [N, D] (spherical
+     * harmonics, frequency or identity, as FORMAT.md lists them).
+     */
+    private static String directionEncoding(OnnxGraph g, EncodingConfig enc, String d) {
+        if (enc instanceof EncodingConfig.SphericalHarmonics sh) return sphericalHarmonics(g, sh.degree(), d);
+        if (enc instanceof EncodingConfig.Frequency || enc instanceof EncodingConfig.Identity) {
+            return encoding(g, enc, null, null, Map.of(), d);
+        }
+        throw new IllegalArgumentException("ONNX export: no ONNX form for direction encoding " + enc.type());
+    }
+
+    /**
+     * Real spherical harmonics as the polynomial terms of {@link SphericalHarmonicsEncoding#TERMS}:
+     * the distinct monomials x^a y^b z^c (a + b + c ≥ 1) of d [N, 3] side by side [N, M], times a
+     * coefficient matrix [M, degree²], plus the constant terms.
+     */
+    private static String sphericalHarmonics(OnnxGraph g, int degree, String d) {
+        int cols = degree * degree;
+        List<List<Integer>> monomials = new java.util.ArrayList<>();
+        double[] constant = new double[cols];
+        for (SphericalHarmonicsEncoding.Term t : SphericalHarmonicsEncoding.TERMS) {
+            if (t.column() >= cols) continue;
+            List<Integer> m = List.of(t.px(), t.py(), t.pz());
+            if (t.px() + t.py() + t.pz() == 0) constant[t.column()] += t.coef();
+            else if (!monomials.contains(m)) monomials.add(m);
+        }
+        String[] axis = {g.columns(d, 0, 1), g.columns(d, 1, 2), g.columns(d, 2, 3)};
+        String[] names = {"x", "y", "z"};
+        if (monomials.isEmpty()) { // degree 1: the constant alone, one value a row
+            return g.op("Add", "sh", List.of(g.op("Mul", "zero", List.of(axis[0], g.floats("zero", dims(), 0))),
+                    g.floats("sh_constant", dims(cols), constant)));
+        }
+        Map<String, String> powers = new HashMap<>();
+        String[] values = new String[monomials.size()];
+        for (int k = 0; k < values.length; k++) {
+            String v = null;
+            for (int a = 0; a < 3; a++) {
+                int e = monomials.get(k).get(a);
+                if (e == 0) continue;
+                String pw = power(g, powers, axis[a], names[a], e);
+                v = v == null ? pw : g.op("Mul", "monomial", List.of(v, pw));
+            }
+            values[k] = v;
+        }
+        double[] coef = new double[values.length * cols];
+        for (SphericalHarmonicsEncoding.Term t : SphericalHarmonicsEncoding.TERMS) {
+            if (t.column() >= cols || t.px() + t.py() + t.pz() == 0) continue;
+            coef[monomials.indexOf(List.of(t.px(), t.py(), t.pz())) * cols + t.column()] += t.coef();
+        }
+        String m = values.length == 1 ? values[0] : g.concat(1, values);
+        return g.op("Add", "sh", List.of(g.op("MatMul", "sh_terms", List.of(m, g.floats("sh_coefficients", dims(values.length, cols), coef))),
+                g.floats("sh_constant", dims(cols), constant)));
+    }
+
+    /** x^e [N, 1] by repeated multiplication, each power made once. */
+    private static String power(OnnxGraph g, Map<String, String> powers, String x, String name, int e) {
+        if (e == 1) return x;
+        String key = name + e;
+        String have = powers.get(key);
+        if (have != null) return have;
+        String v = g.op("Mul", key, List.of(power(g, powers, x, name, e - 1), x));
+        powers.put(key, v);
+        return v;
+    }
+
+    /**
+     * e [N, E] → raw outputs [N, O] through the layers named {@code prefix}layers.K.weight and
+     * .bias: FORMAT.md step 2 (the density network, and a view-dependent field's colour network).
+     */
+    private static String network(OnnxGraph g, List<Dense> layers, List<Integer> skip, String prefix, double[] p,
                                   Map<String, ParamStore.Slice> slices, String e) {
-        List<Dense> layers = field.network().layers();
-        List<Integer> skip = cfg.network().skip();
         String h = e;
         for (int k = 0; k < layers.size(); k++) {
             if (skip.contains(k)) h = g.concat(1, h, e);
-            String name = "network.layers." + k + ".";
+            String name = prefix + "layers." + k + ".";
             ParamStore.Slice w = slice(slices, name + "weight"), b = slice(slices, name + "bias");
             String wName = g.floats("layers." + k + ".weight", shape(w), p, w.offset(), name + "weight [in, out]");
             String bName = g.floats("layers." + k + ".bias", shape(b), p, b.offset(), name + "bias [out]");

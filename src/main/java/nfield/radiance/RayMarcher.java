@@ -14,8 +14,23 @@ import java.util.stream.IntStream;
  * The output is the ragged layout {@link nfield.compute.Backend#volumeRender} takes.
  */
 public final class RayMarcher {
-    /** Samples of a batch of rays: ray r owns [first[r], first[r] + count[r]) of points/deltas. */
-    public record Samples(int rays, int total, float[] points, float[] deltas, int[] first, int[] count) {
+    /**
+     * Samples of a batch of rays: ray r owns [first[r], first[r] + count[r]) of points/deltas;
+     * {@code rayData} [rays, 6] the rays marched (origin, unit direction; field coordinates).
+     */
+    public record Samples(int rays, int total, float[] points, float[] deltas, int[] first, int[] count, float[] rayData) {
+        /** Every sample's ray direction into dest [total, 3] (what a view-dependent field takes). */
+        public void directions(float[] dest) {
+            for (int r = 0; r < rays; r++) {
+                float dx = rayData[6 * r + 3], dy = rayData[6 * r + 4], dz = rayData[6 * r + 5];
+                for (int i = first[r], end = first[r] + count[r]; i < end; i++) {
+                    dest[3 * i] = dx;
+                    dest[3 * i + 1] = dy;
+                    dest[3 * i + 2] = dz;
+                }
+            }
+        }
+
         /** (first, count) per ray as floats, the volume renderer's [R, 2] layout. */
         public float[] rayTable() {
             float[] t = new float[2 * rays];
@@ -114,6 +129,6 @@ public final class RayMarcher {
         }
         float[] deltas = new float[total];
         Arrays.fill(deltas, (float) step);
-        return new Samples(n, total, points, deltas, first, count);
+        return new Samples(n, total, points, deltas, first, count, rays);
     }
 }

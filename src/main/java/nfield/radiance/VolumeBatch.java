@@ -7,8 +7,8 @@ import nfield.field.Component;
 import nfield.field.Field;
 
 /**
- * A radiance field rendered along a batch of rays on its backend: the field at every sample,
- * then {@link Backend#volumeRender}; for training also the photometric loss and the backward pass
+ * A radiance field rendered along a batch of rays on its backend: the field at every sample
+ * (a view-dependent field also sees the sample's ray direction), then {@link Backend#volumeRender}; for training also the photometric loss and the backward pass
  * into the field's parameter gradients. Buffers grow to the largest batch seen.
  */
 public final class VolumeBatch {
@@ -16,8 +16,8 @@ public final class VolumeBatch {
     private final Backend b;
     private final double minTransmittance;
     private int sampleCap, rayCap;
-    private Tensor points, deltas, values, dValues, rays, background, out, dOut;
-    private float[] dOutHost = new float[0];
+    private Tensor points, dirs, deltas, values, dValues, rays, background, out, dOut;
+    private float[] dOutHost = new float[0], dirsHost = new float[0];
     private double lastMse = Double.NaN;
 
     public VolumeBatch(Field field, double minTransmittance) {
@@ -31,6 +31,10 @@ public final class VolumeBatch {
         if (samples > sampleCap) {
             sampleCap = Math.max(samples, sampleCap + sampleCap / 2);
             points = b.alloc(sampleCap, 3);
+            if (field.viewDependent()) {
+                dirs = b.alloc(sampleCap, 3);
+                dirsHost = new float[3 * sampleCap];
+            }
             deltas = b.alloc(sampleCap, 1);
             values = b.alloc(sampleCap, 4);
             dValues = b.alloc(sampleCap, 4);
@@ -48,14 +52,18 @@ public final class VolumeBatch {
     private Component.Context forward(RayMarcher.Samples s, float[] bg) {
         ensure(Math.max(1, s.total()), s.rays());
         int n = Math.max(1, s.total());
-        Tensor p = points.view(n), d = deltas.view(n), v = values.view(n);
+        Tensor p = points.view(n), d = deltas.view(n), v = values.view(n), dir = dirs == null ? null : dirs.view(n);
         if (s.total() > 0) {
             b.write(p, s.points());
             b.write(d, s.deltas());
+            if (dir != null) {
+                s.directions(dirsHost);
+                b.write(dir, dirsHost); // the first n·3 values are used
+            }
         }
         b.write(rays.view(s.rays()), s.rayTable());
         b.write(background.view(s.rays()), bg);
-        Component.Context ctx = s.total() > 0 ? field.forward(p, v) : null;
+        Component.Context ctx = s.total() > 0 ? field.forward(p, dir, v) : null;
         b.volumeRender(v, d, rays.view(s.rays()), background.view(s.rays()), minTransmittance, out.view(s.rays()));
         return ctx;
     }

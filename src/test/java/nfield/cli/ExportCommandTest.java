@@ -95,6 +95,58 @@ class ExportCommandTest {
         }
     }
 
+    /**
+     * A view-dependent field: the safetensors export round-trips bit-identically, and the PLY
+     * export's vertex colours are the field's colours looking straight at the surface, i.e. along
+     * minus the (outward, written) vertex normal, within the uchar rounding.
+     */
+    @Test
+    void viewDependentRadianceExports() throws IOException {
+        var net = new nfield.config.NetworkConfig(16, 2, nfield.config.ActivationConfig.relu(), java.util.List.of(), 1, "uniform");
+        var cfg = new nfield.config.FieldConfig("radiance", new nfield.config.EncodingConfig.Hash(4, 2, 10, 4, 1.5, false), net,
+                "trunc_exp", new nfield.config.ColorConfig(new nfield.config.EncodingConfig.SphericalHarmonics(4), 4, net));
+        Path in = dir.resolve("vd.nfield"), out = dir.resolve("vd.safetensors"), ply = dir.resolve("vd.ply");
+        try (RefBackend be = new RefBackend()) {
+            nfield.field.Field f = new nfield.field.Field(cfg, be);
+            f.params().writeParams(Harness.toFloat(Harness.uniform(f.paramCount(), 5)));
+            FieldFile.write(in, f, 12, java.util.Map.of("normalization", "[0.1, 0.2, -0.3, 0.66]"), true);
+        }
+        assertEquals(0, CliTest.run("export", in.toString(), "-o", out.toString(), "--backend", "java").code());
+        CliTest.Run r = CliTest.run("export", in.toString(), "-o", ply.toString(), "--res", "24", "--iso", "1.5", "--backend", "java");
+        assertEquals(0, r.code(), r.err());
+        byte[] bytes = Files.readAllBytes(ply);
+        String header = new String(bytes, 0, 400, StandardCharsets.US_ASCII);
+        header = header.substring(0, header.indexOf("end_header\n") + "end_header\n".length());
+        assertTrue(header.contains("property float nx") && header.contains("property uchar red"), header);
+        int nv = Integer.parseInt(header.replaceAll("(?s).*element vertex (\\d+).*", "$1"));
+        assertTrue(nv > 100, "vertices: " + nv);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes, header.length(), nv * 27).slice().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        float[] pts = new float[3 * nv], in3 = new float[3 * nv], out3 = new float[3 * nv];
+        int[] rgb = new int[3 * nv];
+        for (int i = 0; i < nv; i++) {
+            for (int k = 0; k < 3; k++) pts[3 * i + k] = b.getFloat(27 * i + 4 * k);
+            for (int k = 0; k < 3; k++) {
+                float n = b.getFloat(27 * i + 12 + 4 * k);
+                in3[3 * i + k] = -n;
+                out3[3 * i + k] = n;
+            }
+            for (int k = 0; k < 3; k++) rgb[3 * i + k] = b.get(27 * i + 24 + k) & 0xff;
+        }
+        try (RefBackend be = new RefBackend()) {
+            ExportedField a = ExportedField.load(in, be), e = ExportedField.load(out, be);
+            assertArrayEquals(a.evaluate(pts, in3, nv), e.evaluate(pts, in3, nv), "the safetensors export is bit-identical");
+            float[] head = a.evaluate(pts, in3, nv), back = a.evaluate(pts, out3, nv);
+            int differ = 0;
+            for (int i = 0; i < nv; i++) {
+                for (int k = 0; k < 3; k++) {
+                    assertEquals(255 * head[4 * i + 1 + k], rgb[3 * i + k], 1.0, "vertex " + i + " channel " + k);
+                    if (Math.abs(255 * back[4 * i + 1 + k] - rgb[3 * i + k]) > 2) differ++;
+                }
+            }
+            assertTrue(differ > nv / 10, "the colours barely depend on the direction (" + differ + " of " + 3 * nv + " differ); the test proves nothing");
+        }
+    }
+
     @Test
     void meshExportIsInOriginalCoordinates() throws IOException {
         Path out = dir.resolve("torus-fit.obj");

@@ -97,6 +97,29 @@ class RadianceFitTest {
 
     @Test
     void fitsAndScoresASphereSeenFromPosedCameras() throws IOException {
+        fitEvalRenderExport("", "radiance fit of an analytic sphere", 0.9, true);
+    }
+
+    /**
+     * The same with a colour network that sees the view direction (SH degree 4, 15 geometry
+     * features, 2x32): training, evaluation, rendering and the mesh colours (seen head-on) pass each
+     * sample's direction. The sphere's colour does not depend on the view, and 24 views of 40x40
+     * leave room to overfit one that does: measured test PSNR 27.6 dB, SSIM 0.92 (0.88 asked).
+     */
+    @Test
+    void aViewDependentFieldFitsTheSphereToo() throws IOException {
+        fitEvalRenderExport(", \"color\": {\"direction_encoding\": {\"type\": \"spherical_harmonics\", \"degree\": 4}, "
+                        + "\"geometry_features\": 15, \"network\": {\"width\": 32, \"hidden_layers\": 2, \"init\": \"uniform\"}}",
+                "view-dependent radiance fit of an analytic sphere", 0.88, false);
+    }
+
+    /**
+     * Fits with the field section's extra keys {@code colour}, then checks eval (test SSIM above
+     * {@code minSsim}), render and the PLY export: with {@code sharp}, the level set at the default
+     * --iso is the sphere with its colours; else (a density that is still soft after 600 steps) a
+     * coloured mesh at --iso 1 whose +x side is red.
+     */
+    private void fitEvalRenderExport(String colour, String what, double minSsim, boolean sharp) throws IOException {
         OpenCl.open(); // skips with the reason where no OpenCL platform exists
         double angle = 0.69;
         writeSplit(dir, "train", 24, 0, angle, 40);
@@ -105,12 +128,12 @@ class RadianceFitTest {
         Files.writeString(scene, """
                 {"field": {"kind": "radiance", "density_activation": "trunc_exp",
                            "encoding": {"type": "hash", "levels": 8, "features": 2, "log2_table": 14, "base_resolution": 8, "per_level_scale": 1.4},
-                           "network": {"width": 32, "hidden_layers": 2, "init": "uniform"}},
+                           "network": {"width": 32, "hidden_layers": 2, "init": "uniform"}%s},
                  "loss": {"type": "l2"},
                  "optimizer": {"lr": 0.01, "beta2": 0.99, "eps": 1e-15, "schedule": {"type": "cosine", "final_ratio": 0.1}},
                  "train": {"steps": 600, "log_every": 100},
                  "marching": {"samples_per_step": 16384, "steps_across": 192, "grid": 32, "grid_every": 16}}
-                """);
+                """.formatted(colour));
         Path field = dir.resolve("sphere.nfield");
         // on white, as the images are composited: the vertex-colour check below reads the colour at
         // marching-cubes vertices (64^3 over the scene box), which lie a little outside the density's
@@ -129,9 +152,10 @@ class RadianceFitTest {
         JsonNode o = Json.parse("eval output", r.out());
         assertEquals(4, o.get("views").size());
         double psnr = o.get("mean_psnr").asDouble(), ssim = o.get("mean_ssim").asDouble();
-        System.out.printf(Locale.ROOT, "radiance fit of an analytic sphere, 600 steps: test PSNR %.2f dB, SSIM %.4f%n", psnr, ssim);
+        System.out.printf(Locale.ROOT, "%s, 600 steps: test PSNR %.2f dB, SSIM %.4f%n", what, psnr, ssim);
+        assertEquals(!colour.isEmpty(), FieldFile.readMeta(field).config().viewDependent());
         assertTrue(psnr > 24, "test PSNR " + psnr);
-        assertTrue(ssim > 0.9, "test SSIM " + ssim);
+        assertTrue(ssim > minSsim, "test SSIM " + ssim);
         BufferedImage pair = ImageIO.read(images.resolve("view_000.png").toFile());
         assertEquals(80, pair.getWidth(), "prediction | truth side by side");
 
@@ -154,7 +178,7 @@ class RadianceFitTest {
 
         // the density's level set is the sphere, coloured by its normal, in the cameras' coordinates
         Path ply = dir.resolve("sphere.ply");
-        r = CliTest.run("export", field.toString(), "-o", ply.toString(), "--res", "64");
+        r = CliTest.run("export", field.toString(), "-o", ply.toString(), "--res", "64", "--iso", sharp ? "10" : "1");
         assertEquals(0, r.code(), r.err());
         nfield.data.mesh.Mesh m = nfield.data.mesh.MeshReader.read(ply);
         assertTrue(m.triangleCount() > 1000, "triangles: " + m.triangleCount());
@@ -162,7 +186,8 @@ class RadianceFitTest {
         double radius = 0;
         for (int i = 0; i < v.length; i += 3) radius += Math.sqrt(v[i] * v[i] + v[i + 1] * v[i + 1] + v[i + 2] * v[i + 2]);
         radius /= m.vertexCount();
-        assertEquals(R, radius, 0.05, "mean distance of the surface from the centre");
+        System.out.printf(Locale.ROOT, "%s: mean radius of the density level set %.3f%n", what, radius);
+        if (sharp) assertEquals(R, radius, 0.05, "mean distance of the surface from the centre");
         byte[] bytes = Files.readAllBytes(ply);
         String header = new String(bytes, 0, 400, java.nio.charset.StandardCharsets.US_ASCII);
         assertTrue(header.contains("property uchar red"), header);
@@ -172,7 +197,11 @@ class RadianceFitTest {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         int at = header.indexOf("end_header\n") + "end_header\n".length() + top * 27 + 24;
         int red = b.get(at) & 0xff, green = b.get(at + 1) & 0xff, blue = b.get(at + 2) & 0xff;
-        assertTrue(red > 200 && green > 90 && green < 170 && blue > 90 && blue < 170, "colour at +x: " + red + " " + green + " " + blue);
+        if (sharp) {
+            assertTrue(red > 200 && green > 90 && green < 170 && blue > 90 && blue < 170, "colour at +x: " + red + " " + green + " " + blue);
+        } else {
+            assertTrue(red > 150 && red > green + 50 && red > blue + 50, "colour at +x: " + red + " " + green + " " + blue);
+        }
     }
 
     /**

@@ -76,6 +76,40 @@ class SceneConfigTest {
     }
 
     @Test
+    void aColourNetworkIsForRadianceFieldsOnly() {
+        assertEquals("scenes/x.json: field.color: a colour network is for radiance fields; this field's kind is sdf "
+                + "(remove \"color\", or set \"kind\": \"radiance\")", error("{\"field\": {\"color\": {}}}"));
+        assertEquals("scenes/x.json: field.color.direction_encoding.type: unknown value \"hash\"; allowed: "
+                + "spherical_harmonics, frequency, identity",
+                error("{\"field\": {\"kind\": \"radiance\", \"color\": {\"direction_encoding\": {\"type\": \"hash\"}}}}"));
+        assertTrue(error("{\"field\": {\"kind\": \"radiance\", \"color\": {\"geometry_feature\": 3}}}")
+                .startsWith("scenes/x.json: field.color.geometry_feature: unknown key; allowed keys here: direction_encoding, "
+                        + "geometry_features, network"));
+    }
+
+    @Test
+    void colourSectionDefaultsAndRoundTrip() {
+        SceneConfig s = SceneConfig.parse("x", "{\"field\": {\"kind\": \"radiance\", \"color\": {}}}");
+        ColorConfig c = s.field().color();
+        assertEquals(new EncodingConfig.SphericalHarmonics(4), c.directionEncoding());
+        assertEquals(15, c.geometryFeatures());
+        assertTrue(s.field().viewDependent());
+        assertEquals(s, SceneConfig.parse("again", Json.write(s.toJson())));
+        SceneConfig f = SceneConfig.parse("x", "{\"field\": {\"kind\": \"radiance\", \"color\": {\"direction_encoding\": "
+                + "{\"type\": \"frequency\", \"octaves\": 2}, \"geometry_features\": 0}}}");
+        assertEquals(new EncodingConfig.Frequency(2, true), f.field().color().directionEncoding());
+        assertEquals(f, SceneConfig.parse("again", Json.write(f.toJson())));
+        // without the section: no colour network, and no "color" key written back (old files stay as they were)
+        SceneConfig plain = SceneConfig.parse("x", "{\"field\": {\"kind\": \"radiance\"}}");
+        assertTrue(!plain.field().viewDependent());
+        assertTrue(!Json.write(plain.toJson()).contains("color"));
+        assertEquals(SceneConfig.load(Path.of("scenes/nerf-default.json")).field(),
+                new FieldConfig("radiance", SceneConfig.load(Path.of("scenes/nerf-sh.json")).field().encoding(),
+                        SceneConfig.load(Path.of("scenes/nerf-sh.json")).field().network(), "trunc_exp"),
+                "nerf-sh is nerf-default plus the colour section");
+    }
+
+    @Test
     void missingFileSaysWhereScenesLive() {
         var e = assertThrows(ConfigException.class, () -> SceneConfig.load(Path.of("nope.json")));
         assertTrue(e.getMessage().startsWith("nope.json: no such file"), e.getMessage());

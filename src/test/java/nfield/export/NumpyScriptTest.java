@@ -3,6 +3,7 @@ package nfield.export;
 import nfield.compute.Backend;
 import nfield.compute.ref.RefBackend;
 import nfield.config.ActivationConfig;
+import nfield.config.ColorConfig;
 import nfield.config.EncodingConfig;
 import nfield.config.FieldConfig;
 import nfield.config.NetworkConfig;
@@ -31,8 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * tools/nfield_eval.py (NumPy only, no nfield code) reads a field's safetensors file and
  * reproduces nfield's outputs on fresh random points: max |numpy − nfield| / max |nfield| ≤ 1e-5
- * per output column, for every encoding, activation and kind, on OpenCL (where present) and on the
- * Java reference.
+ * per output column, for every encoding, activation and kind (view-dependent radiance fields with
+ * their directions too), on OpenCL (where present) and on the Java reference.
  */
 class NumpyScriptTest {
     static final double TOLERANCE = 1e-5;
@@ -65,7 +66,13 @@ class NumpyScriptTest {
                 new FieldConfig("sdf", new EncodingConfig.Fourier(16, 2, false), new NetworkConfig(24, 2, softplus, List.of(), 1), "trunc_exp"),
                 new FieldConfig("sdf", new EncodingConfig.Hash(6, 2, 10, 4, 1.6, true), new NetworkConfig(16, 2, relu, List.of(), 1), "trunc_exp"),
                 new FieldConfig("radiance", new EncodingConfig.Hash(4, 2, 9, 6, 1.5, false), new NetworkConfig(16, 2, relu, List.of(), 1), "trunc_exp"),
-                new FieldConfig("radiance", new EncodingConfig.Frequency(3, true), new NetworkConfig(16, 2, softplus, List.of(1), 1), "softplus"));
+                new FieldConfig("radiance", new EncodingConfig.Frequency(3, true), new NetworkConfig(16, 2, softplus, List.of(1), 1), "softplus"),
+                new FieldConfig("radiance", new EncodingConfig.Hash(4, 2, 9, 6, 1.5, false), new NetworkConfig(16, 2, relu, List.of(), 1), "trunc_exp",
+                        new ColorConfig(new EncodingConfig.SphericalHarmonics(4), 7, new NetworkConfig(16, 2, relu, List.of(), 1))),
+                new FieldConfig("radiance", new EncodingConfig.Frequency(2, true), new NetworkConfig(16, 2, relu, List.of(), 1), "softplus",
+                        new ColorConfig(new EncodingConfig.Frequency(2, true), 3, new NetworkConfig(8, 2, sine, List.of(1), 1))),
+                new FieldConfig("radiance", new EncodingConfig.Identity(), new NetworkConfig(16, 1, relu, List.of(), 1), "trunc_exp",
+                        new ColorConfig(new EncodingConfig.SphericalHarmonics(3), 0, new NetworkConfig(8, 1, relu, List.of(), 1))));
     }
 
     /** A field with weights large enough that every part (the hash tables too) matters. */
@@ -101,15 +108,21 @@ class NumpyScriptTest {
         for (int i = 0; i < 3 * n; i++) pts[i] = (float) (NORMALIZATION[i % 3] + 1.3 * u[i] / NORMALIZATION[3]);
         Path pointsFile = dir.resolve("points.npy");
         writeNpy(pointsFile, pts, n, 3);
+        float[] dirs = directions(n, System.nanoTime());
+        Path dirsFile = dir.resolve("directions.npy");
+        writeNpy(dirsFile, dirs, n, 3);
         int k = 0;
         for (FieldConfig cfg : configs()) {
             Field f = randomField(cfg, backend, 100 + k);
             Path file = dir.resolve("f" + k + ".safetensors");
             FieldFile.write(file, f, 0, Map.of("normalization", "[0.7, -1.3, 2.1, 0.45]"));
-            float[] want = ExportedField.load(file, backend).evaluate(pts, n);
+            boolean vd = cfg.viewDependent();
+            float[] want = vd ? ExportedField.load(file, backend).evaluate(pts, dirs, n) : ExportedField.load(file, backend).evaluate(pts, n);
             Path out = dir.resolve("out" + k + ".npy");
-            Process p = new ProcessBuilder("python3", SCRIPT.toString(), file.toString(), pointsFile.toString(), "-o", out.toString())
-                    .redirectErrorStream(true).start();
+            List<String> cmd = new java.util.ArrayList<>(List.of("python3", SCRIPT.toString(), file.toString(), pointsFile.toString()));
+            if (vd) cmd.add(dirsFile.toString());
+            cmd.addAll(List.of("-o", out.toString()));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "nfield_eval.py did not finish");
             assertEquals(0, p.exitValue(), log);
@@ -121,7 +134,8 @@ class NumpyScriptTest {
                     scale = Math.max(scale, Math.abs(want[i * w + c]));
                     err = Math.max(err, Math.abs(want[i * w + c] - got[i * w + c]));
                 }
-                String what = cfg.encoding().type() + " " + cfg.network().activation().type() + " " + cfg.kind() + " column " + c
+                String what = cfg.encoding().type() + " " + cfg.network().activation().type() + " " + cfg.kind()
+                        + (vd ? " + colour(" + cfg.color().directionEncoding().type() + ")" : "") + " column " + c
                         + " on " + backend.name();
                 assertTrue(scale > 1e-3, what + ": outputs too small to test (" + scale + ")");
                 assertTrue(err <= TOLERANCE * scale, what + ": max error " + err + " vs max |value| " + scale
@@ -129,6 +143,37 @@ class NumpyScriptTest {
                 System.out.printf("nfield_eval.py vs nfield, %s: relative error %.2e%n", what, err / scale);
             }
             k++;
+        }
+    }
+
+    /** n unit vectors, uniform on the sphere. */
+    static float[] directions(int n, long seed) {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        float[] d = new float[3 * n];
+        for (int i = 0; i < n; i++) {
+            double x = rng.nextGaussian(), y = rng.nextGaussian(), z = rng.nextGaussian(), l = Math.sqrt(x * x + y * y + z * z);
+            d[3 * i] = (float) (x / l);
+            d[3 * i + 1] = (float) (y / l);
+            d[3 * i + 2] = (float) (z / l);
+        }
+        return d;
+    }
+
+    /** A view-dependent field without its directions: the script says so and exits with status 2. */
+    @Test
+    void numpyAsksForDirections() throws Exception {
+        FieldConfig cfg = configs().stream().filter(FieldConfig::viewDependent).findFirst().orElseThrow();
+        try (RefBackend b = new RefBackend()) {
+            Field f = randomField(cfg, b, 7);
+            Path file = dir.resolve("vd.safetensors"), pointsFile = dir.resolve("p.npy");
+            FieldFile.write(file, f, 0, Map.of());
+            writeNpy(pointsFile, new float[]{0, 0, 0}, 1, 3);
+            Process p = new ProcessBuilder("python3", SCRIPT.toString(), file.toString(), pointsFile.toString())
+                    .redirectErrorStream(true).start();
+            String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(2, p.exitValue(), log);
+            assertTrue(log.contains("view direction"), log);
         }
     }
 

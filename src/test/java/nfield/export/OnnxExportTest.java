@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtSession;
 import nfield.cli.Main;
 import nfield.compute.ref.RefBackend;
 import nfield.config.ActivationConfig;
+import nfield.config.ColorConfig;
 import nfield.config.EncodingConfig;
 import nfield.config.FieldConfig;
 import nfield.config.NetworkConfig;
@@ -105,8 +106,14 @@ class OnnxExportTest {
 
     /** Runs the model: output name → values [n, cols]. */
     static Map<String, float[]> run(OrtSession s, float[] xyz, int n) throws OrtException {
+        return run(s, xyz, null, n);
+    }
+
+    /** Runs the model, with {@code dirs} [n, 3] as the directions input unless null. */
+    static Map<String, float[]> run(OrtSession s, float[] xyz, float[] dirs, int n) throws OrtException {
         try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(xyz), new long[]{n, 3});
-             OrtSession.Result r = s.run(Map.of(OnnxExport.INPUT, in))) {
+             OnnxTensor d = dirs == null ? null : OnnxTensor.createTensor(env, FloatBuffer.wrap(dirs), new long[]{n, 3});
+             OrtSession.Result r = s.run(d == null ? Map.of(OnnxExport.INPUT, in) : Map.of(OnnxExport.INPUT, in, OnnxExport.DIRECTIONS, d))) {
             Map<String, float[]> out = new java.util.LinkedHashMap<>();
             for (Map.Entry<String, OnnxValue> e : r) {
                 FloatBuffer b = ((OnnxTensor) e.getValue()).getFloatBuffer();
@@ -124,10 +131,11 @@ class OnnxExportTest {
      */
     static double[] compare(String what, ExportedField f, byte[] model, int n, long seed) throws OrtException {
         float[] xyz = points(f, n, seed);
-        float[] ref = f.evaluate(xyz, n);
+        float[] dirs = f.viewDependent() ? NumpyScriptTest.directions(n, seed + 7) : null;
+        float[] ref = f.viewDependent() ? f.evaluate(xyz, dirs, n) : f.evaluate(xyz, n);
         Map<String, float[]> out;
         try (OrtSession s = session(model)) {
-            out = run(s, xyz, n);
+            out = run(s, xyz, dirs, n);
         }
         int w = f.outputs();
         float[] got = new float[n * w];
@@ -218,6 +226,29 @@ class OnnxExportTest {
                 net("relu", 0, List.of()), "trunc_exp"), 9);
         check("radiance frequency softplus", new FieldConfig("radiance", new EncodingConfig.Frequency(4, true),
                 net("softplus", 100, List.of(1)), "softplus"), 10);
+    }
+
+    @Test
+    void viewDependentRadiance() throws Exception {
+        NetworkConfig colour = new NetworkConfig(16, 2, ActivationConfig.relu(), List.of(), 1, "uniform");
+        check("radiance hash + colour(sh 4)", new FieldConfig("radiance", new EncodingConfig.Hash(5, 2, 10, 4, 1.8, false),
+                net("relu", 0, List.of()), "trunc_exp", new ColorConfig(new EncodingConfig.SphericalHarmonics(4), 15, colour)), 16);
+        check("radiance frequency + colour(sh 2, skip)", new FieldConfig("radiance", new EncodingConfig.Frequency(3, true),
+                net("softplus", 100, List.of()), "softplus", new ColorConfig(new EncodingConfig.SphericalHarmonics(2), 4,
+                new NetworkConfig(8, 2, new ActivationConfig("sine", 3, 0), List.of(2), 1))), 17);
+        check("radiance hash + colour(frequency 3)", new FieldConfig("radiance", new EncodingConfig.Hash(4, 2, 10, 4, 2.0, true),
+                net("relu", 0, List.of()), "trunc_exp", new ColorConfig(new EncodingConfig.Frequency(3, false), 7, colour)), 18);
+        check("radiance identity + colour(sh 1: a constant)", new FieldConfig("radiance", new EncodingConfig.Identity(),
+                net("relu", 0, List.of()), "trunc_exp", new ColorConfig(new EncodingConfig.SphericalHarmonics(1), 2, colour)), 19);
+        ExportedField f = save("vd_inputs", new FieldConfig("radiance", new EncodingConfig.Identity(), net("relu", 0, List.of()),
+                "trunc_exp", new ColorConfig(new EncodingConfig.Identity(), 3, colour)), 20);
+        ModelProto m = OnnxExport.model(f);
+        assertEquals(List.of(OnnxExport.INPUT, OnnxExport.DIRECTIONS), m.getGraph().getInputList().stream().map(i -> i.getName()).toList());
+        assertEquals(List.of(OnnxExport.DENSITY, OnnxExport.RGB), m.getGraph().getOutputList().stream().map(o -> o.getName()).toList());
+        compare("radiance identity + colour(identity)", f, m.toByteArray(), 1024, 120);
+        List<String> names = new ArrayList<>();
+        m.getGraph().getInitializerList().forEach(t -> names.add(t.getName()));
+        assertTrue(names.contains("color/network/layers.2.weight"), names.toString());
     }
 
     @Test

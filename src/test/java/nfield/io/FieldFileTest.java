@@ -78,6 +78,48 @@ class FieldFileTest {
         assertTrue(header.contains("\"encoding.levels.3.table\":{\"dtype\":\"F32\",\"shape\":[1024,2]"), "header names the tables");
     }
 
+    @Test
+    void viewDependentFieldRoundTripsWithItsColourNetwork() throws IOException {
+        FieldConfig fc = new FieldConfig("radiance", new EncodingConfig.Hash(4, 2, 10, 4, 2.0, false),
+                new NetworkConfig(16, 2, ActivationConfig.relu(), List.of(), 1), "trunc_exp",
+                new nfield.config.ColorConfig(new EncodingConfig.SphericalHarmonics(4), 7,
+                        new NetworkConfig(16, 2, ActivationConfig.relu(), List.of(), 1, "uniform")));
+        Field f = new Field(fc, new RefBackend());
+        f.params().writeParams(Harness.toFloat(Harness.uniform(f.paramCount(), 6)));
+        Path p = dir.resolve("vd.nfield");
+        FieldFile.write(p, f, 9, Map.of());
+        Field g = FieldFile.load(p, new RefBackend());
+        assertEquals(fc, g.config());
+        assertTrue(g.viewDependent());
+        assertArrayEquals(f.params().readParams(), g.params().readParams());
+        var b = f.backend();
+        Tensor x = b.alloc(40, 3), d = b.alloc(40, 3), y = b.alloc(40, 4);
+        b.write(x, Harness.uniform(120, 7));
+        b.write(d, Harness.uniform(120, 8));
+        f.forward(x, d, y);
+        double[] a = b.read(y);
+        var gb = g.backend();
+        Tensor gx = gb.alloc(40, 3), gd = gb.alloc(40, 3), gy = gb.alloc(40, 4);
+        gb.write(gx, Harness.uniform(120, 7));
+        gb.write(gd, Harness.uniform(120, 8));
+        g.forward(gx, gd, gy);
+        assertArrayEquals(a, gb.read(gy));
+        String header = new String(Files.readAllBytes(p), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(header.contains("\"color.network.layers.0.weight\":{\"dtype\":\"F32\",\"shape\":[24,16]"), "colour net tensors");
+        assertTrue(header.contains("\"network.layers.2.weight\":{\"dtype\":\"F32\",\"shape\":[16,8]"), "density net: 1 + 7 outputs");
+        // a colour tensor missing is named
+        byte[] bytes = Files.readAllBytes(p);
+        int n = (int) ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        var h = (com.fasterxml.jackson.databind.node.ObjectNode) nfield.config.Json.MAPPER.readTree(
+                new String(bytes, 8, n, java.nio.charset.StandardCharsets.UTF_8));
+        h.remove("color.network.layers.2.bias");
+        byte[] hb = nfield.config.Json.write(h).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ByteBuffer out = ByteBuffer.allocate(8 + hb.length + bytes.length - 8 - n).order(ByteOrder.LITTLE_ENDIAN);
+        out.putLong(hb.length).put(hb).put(bytes, 8 + n, bytes.length - 8 - n);
+        String m = loadError(out.array());
+        assertTrue(m.contains("tensor \"color.network.layers.2.bias\" is missing"), m);
+    }
+
     private String loadError(byte[] bytes) throws IOException {
         Path p = dir.resolve("bad.nfield");
         Files.write(p, bytes);

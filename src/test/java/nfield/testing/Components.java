@@ -3,6 +3,7 @@ package nfield.testing;
 import nfield.compute.Activation;
 import nfield.compute.Backend;
 import nfield.config.ActivationConfig;
+import nfield.config.ColorConfig;
 import nfield.config.EncodingConfig;
 import nfield.config.FieldConfig;
 import nfield.config.NetworkConfig;
@@ -78,7 +79,32 @@ public final class Components {
                 cases.add(new Case("field " + kind + " " + enc, b -> Standalone.of(new Field(fc, b)), smoothPoints(fc.encoding())));
             }
         }
+        // View-dependent radiance fields: (point, direction) → (density, rgb), and the density alone
+        for (FieldConfig fc : viewDependentFields()) {
+            String name = "field radiance " + fc.encoding().type() + " + colour(" + fc.color().directionEncoding().type() + ")";
+            cases.add(new Case(name, b -> ViewField.of(new Field(fc, b), ViewField.Mode.DIRECTIONS), smoothPoints(fc.encoding())));
+            cases.add(new Case(name + " density only", b -> ViewField.of(new Field(fc, b), ViewField.Mode.DENSITY), smoothPoints(fc.encoding())));
+        }
+        FieldConfig plain = new FieldConfig("radiance", new EncodingConfig.Frequency(2, true),
+                new NetworkConfig(16, 2, ActivationConfig.HIDDEN.example("softplus"), List.of(), 1), "trunc_exp");
+        cases.add(new Case("field radiance frequency density only", b -> ViewField.of(new Field(plain, b), ViewField.Mode.DENSITY)));
         return cases;
+    }
+
+    /**
+     * Small view-dependent radiance fields (smooth softplus networks, as for the other fields): a
+     * hash grid with spherical harmonics of degree 4 and 5 geometry features, and frequency
+     * features with a frequency direction encoding, a colour-network skip and no geometry features.
+     */
+    public static List<FieldConfig> viewDependentFields() {
+        ActivationConfig softplus = ActivationConfig.HIDDEN.example("softplus");
+        return List.of(
+                new FieldConfig("radiance", small(EncodingConfig.REGISTRY.example("hash")),
+                        new NetworkConfig(16, 2, softplus, List.of(), 1), "trunc_exp",
+                        new ColorConfig(new EncodingConfig.SphericalHarmonics(4), 5, new NetworkConfig(16, 2, softplus, List.of(), 1))),
+                new FieldConfig("radiance", new EncodingConfig.Frequency(3, true),
+                        new NetworkConfig(16, 2, softplus, List.of(), 1), "softplus",
+                        new ColorConfig(new EncodingConfig.Frequency(2, true), 0, new NetworkConfig(12, 2, softplus, List.of(1), 1))));
     }
 
     /** Every registered loss with its default parameters, by type name. */

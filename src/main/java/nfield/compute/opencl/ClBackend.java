@@ -408,39 +408,30 @@ public final class ClBackend implements Backend {
                 m(deltas), m(rays), m(out), m(dOut), m(dSamples));
     }
 
-    private Tensor shTerms;
-
-    /** SphericalHarmonicsEncoding.TERMS on the device, sorted by column (so a degree uses a prefix). */
-    private Tensor shTerms() {
-        if (shTerms == null) {
-            var terms = nfield.field.SphericalHarmonicsEncoding.TERMS;
-            float[] t = new float[5 * terms.length];
-            for (int i = 0; i < terms.length; i++) {
-                if (i > 0 && terms[i].column() < terms[i - 1].column()) throw new IllegalStateException("SH terms must be sorted by column");
-                t[5 * i] = terms[i].column();
-                t[5 * i + 1] = (float) terms[i].coef();
-                t[5 * i + 2] = terms[i].px();
-                t[5 * i + 3] = terms[i].py();
-                t[5 * i + 4] = terms[i].pz();
-            }
-            shTerms = alloc(terms.length, 5);
-            write(shTerms, t);
+    /**
+     * Build options of opencl/encoding/sh.cl for a degree: W and the terms of
+     * SphericalHarmonicsEncoding.TERMS with column &lt; W as T(column, coef, px, py, pz) macros
+     * (coefficients as float literals that read back exactly).
+     */
+    private static String shOpts(int degree) {
+        int w = degree * degree;
+        StringBuilder t = new StringBuilder();
+        for (nfield.field.SphericalHarmonicsEncoding.Term k : nfield.field.SphericalHarmonicsEncoding.TERMS) {
+            if (k.column() >= w) continue;
+            t.append("T(").append(k.column()).append(',').append(Float.toString((float) k.coef())).append("f,")
+                    .append(k.px()).append(',').append(k.py()).append(',').append(k.pz()).append(')');
         }
-        return shTerms;
+        return "-D W=" + w + " -D SH_TERMS=" + t;
     }
 
     @Override
     public void shEncode(Tensor x, int degree, Tensor y) {
-        int w = degree * degree;
-        run1d(kernel("encoding/sh.cl", "", "sh_forward"), x.rows(), x.rows(), w,
-                nfield.field.SphericalHarmonicsEncoding.termCount(degree), m(shTerms()), m(x), m(y));
+        run1d(kernel("encoding/sh.cl", shOpts(degree), "sh_forward"), x.rows(), x.rows(), m(x), m(y));
     }
 
     @Override
     public void shEncodeBackward(Tensor x, int degree, Tensor dy, Tensor dx) {
-        int w = degree * degree;
-        run1d(kernel("encoding/sh.cl", "", "sh_backward"), x.rows(), x.rows(), w,
-                nfield.field.SphericalHarmonicsEncoding.termCount(degree), m(shTerms()), m(x), m(dy), m(dx));
+        run1d(kernel("encoding/sh.cl", shOpts(degree), "sh_backward"), x.rows(), x.rows(), m(x), m(dy), m(dx));
     }
 
     @Override

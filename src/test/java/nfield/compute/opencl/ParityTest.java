@@ -85,6 +85,35 @@ class ParityTest {
     }
 
     /**
+     * Spherical harmonics of every degree (the kernel unrolls the terms of each degree at build
+     * time): values and input gradients on unit directions and on points off the sphere.
+     */
+    @TestFactory
+    List<DynamicTest> sphericalHarmonicsEveryDegree() {
+        List<DynamicTest> tests = new ArrayList<>();
+        long seed = System.nanoTime();
+        for (int degree = 1; degree <= 4; degree++) {
+            int deg = degree;
+            tests.add(DynamicTest.dynamicTest("spherical harmonics degree " + deg, () -> {
+                Components.Case c = new Components.Case("sh", b -> Standalone.of(new nfield.field.SphericalHarmonicsEncoding(deg), b));
+                Standalone ref = c.build().apply(new RefBackend()), dev = c.build().apply(cl);
+                double[] x = Harness.uniform(ROWS * 3, seed + deg);
+                for (int r = 0; r < ROWS / 2; r++) { // half of them unit vectors
+                    double l = Math.sqrt(x[3 * r] * x[3 * r] + x[3 * r + 1] * x[3 * r + 1] + x[3 * r + 2] * x[3 * r + 2]);
+                    for (int d = 0; d < 3; d++) x[3 * r + d] = (float) (x[3 * r + d] / l);
+                }
+                double[] g = Harness.uniform(ROWS * deg * deg, seed + 10 + deg);
+                Harness.Result a = Harness.run(ref, new double[0], x, ROWS, g.clone()), b = Harness.run(dev, new double[0], x, ROWS, g.clone());
+                check("sh degree " + deg + " (seed " + seed + ") output", b.out(), a.out());
+                check("sh degree " + deg + " (seed " + seed + ") input gradient", b.dIn(), a.dIn());
+                System.out.printf("sh parity degree %d: relative errors output %.2e, input gradient %.2e%n", deg,
+                        Harness.relError(b.out(), a.out()), Harness.relError(b.dIn(), a.dIn()));
+            }));
+        }
+        return tests;
+    }
+
+    /**
      * The hash encoding where table entries are shared by many points at once: a 27-entry dense
      * level under 20000 points, 256-entry hashed tables at resolutions up to 512 (tens of points
      * per entry, the atomic scatter's worst case), and the default 16-level pyramid (finest
