@@ -48,7 +48,9 @@ class PhotometricLossTest {
         float[] pts = new float[3 * total], dt = new float[total];
         for (int i = 0; i < 3 * total; i++) pts[i] = (float) (1.6 * rng.nextDouble() - 0.8);
         java.util.Arrays.fill(dt, 0.08f);
-        return new RayMarcher.Samples(rays, total, pts, dt, first, count);
+        float[] rayData = new float[6 * rays]; // origins and unit directions (the field here is not view dependent)
+        for (int r = 0; r < rays; r++) rayData[6 * r + 5] = 1;
+        return new RayMarcher.Samples(rays, total, pts, dt, first, count, rayData);
     }
 
     /** Huber, written out here: r² / (2δ) below δ, |r| − δ/2 above. */
