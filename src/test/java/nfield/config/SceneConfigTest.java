@@ -103,10 +103,13 @@ class SceneConfigTest {
         SceneConfig plain = SceneConfig.parse("x", "{\"field\": {\"kind\": \"radiance\"}}");
         assertTrue(!plain.field().viewDependent());
         assertTrue(!Json.write(plain.toJson()).contains("color"));
-        assertEquals(SceneConfig.load(Path.of("scenes/nerf-default.json")).field(),
-                new FieldConfig("radiance", SceneConfig.load(Path.of("scenes/nerf-sh.json")).field().encoding(),
-                        SceneConfig.load(Path.of("scenes/nerf-sh.json")).field().network(), "trunc_exp"),
-                "nerf-sh is nerf-default plus the colour section");
+        // the default is Instant NGP's layout: nerf-plain's hash grid, a 1-layer density net with 16 outputs, a colour net
+        FieldConfig ngp = SceneConfig.load(Path.of("scenes/nerf-default.json")).field(),
+                plain = SceneConfig.load(Path.of("scenes/nerf-plain.json")).field();
+        assertEquals(plain.encoding(), ngp.encoding());
+        assertTrue(ngp.viewDependent() && !plain.viewDependent());
+        assertEquals(1, ngp.network().hiddenLayers());
+        assertEquals(15, ngp.color().geometryFeatures(), "the density net's 16 outputs: raw density + 15 features");
     }
 
     @Test
