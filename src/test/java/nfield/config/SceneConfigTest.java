@@ -105,9 +105,9 @@ class SceneConfigTest {
         assertTrue(!Json.write(plain.toJson()).contains("color"));
         // the default is Instant NGP's layout: nerf-plain's hash grid, a 1-layer density net with 16 outputs, a colour net
         FieldConfig ngp = SceneConfig.load(Path.of("scenes/nerf-default.json")).field(),
-                plain = SceneConfig.load(Path.of("scenes/nerf-plain.json")).field();
-        assertEquals(plain.encoding(), ngp.encoding());
-        assertTrue(ngp.viewDependent() && !plain.viewDependent());
+                before = SceneConfig.load(Path.of("scenes/nerf-plain.json")).field();
+        assertEquals(before.encoding(), ngp.encoding());
+        assertTrue(ngp.viewDependent() && !before.viewDependent());
         assertEquals(1, ngp.network().hiddenLayers());
         assertEquals(15, ngp.color().geometryFeatures(), "the density net's 16 outputs: raw density + 15 features");
     }
