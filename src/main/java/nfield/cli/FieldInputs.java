@@ -59,36 +59,68 @@ final class FieldInputs {
         }
     }
 
-    /** The bake of a radiance field for the viewer's volume mode, and what it is composited over. */
-    record Volume(nfield.render.VolumeGrid grid, float[] background) {}
-
     /** Coarse density lattice that finds the box a radiance field's bake covers. */
     static final int VOLUME_COARSE = 64;
 
-    /** A radiance field file baked for the volume mode ({@code res} points along the visible box's longest side; up: --up or null). */
-    static Volume volume(Path file, int res, String up, Backends backends) throws IOException {
-        if (res != AUTO && (res < 16 || res > 256)) {
-            throw new UserError("--bake " + res + ": radiance fields bake at 16 .. 256 (a grid of 4 floats a point)");
+    /**
+     * A radiance field file loaded for the volume mode, baked on demand: {@code res} points along
+     * the visible box's longest side. A view-dependent field's colour is baked as seen along the
+     * given camera's forward direction (every point alike), the one direction a bake can hold.
+     * Holds its backend until closed; use it from one thread at a time.
+     */
+    static final class VolumeBaker implements AutoCloseable {
+        private final Backend backend;
+        private final FieldQuery query;
+        private final RadianceEval.Settings settings;
+        private final boolean zUp;
+        private final float threshold;
+        private final int res;
+
+        VolumeBaker(Path file, int res, String up, Backends backends) throws IOException {
+            if (res != AUTO && (res < 16 || res > 256)) {
+                throw new UserError("--bake " + res + ": radiance fields bake at 16 .. 256 (a grid of 4 floats a point)");
+            }
+            requireFile(file);
+            settings = RadianceEval.settings(file, FieldFile.readMeta(file));
+            zUp = settings.zUp(up);
+            threshold = (float) nfield.radiance.OccupancyGrid.densityThreshold(settings.marching().step());
+            backend = backends.open();
+            try {
+                query = new FieldQuery(FieldFile.load(file, backend));
+                // the coarse pass costs a fixed 64^3; the fine lattice covers a box usually well under the whole
+                this.res = res == AUTO ? autoResolution(radiance(HOME),
+                        1 + (double) VOLUME_COARSE * VOLUME_COARSE * VOLUME_COARSE / (128 * 128 * 128), 128, 224) : res;
+            } catch (RuntimeException | IOException e) {
+                backend.close();
+                throw e;
+            }
         }
-        requireFile(file);
-        RadianceEval.Settings s = RadianceEval.settings(file, FieldFile.readMeta(file));
-        try (Backend backend = backends.open()) {
-            FieldQuery q = new FieldQuery(FieldFile.load(file, backend));
-            float threshold = (float) nfield.radiance.OccupancyGrid.densityThreshold(s.marching().step());
-            nfield.render.VolumeGrid.Radiance eval = radiance(q, s.zUp(up));
-            // the coarse pass costs a fixed 64^3; the fine lattice covers a box usually well under the whole
-            int r = res == AUTO ? autoResolution(eval, 1 + (double) VOLUME_COARSE * VOLUME_COARSE * VOLUME_COARSE / (128 * 128 * 128), 128, 224) : res;
-            return new Volume(nfield.render.VolumeGrid.bake(eval, r, VOLUME_COARSE, threshold, s.zUp(up)), s.background());
+
+        boolean viewDependent() { return query.field().viewDependent(); }
+
+        float[] background() { return settings.background(); }
+
+        /** The bake, a view-dependent field's colour as {@code view} sees it. */
+        nfield.render.VolumeGrid bake(nfield.render.Camera view) {
+            return nfield.render.VolumeGrid.bake(radiance(view), res, VOLUME_COARSE, threshold, zUp);
+        }
+
+        private nfield.render.VolumeGrid.Radiance radiance(nfield.render.Camera view) {
+            return FieldInputs.radiance(query, zUp, view);
+        }
+
+        @Override
+        public void close() {
+            backend.close();
         }
     }
 
     /**
      * A radiance field for the volume bake: density and colour; a view-dependent field's colour as
-     * seen from the viewer's home camera (every point along that camera's forward direction), the
-     * one direction a static bake can hold.
+     * seen along {@code view}'s forward direction (viewer space, y up; the field's axes when zUp).
      */
-    static nfield.render.VolumeGrid.Radiance radiance(FieldQuery q, boolean zUp) {
-        org.joml.Vector3f f = HOME.forward();
+    static nfield.render.VolumeGrid.Radiance radiance(FieldQuery q, boolean zUp, nfield.render.Camera view) {
+        org.joml.Vector3f f = view.forward();
         float[] dir = zUp ? new float[]{f.x, -f.z, f.y} : new float[]{f.x, f.y, f.z};
         return (xyz, n) -> q.outputs(xyz, dir, n);
     }

@@ -51,12 +51,15 @@ import java.util.concurrent.TimeUnit;
                         + "an analytic SDF (analytic:torus, analytic:sphere), or posed images: a NeRF transforms*.json "
                         + "(or a folder holding transforms_train.json) or a tiny-NeRF .npz.",
                 "",
-                "Posed images (default scene scenes/nerf-default.json): rays drawn at random from all training images, "
+                "Posed images (default scene scenes/nerf-default.json: Instant NGP's hash grid, density network and a "
+                        + "colour network on the view direction's spherical harmonics; scenes/nerf-plain.json has no view "
+                        + "dependence): rays drawn at random from all training images, "
                         + "samples in the cells of an occupancy grid that hold density, volume rendering forward and "
                         + "backward on the device, MSE on the colours (or Huber: scene \"loss\": {\"type\": \"huber\", "
                         + "\"delta\": 0.1}; progress shows mse and PSNR either way). Images with alpha train on a random "
                         + "background colour per ray (--background). The memory the fit needs is printed first. "
-                        + "Score it with `nfield eval FIELD transforms_test.json`.",
+                        + "Score it with `nfield eval FIELD transforms_test.json`; --view watches it train in the viewer's "
+                        + "volume mode.",
                 "",
                 "Meshes:",
                 "A mesh is centred and scaled so its longest side spans [-0.9, 0.9] (the transform is stored in "

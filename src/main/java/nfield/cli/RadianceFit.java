@@ -44,7 +44,7 @@ final class RadianceFit {
         nfield.field.FieldQuery q = new nfield.field.FieldQuery(field);
         float threshold = (float) nfield.radiance.OccupancyGrid.densityThreshold(mc.step());
         java.util.function.Supplier<nfield.render.VolumeGrid> bake =
-                () -> nfield.render.VolumeGrid.bake(FieldInputs.radiance(q, zUp), LIVE_BAKE, LIVE_COARSE, threshold, zUp);
+                () -> nfield.render.VolumeGrid.bake(FieldInputs.radiance(q, zUp, FieldInputs.HOME), LIVE_BAKE, LIVE_COARSE, threshold, zUp);
         nfield.render.Viewer viewer = new nfield.render.Viewer("nfield fit " + cmd.data, bake.get(), background,
                 FieldInputs.HOME,
                 new nfield.render.Viewer.Options(768, 768, cmd.viewFrames, null, false, 30, nfield.render.Mode.SHADED));

@@ -172,17 +172,20 @@ final class RenderCommand implements Callable<Integer> {
     /** A radiance field through the viewer's volume mode, headless: baked colour and density ray-marched in GLSL. */
     private Integer renderVolume(Camera cam, Mode m, int[] wh) throws Exception {
         long t0 = System.nanoTime();
-        FieldInputs.Volume vol = FieldInputs.volume(Path.of(field), bake, up, backends);
-        double bakeS = (System.nanoTime() - t0) * 1e-9;
         int frames = Math.max(1, turntable);
-        try (GlContext gl = GlContext.headless(); nfield.render.VolumeRenderer r = new nfield.render.VolumeRenderer(vol.background())) {
+        try (FieldInputs.VolumeBaker baker = new FieldInputs.VolumeBaker(Path.of(field), bake, up, backends);
+             GlContext gl = GlContext.headless(); nfield.render.VolumeRenderer r = new nfield.render.VolumeRenderer(baker.background())) {
+            // a view-dependent field's colour is baked for each frame's camera; otherwise one bake serves all
+            nfield.render.VolumeGrid grid = baker.bake(cam);
+            double bakeS = (System.nanoTime() - t0) * 1e-9;
             long t1 = System.nanoTime();
-            r.upload(vol.grid());
+            r.upload(grid);
             for (int i = 0; i < frames; i++) {
                 Camera c = turntable > 0 ? cam.turned(360.0 * i / turntable) : cam;
+                if (i > 0 && baker.viewDependent()) r.upload(baker.bake(c));
                 Images.writePng(turntable > 0 ? numbered(out, i) : out, r.render(c, m, wh[0], wh[1], slice), wh[0], wh[1]);
             }
-            int[] d = vol.grid().dims();
+            int[] d = grid.dims();
             System.err.printf(java.util.Locale.ROOT, "wrote %s%s: %dx%d %s (volume, baked %dx%dx%d in %.2f s), %d frame%s in %.2f s on %s%n",
                     turntable > 0 ? numbered(out, 0) + " .. " : "", turntable > 0 ? numbered(out, frames - 1) : out, wh[0], wh[1],
                     m.id(), d[0], d[1], d[2], bakeS, frames, frames == 1 ? "" : "s", (System.nanoTime() - t1) * 1e-9, gl.renderer());

@@ -109,14 +109,23 @@ final class ViewCommand implements Callable<Integer> {
     private int viewRadiance(int[] wh, Mode m, int n) throws Exception {
         if (!path.equals("baked")) throw new UserError("--path " + path + ": radiance fields are shown from a baked volume");
         long t0 = System.nanoTime();
-        FieldInputs.Volume vol = FieldInputs.volume(java.nio.file.Path.of(field), bake, up, backends);
-        double bakeS = (System.nanoTime() - t0) * 1e-9;
-        int[] dims = vol.grid().dims();
-        System.err.printf(Locale.ROOT, "baked %dx%dx%d (colour + density, %.0f%% of macro cells occupied) in %.1f s%n",
-                dims[0], dims[1], dims[2], 100 * vol.grid().occupancy(), bakeS);
+        try (FieldInputs.VolumeBaker baker = new FieldInputs.VolumeBaker(java.nio.file.Path.of(field), bake, up, backends)) {
+            nfield.render.VolumeGrid grid = baker.bake(FieldInputs.HOME);
+            double bakeS = (System.nanoTime() - t0) * 1e-9;
+            int[] dims = grid.dims();
+            System.err.printf(Locale.ROOT, "baked %dx%dx%d (colour + density, %.0f%% of macro cells occupied) in %.1f s%s%n",
+                    dims[0], dims[1], dims[2], 100 * grid.occupancy(), bakeS,
+                    baker.viewDependent() ? "; view-dependent colour: re-baked for the view once it settles" : "");
+            return viewVolume(baker, grid, wh, m, n, bakeS);
+        }
+    }
+
+    private int viewVolume(FieldInputs.VolumeBaker baker, nfield.render.VolumeGrid grid, int[] wh, Mode m, int n, double bakeS) {
+        int[] dims = grid.dims();
         Viewer.Options opt = new Viewer.Options(wh[0], wh[1], n, screenshot, benchmark, targetFps, m);
         Viewer.Stats st;
-        try (Viewer v = new Viewer("nfield view " + field, vol.grid(), vol.background(), FieldInputs.HOME, opt)) {
+        try (Viewer v = new Viewer("nfield view " + field, grid, baker.background(), FieldInputs.HOME, opt)) {
+            if (baker.viewDependent() && !benchmark) v.rebake(baker::bake);
             if (!benchmark && n == 0) System.err.println(Viewer.HELP);
             st = v.run();
         }

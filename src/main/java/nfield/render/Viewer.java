@@ -209,6 +209,53 @@ public final class Viewer implements AutoCloseable {
         return tile < 0 ? "direct (baked while moving)" : String.format(Locale.ROOT, "direct %.0f%%", 100.0 * tile / tiles);
     }
 
+    private java.util.function.Function<Camera, VolumeGrid> rebake;
+    private Camera bakedFor, settling;
+    private long settledSince;
+    private volatile boolean baking;
+    private Thread rebaking;
+
+    /**
+     * A view-dependent radiance field: once the camera has held still for a moment and looks
+     * more than {@value #REBAKE_DEGREES}° away from the direction the shown grid was baked for,
+     * {@code bake} runs on a worker thread for the current camera and its grid replaces the shown
+     * one (the window keeps drawing meanwhile).
+     */
+    public void rebake(java.util.function.Function<Camera, VolumeGrid> bake) {
+        if (volume == null) throw new IllegalStateException("only a radiance field is re-baked");
+        rebake = bake;
+        bakedFor = home;
+    }
+
+    static final double REBAKE_DEGREES = 15;
+
+    private void maybeRebake(Camera c) {
+        if (rebake == null || baking) return;
+        long now = System.nanoTime();
+        if (!c.equals(settling)) {
+            settling = c;
+            settledSince = now;
+            return;
+        }
+        if (now - settledSince < 300_000_000L || c.forward().angle(bakedFor.forward()) < Math.toRadians(REBAKE_DEGREES)) return;
+        baking = true;
+        bakedFor = c;
+        String before = status;
+        status = "re-baking the colour for this view...";
+        Thread t = new Thread(() -> {
+            try {
+                update(rebake.apply(c), before);
+            } catch (RuntimeException e) {
+                status = "re-bake failed: " + e.getMessage();
+            } finally {
+                baking = false;
+            }
+        }, "nfield-rebake");
+        t.setDaemon(true);
+        rebaking = t;
+        t.start();
+    }
+
     /** Tile edge of progressive direct rendering, in pixels. */
     static final int TILE = 64;
     private Object viewKey;
@@ -265,6 +312,7 @@ public final class Viewer implements AutoCloseable {
             glfwGetFramebufferSize(window, fw, fh);
             if (fw[0] == 0 || fh[0] == 0) continue; // minimised
             Camera c = opt.orbit() && opt.frames() > 0 ? cam.turned(360.0 * frames / opt.frames()) : cam;
+            maybeRebake(c);
             double s = opt.orbit() ? 1 : scale;
             int w = Math.max(1, (int) (fw[0] * s)), h = Math.max(1, (int) (fh[0] * s));
             boolean progressive = useDirect && !opt.orbit();
@@ -310,6 +358,13 @@ public final class Viewer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (rebaking != null) { // its bake uses the caller's device: let it finish before the caller closes that
+            try {
+                rebaking.join(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         overlay.close();
         if (renderer != null) renderer.close();
         if (volume != null) volume.close();

@@ -174,7 +174,7 @@ class RadianceFitTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--path exact renders radiance fields in colour only"), r.err());
 
-        volumeMode(field, png);
+        volumeMode(field, png, sharp);
 
         // the density's level set is the sphere, coloured by its normal, in the cameras' coordinates
         Path ply = dir.resolve("sphere.ply");
@@ -207,9 +207,12 @@ class RadianceFitTest {
     /**
      * The viewer's volume mode on the fitted sphere, headless through `render --path baked`:
      * against the exact volume rendering of the same view, and its normals at the sphere's
-     * +x pole; then the viewer itself under a display (60 frames and a screenshot).
+     * +x pole; then the viewer itself under a display (60 frames and a screenshot) and a live
+     * training view. A view-dependent field is baked as the render's camera sees it. Without
+     * {@code sharp} (the view-dependent field, whose density is still soft after 600 steps) only
+     * the colour is compared.
      */
-    private void volumeMode(Path field, Path exactPng) throws IOException {
+    private void volumeMode(Path field, Path exactPng, boolean sharp) throws IOException {
         // no --up: the fit recorded y, the axis its cameras hold up
         assertEquals("y", FieldFile.readMeta(field).extra().get("up"));
         String[] view = {"--size", "48x32", "--azimuth", "90", "--elevation", "0", "--distance", "2.5"};
@@ -237,6 +240,7 @@ class RadianceFitTest {
         double psnr = -10 * Math.log10(se / (3 * 48 * 32));
         System.out.printf(Locale.ROOT, "volume mode (baked, GL) against exact volume rendering of the fitted sphere: PSNR %.2f dB%n", psnr);
         assertTrue(psnr > 28, "baked against exact: PSNR " + psnr);
+        if (!sharp) return;
         r = CliTest.run(concat(new String[]{"render", field.toString(), "--out", normals.toString(), "--path", "baked",
                 "--mode", "normals"}, view));
         assertEquals(0, r.code(), r.err());
