@@ -87,6 +87,7 @@ final class ViewCommand implements Callable<Integer> {
         if (frames < 0) throw new UserError("--frames " + frames + ": must be >= 0");
         int n = benchmark && frames == 0 ? 120 : frames;
         bake = FieldInputs.parseBake(bakeOption);
+        Viewer.requireDisplay(); // before the bake, which may take seconds
         if (up != null && !up.equals("y") && !up.equals("z")) throw new UserError("--up " + up + ": use y or z");
         if (RadianceEval.isRadianceFile(field)) return viewRadiance(wh, m, n);
         if ("z".equals(up)) throw new UserError("--up z: SDF fields are drawn y-up");

@@ -55,6 +55,14 @@ public final class Viewer implements AutoCloseable {
     private volatile String status = "";
     private boolean useDirect;
 
+    /** Throws what a window without a display would, before any work is spent on baking. */
+    public static void requireDisplay() {
+        if (System.getenv("DISPLAY") == null || System.getenv("DISPLAY").isEmpty()) {
+            throw new RenderUnavailableException("no display for a window (DISPLAY is not set); use `nfield render FIELD "
+                    + "--out image.png` for images without one, or run the viewer under xvfb-run");
+        }
+    }
+
     /** Shows an SDF baked into a grid. */
     public Viewer(String title, BakedGrid grid, Camera camera, Options opt) {
         this(title, grid, null, null, camera, opt);
@@ -69,10 +77,7 @@ public final class Viewer implements AutoCloseable {
         this.title = title;
         this.opt = opt;
         this.mode = opt.mode();
-        if (System.getenv("DISPLAY") == null || System.getenv("DISPLAY").isEmpty()) {
-            throw new RenderUnavailableException("no display for a window (DISPLAY is not set); use `nfield render FIELD "
-                    + "--out image.png` for images without one, or run the viewer under xvfb-run");
-        }
+        requireDisplay();
         if (glfwPlatformSupported(GLFW_PLATFORM_X11)) glfwInitHint(GLFW_PLATFORM, GLFW_PLATFORM_X11);
         if (!glfwInit()) {
             throw new RenderUnavailableException("cannot open the display " + System.getenv("DISPLAY")
