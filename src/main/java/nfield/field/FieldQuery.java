@@ -62,15 +62,9 @@ public final class FieldQuery implements ScalarField {
         int w = field.outputWidth();
         if (full == null) {
             full = backend.alloc(BATCH, w);
-            if (dirs) {
-                directions = backend.alloc(BATCH, 3);
-                float[] d = new float[3 * BATCH];
-                for (int i = 0; i < BATCH; i++) System.arraycopy(direction, 0, d, 3 * i, 3);
-                backend.write(directions, d);
-                directionHeld = direction.clone();
-            }
+            if (dirs) directions = backend.alloc(BATCH, 3);
         }
-        if (dirs && !java.util.Arrays.equals(direction, directionHeld)) {
+        if (dirs && !java.util.Arrays.equals(direction, directionHeld)) { // the first call, or another direction
             float[] d = new float[3 * BATCH];
             for (int i = 0; i < BATCH; i++) System.arraycopy(direction, 0, d, 3 * i, 3);
             backend.write(directions, d);

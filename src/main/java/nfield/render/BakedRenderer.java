@@ -1,6 +1,5 @@
 package nfield.render;
 
-import org.joml.Vector3f;
 import org.lwjgl.system.MemoryUtil;
 
 import java.io.IOException;
@@ -147,24 +146,10 @@ public final class BakedRenderer implements FieldRenderer {
         // values are smooth enough to step freely (and capping costs a third of the frame rate)
         float cap = maxStep != null ? maxStep : program == baked ? Float.MAX_VALUE : DIRECT_MAX_STEP;
         glUniform1f(glGetUniformLocation(program, "maxStep"), cap);
-        set("eye", cam.eye());
-        set("right", cam.right());
-        set("up", cam.up());
-        set("forward", cam.forward());
-        set("light", cam.light());
-        glUniform1f(glGetUniformLocation(program, "tanHalfFov"), cam.tanHalfFov());
-        glUniform1f(glGetUniformLocation(program, "aspect"), (float) w / h);
-        glUniform2f(glGetUniformLocation(program, "size"), w, h);
-        glUniform1i(glGetUniformLocation(program, "mode"), mode.ordinal());
-        glUniform1f(glGetUniformLocation(program, "sliceY"), sliceY);
-        glUniform1f(glGetUniformLocation(program, "nearT"), (float) cam.distance() - 1.8f);
-        glUniform1f(glGetUniformLocation(program, "farT"), (float) cam.distance() + 1.8f);
+        ViewUniforms.set(program, cam, mode, w, h, sliceY);
+        ViewUniforms.vec3(program, "light", cam.light());
         glBindVertexArray(vao);
         glDrawArrays(GL_TRIANGLES, 0, 3);
-    }
-
-    private void set(String name, Vector3f v) {
-        glUniform3f(glGetUniformLocation(program, name), v.x, v.y, v.z);
     }
 
     /**

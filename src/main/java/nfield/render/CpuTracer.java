@@ -23,10 +23,25 @@ public final class CpuTracer {
 
     /** With every step capped at maxStep (the GL renderer's {@code maxStep}). */
     public static int[] render(BakedGrid g, Camera cam, Mode mode, int w, int h, float sliceY, float maxStep) {
-        Vector3f eye = cam.eye(), fw = cam.forward(), rt = cam.right(), up = cam.up(), lt = cam.light();
+        Vector3f eye = cam.eye(), lt = cam.light();
         float[] light = {lt.x, lt.y, lt.z};
-        float th = cam.tanHalfFov(), aspect = (float) w / h;
         float nearT = (float) cam.distance() - 1.8f, farT = (float) cam.distance() + 1.8f;
+        return pixels(cam, w, h, (dx, dy, dz, c) -> shade(g, eye.x, eye.y, eye.z, dx, dy, dz, mode, sliceY, nearT, farT, light, maxStep, c));
+    }
+
+    /** What a CPU twin computes for one pixel: the colour seen along the unit ray direction (dx, dy, dz) into rgb. */
+    @FunctionalInterface
+    interface Pixel {
+        void shade(float dx, float dy, float dz, float[] rgb);
+    }
+
+    /**
+     * Every pixel's colour through {@code pixel}, for the ray the shaders' fullscreen pass builds
+     * from gl_FragCoord: RGBA8, rows from the bottom (GL order), packed 0xAARRGGBB.
+     */
+    static int[] pixels(Camera cam, int w, int h, Pixel pixel) {
+        Vector3f fw = cam.forward(), rt = cam.right(), up = cam.up();
+        float th = cam.tanHalfFov(), aspect = (float) w / h;
         int[] out = new int[w * h];
         IntStream.range(0, h).parallel().forEach(py -> {
             float[] c = new float[3];
@@ -36,10 +51,7 @@ public final class CpuTracer {
                 float dy = fw.y + nx * th * aspect * rt.y + ny * th * up.y;
                 float dz = fw.z + nx * th * aspect * rt.z + ny * th * up.z;
                 float l = (float) Math.sqrt(dx * dx + dy * dy + dz * dz);
-                dx /= l;
-                dy /= l;
-                dz /= l;
-                shade(g, eye.x, eye.y, eye.z, dx, dy, dz, mode, sliceY, nearT, farT, light, maxStep, c);
+                pixel.shade(dx / l, dy / l, dz / l, c);
                 out[py * w + px] = 0xFF000000 | (byte8(c[0]) << 16) | (byte8(c[1]) << 8) | byte8(c[2]);
             }
         });

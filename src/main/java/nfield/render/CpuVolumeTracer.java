@@ -2,7 +2,6 @@ package nfield.render;
 
 import org.joml.Vector3f;
 
-import java.util.stream.IntStream;
 
 /**
  * The CPU twin of {@code shaders/render/volume.frag}: the same rays, skips, steps, constants and
@@ -17,23 +16,10 @@ public final class CpuVolumeTracer {
 
     /** RGBA8 pixels, rows from the bottom (GL order), packed 0xAARRGGBB. */
     public static int[] render(VolumeGrid g, float[] background, Camera cam, Mode mode, int w, int h, float sliceY) {
-        Vector3f eye = cam.eye(), fw = cam.forward(), rt = cam.right(), up = cam.up();
-        float th = cam.tanHalfFov(), aspect = (float) w / h;
+        Vector3f e = cam.eye();
+        float[] eye = {e.x, e.y, e.z};
         float nearT = (float) cam.distance() - 1.8f, farT = (float) cam.distance() + 1.8f;
-        int[] out = new int[w * h];
-        IntStream.range(0, h).parallel().forEach(py -> {
-            float[] c = new float[3];
-            for (int px = 0; px < w; px++) {
-                float nx = (px + 0.5f) / w * 2 - 1, ny = (py + 0.5f) / h * 2 - 1;
-                float[] d = {fw.x + nx * th * aspect * rt.x + ny * th * up.x, fw.y + nx * th * aspect * rt.y + ny * th * up.y,
-                        fw.z + nx * th * aspect * rt.z + ny * th * up.z};
-                float l = (float) Math.sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
-                for (int k = 0; k < 3; k++) d[k] /= l;
-                shade(g, background, new float[]{eye.x, eye.y, eye.z}, d, mode, sliceY, nearT, farT, c);
-                out[py * w + px] = 0xFF000000 | (CpuTracer.byte8(c[0]) << 16) | (CpuTracer.byte8(c[1]) << 8) | CpuTracer.byte8(c[2]);
-            }
-        });
-        return out;
+        return CpuTracer.pixels(cam, w, h, (dx, dy, dz, c) -> shade(g, background, eye, new float[]{dx, dy, dz}, mode, sliceY, nearT, farT, c));
     }
 
     private static void shade(VolumeGrid g, float[] background, float[] eye, float[] d, Mode mode, float sliceY,

@@ -1,6 +1,5 @@
 package nfield.render;
 
-import org.joml.Vector3f;
 import org.lwjgl.system.MemoryUtil;
 
 import java.nio.FloatBuffer;
@@ -82,24 +81,10 @@ public final class VolumeRenderer implements FieldRenderer {
         glUniform1f(glGetUniformLocation(program, "macro"), VolumeGrid.MACRO);
         glUniform1f(glGetUniformLocation(program, "dt"), grid.step());
         glUniform1i(glGetUniformLocation(program, "maxIter"), maxIterations(grid));
-        set("eye", cam.eye());
-        set("right", cam.right());
-        set("up", cam.up());
-        set("forward", cam.forward());
+        ViewUniforms.set(program, cam, mode, w, h, sliceY);
         glUniform3f(glGetUniformLocation(program, "background"), background[0], background[1], background[2]);
-        glUniform1f(glGetUniformLocation(program, "tanHalfFov"), cam.tanHalfFov());
-        glUniform1f(glGetUniformLocation(program, "aspect"), (float) w / h);
-        glUniform2f(glGetUniformLocation(program, "size"), w, h);
-        glUniform1i(glGetUniformLocation(program, "mode"), mode.ordinal());
-        glUniform1f(glGetUniformLocation(program, "sliceY"), sliceY);
-        glUniform1f(glGetUniformLocation(program, "nearT"), (float) cam.distance() - 1.8f);
-        glUniform1f(glGetUniformLocation(program, "farT"), (float) cam.distance() + 1.8f);
         glBindVertexArray(vao);
         glDrawArrays(GL_TRIANGLES, 0, 3);
-    }
-
-    private void set(String name, Vector3f v) {
-        glUniform3f(glGetUniformLocation(program, name), v.x, v.y, v.z);
     }
 
     @Override

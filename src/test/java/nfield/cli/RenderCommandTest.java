@@ -1,8 +1,5 @@
 package nfield.cli;
 
-import nfield.render.GlContext;
-import nfield.render.RenderUnavailableException;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,11 +18,7 @@ class RenderCommandTest {
     Path dir;
 
     private static void assumeGl() {
-        try {
-            GlContext.headless().close();
-        } catch (RenderUnavailableException e) {
-            Assumptions.abort("needs OpenGL through EGL (CI installs Mesa): " + e.getMessage());
-        }
+        nfield.testing.Gl.headless().close();
     }
 
     @Test

@@ -25,11 +25,7 @@ class BakedRenderTest {
 
     @BeforeAll
     static void open() {
-        try {
-            gl = GlContext.headless();
-        } catch (RenderUnavailableException e) {
-            Assumptions.abort("needs OpenGL through EGL (CI installs Mesa): " + e.getMessage());
-        }
+        gl = nfield.testing.Gl.headless();
         renderer = new BakedRenderer();
     }
 
