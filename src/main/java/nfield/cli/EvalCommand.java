@@ -1,11 +1,17 @@
 package nfield.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import nfield.compute.Backend;
 import nfield.config.Json;
 import nfield.data.mesh.Mesh;
 import nfield.data.mesh.MeshMetrics;
 import nfield.data.mesh.MeshReader;
+import nfield.data.nerf.PosedImages;
+import nfield.field.FittedField;
+import nfield.io.FieldMesher;
+import nfield.pipeline.Fits;
+import nfield.pipeline.RadianceEval;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -92,9 +98,9 @@ final class EvalCommand implements Callable<Integer> {
         if (!ref.contains(":") && nfield.data.nerf.NerfData.isPosedImages(Path.of(ref))) {
             Path dir = images == null ? pred.resolveSibling(pred.getFileName().toString().replaceFirst("\\.[^.]*$", "") + "-eval")
                     : images.equals("none") ? null : Path.of(images);
-            return RadianceEval.run(pred, ref, dir, json, backends);
+            return radiance(Path.of(ref), dir);
         }
-        Mesh reference = FitCommand.loadMesh(ref);
+        Mesh reference = Fits.loadMesh(ref, System.err::println);
         Mesh mesh;
         String name = pred.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean isMesh = MeshReader.EXTENSIONS.stream().anyMatch(e -> name.endsWith("." + e));
@@ -103,8 +109,9 @@ final class EvalCommand implements Callable<Integer> {
             mesh = MeshReader.read(pred);
         } else {
             try (Backend backend = backends.open()) {
+                FittedField f = FieldInputs.load(pred, backend);
                 long t0 = System.nanoTime();
-                FieldInputs.Meshed m = FieldInputs.mesh(pred, backend, res, saveMesh != null);
+                FieldMesher.Result m = FieldMesher.surface(f, res, saveMesh != null, pred.getFileName().toString());
                 extract = (System.nanoTime() - t0) * 1e-9;
                 mesh = m.mesh();
                 if (saveMesh != null) nfield.io.MeshWriter.write(saveMesh, mesh, m.normals());
@@ -127,6 +134,32 @@ final class EvalCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "  chamfer_l1          %.6f%n  chamfer_l2          %.3e%n  fscore (tau %-6s) %.4f"
                             + "  (precision %.4f, recall %.4f)%n  normal_consistency  %.4f%n  iou                 %.4f%n",
                     r.chamferL1(), r.chamferL2(), Double.toString(r.tau()), r.fscore(), r.precision(), r.recall(), r.normalConsistency(), r.iou());
+        }
+        return 0;
+    }
+
+    /** A radiance field against posed test views: PSNR and SSIM per view and their means. */
+    private int radiance(Path refPath, Path dir) throws Exception {
+        ObjectNode o = Json.MAPPER.createObjectNode().put("field", pred.toString()).put("ref", ref);
+        RadianceEval.Result r;
+        int count;
+        try (Backend backend = backends.open()) {
+            FittedField f = FieldInputs.load(pred, backend);
+            PosedImages test = RadianceEval.testViews(f, refPath, System.err::println);
+            count = test.count();
+            int[] k = {0};
+            r = RadianceEval.run(f, test, dir, v -> System.err.printf(Locale.ROOT, "view %d/%d %s: PSNR %.2f dB, SSIM %.4f (%.1f s)%n",
+                    ++k[0], count, v.name(), v.psnr(), v.ssim(), v.seconds()));
+        }
+        ArrayNode views = o.putArray("views");
+        for (RadianceEval.View v : r.views()) views.addObject().put("view", v.name()).put("psnr", v.psnr()).put("ssim", v.ssim());
+        o.put("mean_psnr", r.meanPsnr()).put("mean_ssim", r.meanSsim()).put("views_count", count).put("seconds", r.seconds());
+        if (dir != null) o.put("images", dir.toString());
+        if (json) {
+            System.out.println(Json.write(o));
+        } else {
+            System.out.printf(Locale.ROOT, "%s on %s: mean PSNR %.2f dB, mean SSIM %.4f over %d views%s%n", pred, ref, r.meanPsnr(),
+                    r.meanSsim(), count, dir == null ? "" : " (prediction|truth images in " + dir + ")");
         }
         return 0;
     }

@@ -1,13 +1,12 @@
 package nfield.cli;
 
 import nfield.compute.Backend;
-import nfield.data.mesh.Mesh;
+import nfield.export.DensityMesh;
 import nfield.export.ExportedField;
 import nfield.export.GlslExport;
 import nfield.export.OnnxExport;
 import nfield.export.onnx.proto.Onnx.ModelProto;
-import nfield.field.FieldQuery;
-import nfield.field.ScalarField;
+import nfield.field.FittedField;
 import nfield.io.FieldFile;
 import nfield.io.FieldMesher;
 import nfield.io.MeshWriter;
@@ -18,10 +17,8 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
@@ -125,10 +122,8 @@ final class ExportCommand implements Callable<Integer> {
     /** The field's own tensors and metadata, without the optimizer state a checkpoint carries. */
     private String safetensors() throws Exception {
         try (Backend backend = backends.open()) {
-            ExportedField f = ExportedField.load(field, backend);
-            Map<String, String> extra = new LinkedHashMap<>(f.meta().extra());
-            extra.keySet().removeAll(List.of("format", "version", "field", "steps"));
-            FieldFile.write(output, f.field(), f.meta().steps(), extra, false);
+            FittedField f = FieldInputs.load(field, backend);
+            FieldFile.write(output, f, false);
             return f.field().params().slices().size() + " tensors, " + f.field().paramCount() + " parameters";
         }
     }
@@ -163,47 +158,22 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     private String mesh() throws Exception {
-        if (!FieldFile.readMeta(field).config().kind().equals("sdf")) return densityMesh();
+        if (!FieldFile.readMeta(field).isSdf()) return densityMesh();
         try (Backend backend = backends.open()) {
-            FieldInputs.Meshed m = FieldInputs.mesh(field, backend, res, true);
+            FieldMesher.Result m = FieldMesher.surface(FieldInputs.load(field, backend), res, true, field.getFileName().toString());
             MeshWriter.write(output, m.mesh(), m.normals());
             return String.format(Locale.ROOT, "%,d vertices, %,d triangles at %d^3", m.mesh().vertexCount(),
                     m.mesh().triangleCount(), res);
         }
     }
 
-    /**
-     * A radiance field's surface: the level set density = --iso over the whole grid (densities are
-     * not distances, so every grid point is evaluated), normals from the density's gradient,
-     * vertex colours from the field at each vertex (a view-dependent field's seen head-on: along
-     * the inward normal).
-     */
+    /** A radiance field's surface at --iso, with vertex colours ({@link DensityMesh}). */
     private String densityMesh() throws Exception {
-        if (!(iso > 0)) throw new UserError("--iso " + iso + ": must be a positive density");
         try (Backend backend = backends.open()) {
-            ExportedField f = ExportedField.load(field, backend);
-            FieldMesher.Result r = FieldMesher.extract(ScalarField.densityLevel(new FieldQuery(f.field()), (float) iso), res, true,
-                    field.getFileName().toString(), false);
-            if (r.mesh().triangleCount() == 0) {
-                throw new UserError(field + ": no density reaches --iso " + iso + " inside the box at --res " + res + " (try a lower --iso)");
-            }
-            Mesh mesh = f.normalization().invert(r.mesh());
-            double[] v = mesh.vertices();
-            float[] pts = new float[v.length];
-            for (int i = 0; i < v.length; i++) pts[i] = (float) v[i];
-            float[] out;
-            if (f.viewDependent()) { // the colour seen looking straight at the surface: direction = −(outward normal)
-                float[] n = r.normals(), dirs = new float[n.length];
-                for (int i = 0; i < n.length; i++) dirs[i] = -n[i];
-                out = f.evaluate(pts, dirs, mesh.vertexCount());
-            } else {
-                out = f.evaluate(pts, mesh.vertexCount());
-            }
-            float[] colors = new float[v.length];
-            for (int i = 0; i < mesh.vertexCount(); i++) System.arraycopy(out, 4 * i + 1, colors, 3 * i, 3);
-            MeshWriter.write(output, mesh, r.normals(), colors);
+            DensityMesh.Result r = DensityMesh.extract(ExportedField.of(field, FieldInputs.load(field, backend)), res, iso);
+            MeshWriter.write(output, r.mesh(), r.normals(), r.colors());
             return String.format(Locale.ROOT, "density level %s (field units), %,d vertices with colours, %,d triangles at %d^3",
-                    Double.toString(iso), mesh.vertexCount(), mesh.triangleCount(), res);
+                    Double.toString(iso), r.mesh().vertexCount(), r.mesh().triangleCount(), res);
         }
     }
 }

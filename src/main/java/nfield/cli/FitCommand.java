@@ -2,46 +2,25 @@ package nfield.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import nfield.compute.Backend;
-import nfield.config.SceneConfig;
 import nfield.config.Json;
-import nfield.config.TrainConfig;
-import nfield.config.EikonalConfig;
-import nfield.config.SamplingConfig;
-import nfield.data.analytic.AnalyticShape;
-import nfield.data.mesh.Mesh;
-import nfield.data.mesh.MeshReader;
-import nfield.data.mesh.MeshSampler;
-import nfield.data.mesh.MeshSdf;
-import nfield.data.mesh.MeshShapes;
-import nfield.data.mesh.Normalization;
-import nfield.field.Field;
-import nfield.field.FieldQuery;
+import nfield.config.TrainBackground;
 import nfield.io.FieldMesher;
 import nfield.io.MeshWriter;
-import nfield.render.BakedGrid;
-import nfield.render.Camera;
-import nfield.render.Mode;
-import nfield.render.Viewer;
-import nfield.io.FieldFile;
-import nfield.train.Adam;
-import nfield.train.Eikonal;
-import nfield.train.Loss;
-import nfield.train.RefreshingPool;
-import nfield.train.Trainer;
-import nfield.data.nerf.NerfData;
+import nfield.pipeline.Durations;
+import nfield.pipeline.FitControl;
+import nfield.pipeline.FitRequest;
+import nfield.pipeline.FitResult;
+import nfield.pipeline.Fits;
+import nfield.pipeline.LiveFit;
+import nfield.pipeline.RadianceFit;
+import nfield.pipeline.SdfFit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 @Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a field on DATA and write it to FIELD: a signed distance field on a mesh, a radiance field "
@@ -157,254 +136,69 @@ final class FitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FieldFile.Meta resumed = null;
-        if (resume != null) {
-            FieldInputs.requireFile(resume);
-            resumed = FieldFile.readMeta(resume);
+        boolean radiance = Fits.isPosedImages(data);
+        if (radiance && (sign != null || mesh != null || eikonalWeight != null || batch != null)) {
+            throw new UserError("--sign, --mesh, --eikonal and --batch are for SDF fits; a radiance fit sets its batch "
+                    + "with the scene's marching.samples_per_step");
         }
-        SceneConfig scene;
-        if (config != null) {
-            scene = SceneConfig.load(config);
-        } else if (resumed != null && resumed.extra().containsKey("scene")) {
-            scene = SceneConfig.parse(resume + " (__metadata__.scene)", resumed.extra().get("scene"));
-        } else {
-            scene = SceneConfig.preset(radiance() ? "nerf-default" : "sdf-default");
+        if (!radiance && background != null) throw new UserError("--background is for radiance fits (posed images); " + data + " is not one");
+        if (radiance && view && (System.getenv("DISPLAY") == null || System.getenv("DISPLAY").isEmpty())) {
+            throw new UserError("--view needs a display (DISPLAY is not set); fit without it and look with `nfield render`, "
+                    + "or run under xvfb-run");
         }
-        if (resumed != null && !Json.write(resumed.config().toJson()).equals(Json.write(scene.field().toJson()))) {
-            throw new UserError(resume + ": its field (" + Json.write(resumed.config().toJson()) + ") differs from the scene's ("
-                    + Json.write(scene.field().toJson()) + "); resume with the scene it was trained with, or without --config");
-        }
-        String kind = radiance() ? "radiance" : "sdf";
-        if (!scene.field().kind().equals(kind)) {
-            throw new UserError((config == null ? "scene" : config.toString()) + ": field.kind is "
-                    + scene.field().kind() + "; fitting " + data + " needs " + (kind.equals("sdf") ? "an sdf" : "a radiance") + " field");
-        }
-        SamplingConfig sampling = scene.sampling();
-        if (sign != null) sampling = sampling.withSign(sign);
-        TrainConfig tc = scene.train();
+        FitRequest req = FitRequest.of(data, Fits.scene(config, resume, data)).withResume(resume).withOutput(output)
+                .withControl(FitControl.onSignals());
         if (steps != null || time != null) {
-            tc = tc.withStops(steps == null ? 0 : steps, time == null ? 0 : Durations.seconds(time, "--time"));
+            req = req.withBudget(new FitRequest.Budget(steps == null ? 0 : steps, time == null ? 0 : Durations.seconds(time, "--time")));
         }
-        if (batch != null) {
-            if (batch < 1) throw new UserError("--batch " + batch + ": must be at least 1");
-            tc = tc.withBatch(batch);
+        if (seed != null) req = req.withSeed(seed);
+        if (snapshots != null) {
+            req = req.withSnapshots(snapshots.stream().map(t -> new FitRequest.Snapshot(Durations.seconds(t, "--snapshots"), t.trim())).toList());
         }
-        long s = seed == null ? tc.seed() : seed;
-        if (radiance()) return RadianceFit.run(this, scene, tc, s, resumed);
-        if (background != null) throw new UserError("--background is for radiance fits (posed images); " + data + " is not one");
-
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("data", data);
-        meta.put("loss_type", scene.loss().type());
-        meta.put("scene", Json.write(scene.toJson()));
-        RefreshingPool.Generator generator;
-        Normalization norm = Normalization.IDENTITY;
-        String signUsed;
-        AnalyticShape shape = AnalyticShape.parse(data);
-        if (shape != null) {
-            generator = (rows, from, to, sd) -> {
-                float[] r = shape.samples(to - from, new SplittableRandom(sd));
-                System.arraycopy(r, 0, rows, from * 4, r.length);
-                return 0;
-            };
-            signUsed = "exact";
-        } else {
-            Mesh mesh = loadMesh(data);
-            norm = Normalization.fit(mesh, Normalization.DEFAULT_EXTENT);
-            MeshSdf sdf = new MeshSdf(norm.apply(mesh));
-            MeshSampler sampler = new MeshSampler(sdf, sampling);
-            signUsed = sampler.sign().id();
-            System.err.printf("%s: %,d vertices, %,d triangles, %s; sign by %s%n", data, mesh.vertexCount(),
-                    mesh.triangleCount(), sdf.closedAndOriented() ? "closed and oriented"
-                            : "open or non-manifold (" + sdf.boundaryEdges() + " boundary edges)", signUsed);
-            generator = sampler::sample;
-        }
-        meta.put("normalization", Json.write(Json.MAPPER.valueToTree(norm.toArray())));
-        meta.put("sign", signUsed);
-
+        FitRequest request = req;
+        ProgressPrinter printer = new ProgressPrinter(json);
         try (Backend backend = backends.open()) {
-            System.err.println("nfield fit: " + data + " on " + backend.device());
-            Field field;
-            long startStep = 0;
-            if (resumed != null) {
-                String stored = resumed.extra().get("normalization");
-                if (stored != null && !stored.equals(meta.get("normalization"))) {
-                    throw new UserError(resume + ": it was fitted to data normalised as " + stored + ", but " + data
-                            + " normalises to " + meta.get("normalization") + "; resume on the same data");
-                }
-                field = FieldFile.load(resume, backend);
-                boolean moments = FieldFile.loadOptimizer(resume, field);
-                startStep = resumed.steps();
-                System.err.printf("resuming %s at step %d%s%n", resume, startStep,
-                        moments ? "" : " (it holds no optimizer state: Adam's moments start from zero)");
-            } else {
-                field = new Field(scene.field(), backend);
-                field.init(s);
-            }
-            long t0 = System.nanoTime();
-            RefreshingPool source = new RefreshingPool(backend, tc.poolSize(), 1, generator, tc.refreshEvery(),
-                    sampling.refreshFraction(), s + 1, data);
-            System.err.printf("sampled %,d points in %.1f s (ambiguous signs: %.2f%%)%n", tc.poolSize(),
-                    (System.nanoTime() - t0) * 1e-9, 100 * source.ambiguousShare());
-            Loss loss = new Loss("sdf", scene.loss(), backend);
-            Adam adam = new Adam(scene.optimizer(), field.params(), field.trainableOffset());
-            adam.setSteps(startStep);
-            Trainer trainer = new Trainer(field, loss, adam, source, tc);
-            EikonalConfig ek = eikonalWeight == null ? scene.eikonal() : scene.eikonal().withWeight(eikonalWeight);
-            if (ek.enabled()) trainer.withEikonal(new Eikonal(ek, backend, tc.batch()));
-            System.err.printf("field: %s, %d parameters; batch %d; stop at %s%n", describe(scene), field.paramCount(),
-                    tc.batch(), stops(tc));
-
-            ProgressPrinter printer = new ProgressPrinter(json);
-            long t1 = System.nanoTime();
-            double last;
-            try (StopHook hook = new StopHook(trainer)) {
-                last = view ? trainWatched(trainer, printer, field) : trainer.run(printer);
-                printer.end();
-                meta.put("ambiguous_share", Double.toString(source.ambiguousShare()));
-                FieldFile.write(output, field, adam.steps(), meta, true);
-            } finally {
-                source.close();
-            }
-            double secs = (System.nanoTime() - t1) * 1e-9;
-            System.err.printf("wrote %s: %d steps in %.1f s, final loss %.6f (%s); %,d samples drawn, %d refreshes, "
-                            + "ambiguous signs %.2f%%%n", output, adam.steps(), secs, last,
-                    scene.loss().type() + (ek.enabled() ? " + eikonal" : ""),
-                    source.drawn(), source.refreshes(), 100 * source.ambiguousShare());
+            LiveFit.Fit fit = radiance ? l -> RadianceFit.run(request, backgroundOption(), backend, l)
+                    : l -> SdfFit.run(request, new SdfFit.Options(sign, eikonalWeight, batch), backend, l);
+            FitResult r = view ? LiveFit.run("nfield fit " + data, viewFrames, request.control(), printer, fit) : fit.run(printer);
+            printer.end();
             ObjectNode o = Json.MAPPER.createObjectNode().put("event", "done").put("output", output.toString())
-                    .put("steps", adam.steps()).put("seconds", secs).put("loss", last)
-                    .put("backend", backend.name()).put("sign", signUsed)
-                    .put("ambiguous_share", source.ambiguousShare()).put("samples_drawn", source.drawn());
-            if (mesh != null) {
-                long t2 = System.nanoTime();
-                FieldMesher.Result r = FieldMesher.extract(new FieldQuery(field), res, true, mesh.getFileName().toString());
-                double extract = (System.nanoTime() - t2) * 1e-9;
-                if (r.mesh().triangleCount() == 0) throw new UserError("the trained field has no zero crossing; no mesh written");
-                MeshWriter.write(mesh, norm.invert(r.mesh()), r.normals());
-                System.err.printf("wrote %s: %,d triangles; %d^3 grid in %.2f s (field %.2f s, marching cubes %.2f s, "
-                                + "normals %.2f s)%n", mesh, r.mesh().triangleCount(), res, extract, r.evalSeconds(),
-                        r.mcSeconds(), r.normalSeconds());
-                o.put("mesh", mesh.toString()).put("mc_seconds", extract);
+                    .put("steps", r.steps()).put("seconds", r.seconds()).put("loss", r.loss()).put("backend", backend.name());
+            if (radiance) {
+                o.put("train_mse", r.figures().get("train_mse")).put("train_psnr", r.figures().get("train_psnr"))
+                        .put("occupancy", r.figures().get("occupancy"));
+            } else {
+                o.put("sign", r.fitted().meta().fittedTo().sign()).put("ambiguous_share", r.figures().get("ambiguous_share"))
+                        .put("samples_drawn", r.figures().get("samples_drawn").longValue());
             }
+            if (mesh != null) writeMesh(r, o);
             if (json) System.out.println(Json.write(o));
         }
         return 0;
     }
 
-    /** Trains an SDF while the viewer shows it, re-baked at {@value #LIVE_BAKE}^3. */
-    private double trainWatched(Trainer trainer, ProgressPrinter printer, Field field) throws Exception {
-        FieldQuery query = new FieldQuery(field);
-        Viewer viewer = new Viewer("nfield fit " + data, BakedGrid.bake(query, LIVE_BAKE), new Camera(30, 25, 3.2),
-                new Viewer.Options(768, 768, viewFrames, null, false, 30, Mode.SHADED));
-        return trainWatched(trainer, printer, viewer, line -> viewer.update(BakedGrid.bake(query, LIVE_BAKE), line));
-    }
-
-    /**
-     * Trains on a worker thread while this thread runs the viewer; the worker re-bakes the field
-     * ({@code bakeAndShow}, given the status line) between steps, at most every half second and so
-     * that baking takes at most a fifth of the time. Closing the window stops training.
-     */
-    static double trainWatched(Trainer trainer, Trainer.Listener printer, Viewer viewer, java.util.function.Consumer<String> bakeAndShow)
-            throws Exception {
-        double[] result = {Double.NaN};
-        Throwable[] failure = {null};
-        Thread worker = new Thread(() -> {
-            long[] next = {0};
-            try {
-                result[0] = trainer.run(p -> {
-                    printer.progress(p);
-                    long now = System.nanoTime();
-                    StringBuilder line = new StringBuilder("step ").append(p.step());
-                    p.terms().forEach((k, v) -> line.append(String.format(java.util.Locale.ROOT, "  %s %.4g", k, v)));
-                    if (now < next[0]) {
-                        viewer.status(line.toString());
-                        return;
-                    }
-                    bakeAndShow.accept(line.toString());
-                    long spent = System.nanoTime() - now;
-                    next[0] = System.nanoTime() + Math.max(500_000_000L, 4 * spent);
-                });
-                bakeAndShow.accept("done: " + trainer.optimizer().steps() + " steps");
-            } catch (Throwable t) {
-                failure[0] = t;
-                trainer.requestStop();
-            }
-        }, "nfield-train");
-        try (viewer) {
-            worker.start();
-            viewer.run();
-        } finally {
-            trainer.requestStop();
-            worker.join();
-        }
-        if (failure[0] instanceof Exception e) throw e;
-        if (failure[0] != null) throw new IllegalStateException(failure[0]);
-        return result[0];
-    }
-
-    static final int LIVE_BAKE = 64;
-
-    /** Whether DATA is a posed-image set (transforms*.json, .npz, or a folder of them): a radiance fit. */
-    boolean radiance() {
-        return !data.contains(":") && NerfData.isPosedImages(Path.of(data));
-    }
-
-    /**
-     * Ctrl-C or SIGTERM while training: asks the trainer to stop and waits (up to 30 s) until
-     * {@link #close()}, so the field written after training is complete before the JVM exits.
-     */
-    static final class StopHook implements AutoCloseable {
-        private final CountDownLatch finished = new CountDownLatch(1);
-        private final Thread hook;
-
-        StopHook(Trainer trainer) {
-            hook = new Thread(() -> {
-                trainer.requestStop();
-                try {
-                    finished.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "nfield-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
-        }
-
-        @Override
-        public void close() {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException ignored) {
-                // already shutting down (Ctrl-C): the hook waits for the write before this
-            }
+    private RadianceFit.Options backgroundOption() {
+        if (background == null) return RadianceFit.Options.DEFAULT;
+        try {
+            return new RadianceFit.Options(TrainBackground.parse(background), "--background");
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--background " + background + ": expected " + TrainBackground.SPELLINGS);
         }
     }
 
-    /** A mesh file, or a mesh nfield generates ({@code shape:NAME}); warnings go to stderr. */
-    static Mesh loadMesh(String data) throws java.io.IOException {
-        MeshShapes gen = MeshShapes.parse(data);
-        if (gen != null) return gen.mesh();
-        Path p = Path.of(data);
-        if (!Files.exists(p)) {
-            throw new UserError(data + ": no such file, and not a built-in shape (" + String.join(", ", MeshShapes.ids())
-                    + ", " + String.join(", ", AnalyticShape.ids()) + ")");
+    /** --mesh: the surface at --res, while the device is warm. */
+    private void writeMesh(FitResult r, ObjectNode o) throws java.io.IOException {
+        long t2 = System.nanoTime();
+        FieldMesher.Result m;
+        try {
+            m = FieldMesher.surface(r.fitted(), res, true, mesh.getFileName().toString());
+        } catch (IllegalArgumentException e) {
+            throw new UserError("the trained field has no zero crossing; no mesh written");
         }
-        Mesh m = MeshReader.read(p);
-        for (String w : m.warnings()) System.err.println(data + ": warning: " + w);
-        return m;
-    }
-
-    private static String describe(SceneConfig s) {
-        var n = s.field().network();
-        return s.field().kind() + ", " + s.field().encoding().type() + " encoding, " + n.hiddenLayers() + "x" + n.width()
-                + " " + n.activation().type();
-    }
-
-    static String stops(TrainConfig t) {
-        StringBuilder b = new StringBuilder();
-        if (t.steps() > 0) b.append(t.steps()).append(" steps");
-        if (t.seconds() > 0) b.append(b.length() > 0 ? " or " : "").append(Durations.format(t.seconds()));
-        if (t.targetLoss() > 0) b.append(b.length() > 0 ? " or " : "").append("loss <= ").append(t.targetLoss());
-        return b.toString();
+        double extract = (System.nanoTime() - t2) * 1e-9;
+        MeshWriter.write(mesh, m.mesh(), m.normals());
+        System.err.printf("wrote %s: %,d triangles; %d^3 grid in %.2f s (field %.2f s, marching cubes %.2f s, normals %.2f s)%n",
+                mesh, m.mesh().triangleCount(), res, extract, m.evalSeconds(), m.mcSeconds(), m.normalSeconds());
+        o.put("mesh", mesh.toString()).put("mc_seconds", extract);
     }
 }

@@ -41,7 +41,7 @@ public final class Main implements Runnable {
             while ((t instanceof UncheckedIOException || t instanceof java.util.concurrent.CompletionException) && t.getCause() != null) {
                 t = t.getCause();
             }
-            if (t instanceof UserError || t instanceof ConfigException || t instanceof OpenClUnavailableException
+            if (t instanceof UserError || t instanceof nfield.pipeline.FitError || t instanceof ConfigException || t instanceof OpenClUnavailableException
                     || t instanceof nfield.render.RenderUnavailableException
                     || t instanceof IOException || t instanceof Trainer.DivergedException
                     || t instanceof IllegalArgumentException) {

@@ -3,6 +3,8 @@ package nfield.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import nfield.compute.Backend;
 import nfield.config.Json;
+import nfield.field.FittedField;
+import nfield.io.FieldMesher;
 import nfield.io.MeshWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,13 +47,14 @@ final class MeshCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Backend backend = backends.open()) {
+            FittedField f = FieldInputs.load(field, backend);
             long t0 = System.nanoTime();
-            FieldInputs.Meshed m = FieldInputs.mesh(field, backend, res, !noNormals);
-            double extract = (System.nanoTime() - t0) * 1e-9 - m.loadSeconds();
+            FieldMesher.Result m = FieldMesher.surface(f, res, !noNormals, field.getFileName().toString());
+            double extract = (System.nanoTime() - t0) * 1e-9;
             long t1 = System.nanoTime();
             MeshWriter.write(output, m.mesh(), m.normals());
             double write = (System.nanoTime() - t1) * 1e-9;
-            var r = m.raw();
+            var r = m;
             System.err.printf("wrote %s: %,d vertices, %,d triangles; %d^3 grid, %,d points evaluated (%.1f%%): "
                             + "field %.2f s, marching cubes %.2f s, normals %.2f s, write %.2f s%n", output,
                     m.mesh().vertexCount(), m.mesh().triangleCount(), res, r.evaluated(),

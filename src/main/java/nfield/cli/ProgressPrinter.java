@@ -2,16 +2,19 @@ package nfield.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import nfield.config.Json;
+import nfield.pipeline.Durations;
+import nfield.pipeline.FitListener;
 import nfield.train.Trainer;
 
 import java.io.PrintStream;
 import java.util.Map;
 
 /**
- * Training progress: a bar with step, loss terms, points/s and ETA on stderr (redrawn in place
- * on a terminal, one line per report otherwise), and with --json one event per report on stdout.
+ * A fit as the command line shows it: its lines on stderr, and training progress as a bar with
+ * step, loss terms, points/s and ETA (redrawn in place on a terminal, one line per report
+ * otherwise); with --json one event per report on stdout.
  */
-final class ProgressPrinter implements Trainer.Listener {
+final class ProgressPrinter implements FitListener {
     private final PrintStream err = System.err;
     private final boolean json;
     private final boolean tty = System.console() != null;
@@ -52,7 +55,20 @@ final class ProgressPrinter implements Trainer.Listener {
         }
     }
 
+    @Override
+    public void info(String line) {
+        end();
+        err.println(line);
+    }
+
+    @Override
+    public void snapshot(java.nio.file.Path file, double elapsedS, long step) {
+        end();
+        err.printf(java.util.Locale.ROOT, "snapshot %s at %.0f s, step %d%n", file, elapsedS, step);
+    }
+
     void end() {
         if (tty && lastLen > 0) err.println();
+        lastLen = 0;
     }
 }

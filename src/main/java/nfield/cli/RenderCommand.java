@@ -1,16 +1,17 @@
 package nfield.cli;
 
-import nfield.render.BakedRenderer;
+import nfield.compute.Backend;
+import nfield.field.FittedField;
 import nfield.render.Camera;
-import nfield.render.GlContext;
-import nfield.render.Images;
 import nfield.render.Mode;
+import nfield.render.Turntable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "render", mixinStandardHelpOptions = true, sortOptions = false,
@@ -87,48 +88,32 @@ final class RenderCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int[] wh = parseSize(size);
+        int[] wh = FieldInputs.parseSize(size);
         Mode m = Mode.parse(mode);
-        if (turntable < 0 || turntable > 3600) throw new UserError("--turntable " + turntable + ": use 0 .. 3600");
+        Turntable tt;
+        try {
+            tt = new Turntable(out, turntable);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
         Camera cam = new Camera(azimuth, elevation, distance);
         if (up != null && !up.equals("y") && !up.equals("z")) throw new UserError("--up " + up + ": use y or z");
-        if (RadianceEval.isRadianceFile(field)) {
-            return "baked".equals(path) ? renderVolume(cam, m, wh) : renderRadiance(cam, m, wh);
-        }
+        if (FieldInputs.isRadianceFile(field)) return "baked".equals(path) ? renderVolume(tt, cam, m, wh) : renderRadiance(tt, cam, m, wh);
         if ("z".equals(up)) throw new UserError("--up z: SDF fields are drawn y-up");
         if (path == null) path = "baked";
         if (path.equals("exact")) throw new UserError("--path exact is for radiance fields; SDF fields draw baked or direct");
         long t0 = System.nanoTime();
-        FieldInputs.Drawable d = FieldInputs.drawable(field, bake, path, path.equals("direct"), backends, "render draws");
+        FieldInputs.Drawable d = FieldInputs.drawable(field, bake, path, path.equals("direct"), backends);
         double bakeS = (System.nanoTime() - t0) * 1e-9;
-        try (GlContext gl = GlContext.headless(); BakedRenderer r = new BakedRenderer()) {
-            long t1 = System.nanoTime();
-            r.upload(d.grid());
-            if (d.glsl() != null) {
-                r.direct(d.glsl(), d.params());
-                r.path(true);
-            }
-            int frames = Math.max(1, turntable);
-            for (int i = 0; i < frames; i++) {
-                Camera c = turntable > 0 ? cam.turned(360.0 * i / turntable) : cam;
-                int[] px = r.render(c, m, wh[0], wh[1], slice);
-                Path target = turntable > 0 ? numbered(out, i) : out;
-                Images.writePng(target, px, wh[0], wh[1]);
-            }
-            double renderS = (System.nanoTime() - t1) * 1e-9;
-            System.err.printf("wrote %s%s: %dx%d %s (%s); bake %d^3 in %.2f s, %d frame%s in %.2f s on %s%n",
-                    turntable > 0 ? numbered(out, 0) + " .. " : "", turntable > 0 ? numbered(out, frames - 1) : out,
-                    wh[0], wh[1], m.id(), path, bake, bakeS, frames, frames == 1 ? "" : "s", renderS, gl.renderer());
-        }
+        long t1 = System.nanoTime();
+        String gl = tt.sdf(d.grid(), d.glsl(), d.params(), cam, m, wh[0], wh[1], slice);
+        System.err.printf("wrote %s: %dx%d %s (%s); bake %d^3 in %.2f s, %s in %.2f s on %s%n", tt.describe(), wh[0], wh[1], m.id(), path,
+                bake, bakeS, frames(tt), (System.nanoTime() - t1) * 1e-9, gl);
         return 0;
     }
 
-    /**
-     * A radiance field, volume-rendered on the compute device (no GL): the orbit camera in the
-     * field's box, turned so its vertical is --up, rays through pixel centres, the field's own
-     * background behind.
-     */
-    private Integer renderRadiance(Camera cam, Mode m, int[] wh) throws Exception {
+    /** A radiance field, volume-rendered on the compute device (no GL), in colour. */
+    private Integer renderRadiance(Turntable tt, Camera cam, Mode m, int[] wh) throws Exception {
         if (m != Mode.SHADED) {
             throw new UserError("--mode " + mode + ": --path exact renders radiance fields in colour only (shaded); "
                     + "--path baked draws the other modes");
@@ -137,84 +122,30 @@ final class RenderCommand implements Callable<Integer> {
             throw new UserError("--path " + path + ": radiance fields render exact (on the compute device) or baked (GL)");
         }
         long t0 = System.nanoTime();
-        Path file = Path.of(field);
-        int frames = Math.max(1, turntable);
-        try (nfield.compute.Backend backend = backends.open()) {
-            RadianceEval.Settings f = RadianceEval.settings(file, nfield.io.FieldFile.readMeta(file));
-            boolean zUp = f.zUp(up);
-            nfield.radiance.RadianceRenderer renderer = new nfield.radiance.RadianceRenderer(nfield.io.FieldFile.load(file, backend),
-                    f.norm(), f.marching());
-            int w = wh[0], h = wh[1];
-            for (int i = 0; i < frames; i++) {
-                Camera c = turntable > 0 ? cam.turned(360.0 * i / turntable) : cam;
-                float[] e = axes(c.eye(), zUp), fw = axes(c.forward(), zUp), rt = axes(c.right(), zUp), u = axes(c.up(), zUp);
-                double t = c.tanHalfFov(), aspect = (double) w / h, s = f.norm().scale();
-                double[] center = {f.norm().cx(), f.norm().cy(), f.norm().cz()};
-                float[] img = renderer.render((x, y, dest) -> {
-                    double px = (2 * (x + 0.5) / w - 1) * t * aspect, py = (1 - 2 * (y + 0.5) / h) * t;
-                    double n2 = 0;
-                    for (int k = 0; k < 3; k++) {
-                        dest[k] = e[k] / s + center[k];
-                        dest[3 + k] = fw[k] + px * rt[k] + py * u[k];
-                        n2 += dest[3 + k] * dest[3 + k];
-                    }
-                    for (int k = 3; k < 6; k++) dest[k] /= Math.sqrt(n2);
-                }, w, h, f.background());
-                RadianceEval.writePng(turntable > 0 ? numbered(out, i) : out, img, w, h);
-            }
+        try (Backend backend = backends.open()) {
+            FittedField f = FieldInputs.load(Path.of(field), backend);
+            tt.radiance(f, cam, up == null ? f.radiance().zUp() : up.equals("z"), wh[0], wh[1]);
         }
-        System.err.printf(java.util.Locale.ROOT, "wrote %s%s: %dx%d radiance (volume rendering on %s), %d frame%s in %.2f s%n",
-                turntable > 0 ? numbered(out, 0) + " .. " : "", turntable > 0 ? numbered(out, frames - 1) : out, wh[0], wh[1],
-                backends.backend, frames, frames == 1 ? "" : "s", (System.nanoTime() - t0) * 1e-9);
+        System.err.printf(Locale.ROOT, "wrote %s: %dx%d radiance (volume rendering on %s), %s in %.2f s%n", tt.describe(), wh[0], wh[1],
+                backends.backend, frames(tt), (System.nanoTime() - t0) * 1e-9);
         return 0;
     }
 
-    /** A radiance field through the viewer's volume mode, headless: baked colour and density ray-marched in GLSL. */
-    private Integer renderVolume(Camera cam, Mode m, int[] wh) throws Exception {
-        long t0 = System.nanoTime();
-        int frames = Math.max(1, turntable);
-        try (FieldInputs.VolumeBaker baker = new FieldInputs.VolumeBaker(Path.of(field), bake, up, backends);
-             GlContext gl = GlContext.headless(); nfield.render.VolumeRenderer r = new nfield.render.VolumeRenderer(baker.background())) {
-            // a view-dependent field's colour is baked for each frame's camera; otherwise one bake serves all
-            nfield.render.VolumeGrid grid = baker.bake(cam);
-            double bakeS = (System.nanoTime() - t0) * 1e-9;
-            long t1 = System.nanoTime();
-            r.upload(grid);
-            for (int i = 0; i < frames; i++) {
-                Camera c = turntable > 0 ? cam.turned(360.0 * i / turntable) : cam;
-                if (i > 0 && baker.viewDependent()) r.upload(baker.bake(c));
-                Images.writePng(turntable > 0 ? numbered(out, i) : out, r.render(c, m, wh[0], wh[1], slice), wh[0], wh[1]);
-            }
-            int[] d = grid.dims();
-            System.err.printf(java.util.Locale.ROOT, "wrote %s%s: %dx%d %s (volume, baked %dx%dx%d in %.2f s), %d frame%s in %.2f s on %s%n",
-                    turntable > 0 ? numbered(out, 0) + " .. " : "", turntable > 0 ? numbered(out, frames - 1) : out, wh[0], wh[1],
-                    m.id(), d[0], d[1], d[2], bakeS, frames, frames == 1 ? "" : "s", (System.nanoTime() - t1) * 1e-9, gl.renderer());
+    /** A radiance field through the viewer's volume mode, headless. */
+    private Integer renderVolume(Turntable tt, Camera cam, Mode m, int[] wh) throws Exception {
+        long t1;
+        Turntable.Volume v;
+        try (FieldInputs.Volume in = new FieldInputs.Volume(Path.of(field), bake, up, backends)) {
+            t1 = System.nanoTime();
+            v = tt.volume(in.baker, cam, m, wh[0], wh[1], slice);
         }
+        int[] d = v.grid().dims();
+        System.err.printf(Locale.ROOT, "wrote %s: %dx%d %s (volume, baked %dx%dx%d in %.2f s), %s in %.2f s on %s%n", tt.describe(), wh[0],
+                wh[1], m.id(), d[0], d[1], d[2], v.bakeSeconds(), frames(tt), (System.nanoTime() - t1) * 1e-9 - v.bakeSeconds(), v.renderer());
         return 0;
     }
 
-    /** A camera vector (y-up orbit) in the scene's axes: unchanged for y-up, turned +90° about x for z-up. */
-    private static float[] axes(org.joml.Vector3f v, boolean zUp) {
-        return zUp ? new float[]{v.x, -v.z, v.y} : new float[]{v.x, v.y, v.z};
-    }
-
-    static Path numbered(Path out, int i) {
-        String n = out.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        String stem = dot < 0 ? n : n.substring(0, dot), ext = dot < 0 ? ".png" : n.substring(dot);
-        return out.resolveSibling(String.format("%s-%03d%s", stem, i, ext));
-    }
-
-    static int[] parseSize(String s) {
-        String[] p = s.toLowerCase(java.util.Locale.ROOT).split("x");
-        try {
-            if (p.length == 2) {
-                int w = Integer.parseInt(p[0].trim()), h = Integer.parseInt(p[1].trim());
-                if (w >= 1 && h >= 1 && w <= 8192 && h <= 8192) return new int[]{w, h};
-            }
-        } catch (NumberFormatException ignored) {
-            // falls through to the message
-        }
-        throw new UserError("--size " + s + ": expected WIDTHxHEIGHT, each 1..8192, e.g. 512x512");
+    private static String frames(Turntable tt) {
+        return tt.frames() + (tt.frames() == 1 ? " frame" : " frames");
     }
 }

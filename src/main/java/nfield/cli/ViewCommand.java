@@ -5,6 +5,7 @@ import nfield.config.Json;
 import nfield.render.Camera;
 import nfield.render.Mode;
 import nfield.render.Viewer;
+import nfield.render.VolumeBaker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -81,7 +82,7 @@ final class ViewCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int[] wh = RenderCommand.parseSize(size);
+        int[] wh = FieldInputs.parseSize(size);
         Mode m = Mode.parse(mode);
         if (!(targetFps > 0)) throw new UserError("--target-fps " + targetFps + ": must be positive");
         if (frames < 0) throw new UserError("--frames " + frames + ": must be >= 0");
@@ -89,15 +90,15 @@ final class ViewCommand implements Callable<Integer> {
         bake = FieldInputs.parseBake(bakeOption);
         Viewer.requireDisplay(); // before the bake, which may take seconds
         if (up != null && !up.equals("y") && !up.equals("z")) throw new UserError("--up " + up + ": use y or z");
-        if (RadianceEval.isRadianceFile(field)) return viewRadiance(wh, m, n);
+        if (FieldInputs.isRadianceFile(field)) return viewRadiance(wh, m, n);
         if ("z".equals(up)) throw new UserError("--up z: SDF fields are drawn y-up");
         long t0 = System.nanoTime();
         // the direct path is generated even when starting baked: D toggles it
-        FieldInputs.Drawable d = FieldInputs.drawable(field, bake, path, true, backends, "view shows");
+        FieldInputs.Drawable d = FieldInputs.drawable(field, bake, path, true, backends);
         double bakeS = (System.nanoTime() - t0) * 1e-9;
         Viewer.Options opt = new Viewer.Options(wh[0], wh[1], n, screenshot, benchmark, targetFps, m);
         Viewer.Stats st;
-        try (Viewer v = new Viewer("nfield view " + field, d.grid(), FieldInputs.HOME, opt)) {
+        try (Viewer v = new Viewer("nfield view " + field, d.grid(), Camera.HOME, opt)) {
             if (d.glsl() != null) v.direct(d.glsl(), d.params(), path.equals("direct"));
             if (!benchmark && n == 0) System.err.println(Viewer.HELP);
             st = v.run();
@@ -110,8 +111,9 @@ final class ViewCommand implements Callable<Integer> {
     private int viewRadiance(int[] wh, Mode m, int n) throws Exception {
         if (!path.equals("baked")) throw new UserError("--path " + path + ": radiance fields are shown from a baked volume");
         long t0 = System.nanoTime();
-        try (FieldInputs.VolumeBaker baker = new FieldInputs.VolumeBaker(java.nio.file.Path.of(field), bake, up, backends)) {
-            nfield.render.VolumeGrid grid = baker.bake(FieldInputs.HOME);
+        try (FieldInputs.Volume v = new FieldInputs.Volume(java.nio.file.Path.of(field), bake, up, backends)) {
+            VolumeBaker baker = v.baker;
+            nfield.render.VolumeGrid grid = baker.bake(Camera.HOME);
             double bakeS = (System.nanoTime() - t0) * 1e-9;
             int[] dims = grid.dims();
             System.err.printf(Locale.ROOT, "baked %dx%dx%d (colour + density, %.0f%% of macro cells occupied) in %.1f s%s%n",
@@ -121,11 +123,11 @@ final class ViewCommand implements Callable<Integer> {
         }
     }
 
-    private int viewVolume(FieldInputs.VolumeBaker baker, nfield.render.VolumeGrid grid, int[] wh, Mode m, int n, double bakeS) {
+    private int viewVolume(VolumeBaker baker, nfield.render.VolumeGrid grid, int[] wh, Mode m, int n, double bakeS) {
         int[] dims = grid.dims();
         Viewer.Options opt = new Viewer.Options(wh[0], wh[1], n, screenshot, benchmark, targetFps, m);
         Viewer.Stats st;
-        try (Viewer v = new Viewer("nfield view " + field, grid, baker.background(), FieldInputs.HOME, opt)) {
+        try (Viewer v = new Viewer("nfield view " + field, grid, baker.background(), Camera.HOME, opt)) {
             if (baker.viewDependent() && !benchmark) v.rebake(baker::bake);
             if (!benchmark && n == 0) System.err.println(Viewer.HELP);
             st = v.run();

@@ -48,7 +48,7 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Real spherical harmonics (the polynomial terms of
-     * {@link nfield.field.SphericalHarmonicsEncoding#TERMS}): x [B, 3] → y [B, degree²].
+     * {@link SphericalHarmonics#TERMS}): x [B, 3] → y [B, degree²].
      */
     void shEncode(Tensor x, int degree, Tensor y);
 
@@ -161,6 +161,14 @@ public interface Backend extends AutoCloseable {
 
     /** Waits for queued work (for timing). */
     void finish();
+
+    /** Starts (true) or stops timing every kernel launch, each waited for (backends without kernels ignore it). */
+    default void profile(boolean on) {}
+
+    /** Kernel name → {launches, seconds} since {@code profile(true)}; empty where nothing is timed. */
+    default java.util.Map<String, double[]> profileResults() {
+        return java.util.Map.of();
+    }
 
     @Override
     void close();

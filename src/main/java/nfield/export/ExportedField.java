@@ -1,11 +1,11 @@
 package nfield.export;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import nfield.compute.Backend;
 import nfield.compute.Tensor;
-import nfield.config.Json;
-import nfield.data.mesh.Normalization;
 import nfield.field.Field;
+import nfield.field.FieldMeta;
+import nfield.field.FittedField;
+import nfield.geom.Normalization;
 import nfield.io.FieldFile;
 
 import java.io.IOException;
@@ -19,37 +19,18 @@ import java.nio.file.Path;
  * original unit length (field density · s); colours are unchanged. {@link #evaluate} is the
  * reference every export is checked against.
  */
-public record ExportedField(Path file, Field field, Normalization normalization, FieldFile.Meta meta) {
+public record ExportedField(Path file, Field field, Normalization normalization, FieldMeta meta) {
     /** Points per forward pass in {@link #evaluate}. */
     private static final int BATCH = 1 << 16;
 
     /** Loads {@code file} onto {@code backend}; the caller closes the backend. */
     public static ExportedField load(Path file, Backend backend) throws IOException {
-        FieldFile.Meta meta = FieldFile.readMeta(file);
-        Normalization norm = normalization(file, meta);
-        return new ExportedField(file, FieldFile.load(file, backend), norm, meta);
+        return of(file, FieldFile.load(file, backend));
     }
 
-    /** The field's transform from original to field coordinates (identity for analytic fits and older files). */
-    public static Normalization normalization(Path file, FieldFile.Meta meta) throws IOException {
-        String s = meta.extra().get("normalization");
-        if (s == null) return Normalization.IDENTITY;
-        JsonNode a;
-        try {
-            a = Json.parse(file + ": __metadata__.normalization", s);
-        } catch (RuntimeException e) {
-            throw new IOException(e.getMessage());
-        }
-        if (!a.isArray() || a.size() != 4) {
-            throw new IOException(file + ": __metadata__.normalization must be [cx, cy, cz, scale], got " + s);
-        }
-        double[] v = new double[4];
-        for (int i = 0; i < 4; i++) v[i] = a.get(i).asDouble(Double.NaN);
-        try {
-            return Normalization.of(v);
-        } catch (IllegalArgumentException e) {
-            throw new IOException(file + ": __metadata__.normalization: " + e.getMessage());
-        }
+    /** A fitted field (read from {@code file}, or about to be written there) as the exports see it. */
+    public static ExportedField of(Path file, FittedField f) {
+        return new ExportedField(file, f.field(), f.normalization(), f.meta());
     }
 
     public boolean isSdf() {

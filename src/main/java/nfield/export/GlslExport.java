@@ -5,7 +5,7 @@ import nfield.config.FieldConfig;
 import nfield.config.NetworkConfig;
 import nfield.field.Field;
 import nfield.io.AtomicFiles;
-import nfield.render.FieldGlsl;
+import nfield.field.glsl.FieldGlsl;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -6,7 +6,7 @@ import nfield.compute.ParamStore;
 import nfield.config.EncodingConfig;
 import nfield.config.FieldConfig;
 import nfield.config.Json;
-import nfield.data.mesh.Normalization;
+import nfield.geom.Normalization;
 import nfield.export.OnnxGraph.Attr;
 import nfield.export.onnx.proto.Onnx.ModelProto;
 import nfield.export.onnx.proto.Onnx.OperatorSetIdProto;
@@ -283,7 +283,7 @@ public final class OnnxExport {
     }
 
     /**
-     * Real spherical harmonics as the polynomial terms of {@link SphericalHarmonicsEncoding#TERMS}:
+     * Real spherical harmonics as the polynomial terms of {@link nfield.compute.SphericalHarmonics#TERMS}:
      * the distinct monomials x^a y^b z^c (a + b + c ≥ 1) of d [N, 3] side by side [N, M], times a
      * coefficient matrix [M, degree²], plus the constant terms.
      */
@@ -291,7 +291,7 @@ public final class OnnxExport {
         int cols = degree * degree;
         List<List<Integer>> monomials = new java.util.ArrayList<>();
         double[] constant = new double[cols];
-        for (SphericalHarmonicsEncoding.Term t : SphericalHarmonicsEncoding.TERMS) {
+        for (nfield.compute.SphericalHarmonics.Term t : nfield.compute.SphericalHarmonics.TERMS) {
             if (t.column() >= cols) continue;
             List<Integer> m = List.of(t.px(), t.py(), t.pz());
             if (t.px() + t.py() + t.pz() == 0) constant[t.column()] += t.coef();
@@ -316,7 +316,7 @@ public final class OnnxExport {
             values[k] = v;
         }
         double[] coef = new double[values.length * cols];
-        for (SphericalHarmonicsEncoding.Term t : SphericalHarmonicsEncoding.TERMS) {
+        for (nfield.compute.SphericalHarmonics.Term t : nfield.compute.SphericalHarmonics.TERMS) {
             if (t.column() >= cols || t.px() + t.py() + t.pz() == 0) continue;
             coef[monomials.indexOf(List.of(t.px(), t.py(), t.pz())) * cols + t.column()] += t.coef();
         }

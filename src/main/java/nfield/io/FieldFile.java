@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import nfield.compute.Backend;
 import nfield.compute.ParamStore;
-import nfield.config.ConfigNode;
-import nfield.config.ConfigException;
-import nfield.config.FieldConfig;
 import nfield.config.Json;
 import nfield.field.Field;
+import nfield.field.FieldMeta;
+import nfield.field.FittedField;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -25,39 +24,36 @@ import java.util.Map;
  * A trained field on disk: a safetensors file (8-byte little-endian header length, a JSON header,
  * then raw little-endian float32 data). Every parameter slice is one tensor under its store name
  * ({@code network.layers.0.weight} [in, out], ...); {@code __metadata__} holds
- * {@code format} = "nfield-field", {@code version}, the field config JSON ({@code field}),
- * and {@code steps}. Written atomically (temp file + rename). See FORMAT.md.
+ * {@code format} = "nfield-field", {@code version} and the {@link FieldMeta} (written by
+ * {@link MetaCodec}). Writes and reads {@link FittedField}s only; reads versions 1 and 2.
+ * Written atomically (temp file + rename). See FORMAT.md.
  */
 public final class FieldFile {
     public static final String FORMAT = "nfield-field";
-    public static final String VERSION = "1";
+    /** The version written; {@link #READS} lists those read. */
+    public static final String VERSION = "2";
+    public static final java.util.List<String> READS = java.util.List.of("1", "2");
     private static final long MAX_HEADER = 100L << 20;
 
     private FieldFile() {}
 
-    /** What a file holds besides the tensors. */
-    public record Meta(FieldConfig config, long steps, Map<String, String> extra) {}
-
     /** Adam's first and second moment estimates, [P] each, in checkpoints (see FORMAT.md). */
     public static final String OPTIMIZER_M = "optimizer.m", OPTIMIZER_V = "optimizer.v";
 
-    public static void write(Path file, Field field, long steps, Map<String, String> extra) throws IOException {
-        write(file, field, steps, extra, false);
-    }
-
     /**
-     * Writes the field; a checkpoint ({@code optimizer}) also holds Adam's moments as
-     * {@value #OPTIMIZER_M} and {@value #OPTIMIZER_V}, so {@code fit --resume} continues exactly.
+     * Writes the field and its metadata; a checkpoint ({@code optimizer}) also holds Adam's
+     * moments as {@value #OPTIMIZER_M} and {@value #OPTIMIZER_V}, so {@code fit --resume}
+     * continues exactly.
      */
-    public static void write(Path file, Field field, long steps, Map<String, String> extra, boolean optimizer) throws IOException {
+    public static void write(Path file, FittedField fitted, boolean optimizer) throws IOException {
+        Field field = fitted.field();
         ParamStore store = field.params();
         double[] params = store.readParams();
         double[][] moments = optimizer ? new double[][]{store.readM(), store.readV()} : new double[0][];
         ObjectNode header = Json.MAPPER.createObjectNode();
         ObjectNode meta = header.putObject("__metadata__");
-        meta.put("format", FORMAT).put("version", VERSION).put("field", Json.write(field.config().toJson()))
-                .put("steps", Long.toString(steps));
-        extra.forEach(meta::put);
+        meta.put("format", FORMAT).put("version", VERSION);
+        MetaCodec.write(fitted.meta()).forEach(meta::put);
         long pos = 0;
         for (ParamStore.Slice s : store.slices()) {
             ObjectNode t = header.putObject(s.name());
@@ -110,12 +106,12 @@ public final class FieldFile {
     }
 
     /** Reads the metadata and checks every tensor against the file; throws with the file named. */
-    public static Meta readMeta(Path file) throws IOException {
+    public static FieldMeta readMeta(Path file) throws IOException {
         return parse(file).meta;
     }
 
-    /** Loads a field onto {@code backend}: the config from the file, the parameters into its store. */
-    public static Field load(Path file, Backend backend) throws IOException {
+    /** Loads a field onto {@code backend}: the config and metadata from the file, the parameters into its store. */
+    public static FittedField load(Path file, Backend backend) throws IOException {
         Parsed p = parse(file);
         Field field = new Field(p.meta.config(), backend);
         double[] params = new double[field.paramCount()];
@@ -138,10 +134,10 @@ public final class FieldFile {
         }
         field.params().writeParams(params);
         field.params().resetOptimizer();
-        return field;
+        return new FittedField(file.toString(), field, p.meta);
     }
 
-    private record Parsed(Meta meta, Map<String, long[]> tensors, Map<String, String> shapes, ByteBuffer data) {}
+    private record Parsed(FieldMeta meta, Map<String, long[]> tensors, Map<String, String> shapes, ByteBuffer data) {}
 
     private static IOException bad(Path file, String what) {
         return new IOException(file + ": not a valid nfield field file: " + what);
@@ -171,16 +167,12 @@ public final class FieldFile {
         if (meta == null || !FORMAT.equals(meta.path("format").asText())) {
             throw bad(file, "no __metadata__.format = \"" + FORMAT + "\" (was it written by nfield?)");
         }
-        if (!VERSION.equals(meta.path("version").asText())) {
-            throw bad(file, "format version " + meta.path("version").asText() + "; this nfield reads version " + VERSION);
+        String version = meta.path("version").asText();
+        if (!READS.contains(version)) {
+            throw bad(file, "format version " + version + "; this nfield reads versions " + String.join(" and ", READS)
+                    + " (a newer nfield wrote it?)");
         }
-        FieldConfig cfg;
-        try {
-            String src = file + " (__metadata__.field)";
-            cfg = FieldConfig.parse(new ConfigNode(src, "field", Json.parse(src, meta.path("field").asText())));
-        } catch (ConfigException e) {
-            throw new IOException(e.getMessage());
-        }
+        FieldMeta fieldMeta = MetaCodec.read(file, Integer.parseInt(version), meta);
         long dataLen = all.length - 8 - n;
         Map<String, long[]> tensors = new LinkedHashMap<>();
         Map<String, String> shapes = new LinkedHashMap<>();
@@ -221,10 +213,7 @@ public final class FieldFile {
             tensors.put(e.getKey(), new long[]{a, z});
             shapes.put(e.getKey(), shape.toString());
         }
-        long steps = meta.path("steps").asLong(0);
-        Map<String, String> extra = new LinkedHashMap<>();
-        meta.fields().forEachRemaining(e -> extra.put(e.getKey(), e.getValue().asText()));
         ByteBuffer data = ByteBuffer.wrap(all, 8 + (int) n, (int) dataLen).slice();
-        return new Parsed(new Meta(cfg, steps, extra), tensors, shapes, data);
+        return new Parsed(fieldMeta, tensors, shapes, data);
     }
 }

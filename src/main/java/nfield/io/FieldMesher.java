@@ -1,6 +1,8 @@
 package nfield.io;
 
 import nfield.data.mesh.Mesh;
+import nfield.field.FieldQuery;
+import nfield.field.FittedField;
 import nfield.field.ScalarField;
 
 /**
@@ -34,6 +36,22 @@ public final class FieldMesher {
                 for (int x = lx; x <= hx; x++) if (!known[row + x]) values[row + x] = v;
             }
         }
+    }
+
+    /**
+     * The surface of a fitted SDF at {@code res}³ in the original coordinates of the data it was
+     * fitted to ({@link Result#mesh()} moved back by its normalisation; the normals are unchanged
+     * by a uniform scale), named {@code name}. Refuses a radiance field and a field with no zero crossing.
+     */
+    public static Result surface(FittedField f, int res, boolean normals, String name) {
+        if (!f.isSdf()) throw new IllegalArgumentException(f.name() + ": a " + f.meta().kind() + " field; meshing needs an sdf field");
+        Result r = extract(new FieldQuery(f.field()), res, normals, name);
+        if (r.mesh().triangleCount() == 0) {
+            throw new IllegalArgumentException(f.name() + ": the field has no zero crossing inside [-1, 1]^3 at --res " + res
+                    + " (nothing to mesh; was it trained?)");
+        }
+        return new Result(r.mesh().denormalized(f.normalization()), r.normals(), r.evaluated(), r.evalSeconds(), r.mcSeconds(),
+                r.normalSeconds());
     }
 
     /** The zero level set of a signed distance field (blocks far from the surface by their values are skipped). */

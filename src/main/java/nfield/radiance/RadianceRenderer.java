@@ -1,7 +1,7 @@
 package nfield.radiance;
 
 import nfield.config.MarchingConfig;
-import nfield.data.mesh.Normalization;
+import nfield.geom.Normalization;
 import nfield.field.Field;
 import nfield.field.FieldQuery;
 

@@ -1,6 +1,6 @@
 package nfield.radiance;
 
-import nfield.data.mesh.Normalization;
+import nfield.geom.Normalization;
 import nfield.data.nerf.PosedImages;
 
 import java.util.Arrays;

@@ -1,5 +1,7 @@
 package nfield.render;
 
+import nfield.field.glsl.FieldGlsl;
+
 import org.lwjgl.system.MemoryUtil;
 
 import java.io.IOException;

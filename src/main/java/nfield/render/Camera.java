@@ -10,6 +10,8 @@ import org.joml.Vector3f;
  */
 public record Camera(double azimuth, double elevation, double distance, double fovDegrees, Vector3f target) {
     public static final double DEFAULT_FOV = 40;
+    /** Where the viewer starts, and render's default orbit. */
+    public static final Camera HOME = new Camera(30, 25, 3.2);
 
     public Camera {
         target = new Vector3f(target);
@@ -48,6 +50,14 @@ public record Camera(double azimuth, double elevation, double distance, double f
     /** Unit vector towards the key light: behind the viewer, above and to the left, so what is seen is lit. */
     public Vector3f light() {
         return forward().negate().add(up().mul(0.8f)).sub(right().mul(0.5f)).normalize();
+    }
+
+    /**
+     * A viewer-space vector (y up) in the scene's axes: unchanged for a y-up scene, turned +90°
+     * about x for a z-up one (x, y, z → x, −z, y).
+     */
+    public static float[] toScene(Vector3f v, boolean zUp) {
+        return zUp ? new float[]{v.x, -v.z, v.y} : new float[]{v.x, v.y, v.z};
     }
 
     public float tanHalfFov() {

@@ -1,5 +1,7 @@
 package nfield.cli;
 
+import nfield.field.FittedField;
+import nfield.geom.Normalization;
 import nfield.io.FieldFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,8 +70,8 @@ class CliTest {
         assertTrue(r.err().contains("resuming " + first + " at step 30"), r.err());
         assertEquals(50, FieldFile.readMeta(resumed).steps());
         try (var b = new nfield.compute.ref.RefBackend()) {
-            double[] want = FieldFile.load(straight, b).params().readParams();
-            double[] got = FieldFile.load(resumed, b).params().readParams();
+            double[] want = FieldFile.load(straight, b).field().params().readParams();
+            double[] got = FieldFile.load(resumed, b).field().params().readParams();
             double scale = 0;
             for (double w : want) scale = Math.max(scale, Math.abs(w));
             for (int i = 0; i < want.length; i++) {

@@ -1,5 +1,7 @@
 package nfield.cli;
 
+import nfield.field.FittedField;
+import nfield.geom.Normalization;
 import nfield.compute.ref.RefBackend;
 import nfield.data.mesh.Mesh;
 import nfield.data.mesh.MeshReader;
@@ -50,10 +52,10 @@ class ExportCommandTest {
         assertTrue(r.err().contains("wrote " + out + " (safetensors"), r.err());
         String header = new String(Files.readAllBytes(out), StandardCharsets.UTF_8);
         assertFalse(header.contains(FieldFile.OPTIMIZER_M), "an export carries no optimizer state");
-        FieldFile.Meta a = FieldFile.readMeta(field), b = FieldFile.readMeta(out);
+        nfield.field.FieldMeta a = FieldFile.readMeta(field), b = FieldFile.readMeta(out);
         assertEquals(a.config(), b.config());
         assertEquals(a.steps(), b.steps());
-        assertEquals(a.extra().get("normalization"), b.extra().get("normalization"));
+        assertEquals(a.normalization(), b.normalization());
 
         float[] pts = new float[3 * 2000];
         double[] u = Harness.uniform(pts.length, 11);
@@ -81,7 +83,7 @@ class ExportCommandTest {
         try (RefBackend be = new RefBackend()) {
             nfield.field.Field f = new nfield.field.Field(cfg, be);
             f.params().writeParams(Harness.toFloat(Harness.uniform(f.paramCount(), 5)));
-            FieldFile.write(in, f, 12, java.util.Map.of("normalization", "[0.1, 0.2, -0.3, 0.66]"), true);
+            FieldFile.write(in, FittedField.of(in.toString(), f, 12, new Normalization(0.1, 0.2, -0.3, 0.66)), true);
         }
         CliTest.Run r = CliTest.run("export", in.toString(), "-o", out.toString(), "--backend", "java");
         assertEquals(0, r.code(), r.err());
@@ -109,7 +111,7 @@ class ExportCommandTest {
         try (RefBackend be = new RefBackend()) {
             nfield.field.Field f = new nfield.field.Field(cfg, be);
             f.params().writeParams(Harness.toFloat(Harness.uniform(f.paramCount(), 5)));
-            FieldFile.write(in, f, 12, java.util.Map.of("normalization", "[0.1, 0.2, -0.3, 0.66]"), true);
+            FieldFile.write(in, FittedField.of(in.toString(), f, 12, new Normalization(0.1, 0.2, -0.3, 0.66)), true);
         }
         assertEquals(0, CliTest.run("export", in.toString(), "-o", out.toString(), "--backend", "java").code());
         CliTest.Run r = CliTest.run("export", in.toString(), "-o", ply.toString(), "--res", "24", "--iso", "1.5", "--backend", "java");

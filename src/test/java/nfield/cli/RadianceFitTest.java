@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import nfield.config.Json;
 import nfield.io.FieldFile;
 import nfield.testing.OpenCl;
+import nfield.testing.PosedSphere;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,72 +28,10 @@ class RadianceFitTest {
     @TempDir
     Path dir;
 
-    static final double R = 0.6;
-
-    /** Camera-to-world looking at the origin from azimuth az, elevation el (radians), distance 3. */
-    static double[] pose(double az, double el) {
-        double[] c = {3 * Math.cos(el) * Math.sin(az), 3 * Math.sin(el), 3 * Math.cos(el) * Math.cos(az)};
-        double[] z = {c[0] / 3, c[1] / 3, c[2] / 3}; // camera looks down -z: z points from the origin to the camera
-        double[] up = {0, 1, 0};
-        double[] x = cross(up, z);
-        double nx = Math.sqrt(x[0] * x[0] + x[1] * x[1] + x[2] * x[2]);
-        for (int i = 0; i < 3; i++) x[i] /= nx;
-        double[] y = cross(z, x);
-        return new double[]{x[0], y[0], z[0], c[0], x[1], y[1], z[1], c[1], x[2], y[2], z[2], c[2], 0, 0, 0, 1};
-    }
-
-    static double[] cross(double[] a, double[] b) {
-        return new double[]{a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
-    }
-
-    static void render(Path file, double[] m, int w, double angle) throws IOException {
-        double f = 0.5 * w / Math.tan(0.5 * angle);
-        BufferedImage im = new BufferedImage(w, w, BufferedImage.TYPE_INT_ARGB);
-        for (int py = 0; py < w; py++) {
-            for (int px = 0; px < w; px++) {
-                double dx = (px + 0.5 - 0.5 * w) / f, dy = -(py + 0.5 - 0.5 * w) / f, dz = -1;
-                double[] d = {m[0] * dx + m[1] * dy + m[2] * dz, m[4] * dx + m[5] * dy + m[6] * dz, m[8] * dx + m[9] * dy + m[10] * dz};
-                double n = Math.sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
-                double[] o = {m[3], m[7], m[11]};
-                double b = 0, cc = -R * R;
-                for (int i = 0; i < 3; i++) {
-                    d[i] /= n;
-                    b += o[i] * d[i];
-                    cc += o[i] * o[i];
-                }
-                double disc = b * b - cc;
-                int argb = 0x00000000;
-                if (disc > 0) {
-                    double t = -b - Math.sqrt(disc);
-                    int[] rgb = new int[3];
-                    for (int i = 0; i < 3; i++) rgb[i] = (int) Math.round(255 * (0.5 + 0.5 * (o[i] + t * d[i]) / R));
-                    argb = 0xFF000000 | rgb[0] << 16 | rgb[1] << 8 | rgb[2];
-                }
-                im.setRGB(px, py, argb);
-            }
-        }
-        ImageIO.write(im, "png", file.toFile());
-    }
+    static final double R = PosedSphere.R;
 
     static void writeSplit(Path dir, String split, int n, double azOffset, double angle, int w) throws IOException {
-        Files.createDirectories(dir.resolve(split));
-        StringBuilder frames = new StringBuilder();
-        for (int k = 0; k < n; k++) {
-            double az = 2 * Math.PI * k / n + azOffset, el = Math.toRadians(k % 2 == 0 ? 25 : -10);
-            double[] m = pose(az, el);
-            render(dir.resolve(split + "/r_" + k + ".png"), m, w, angle);
-            StringBuilder mat = new StringBuilder("[");
-            for (int r = 0; r < 4; r++) {
-                mat.append(r > 0 ? ", [" : "[");
-                for (int c = 0; c < 4; c++) mat.append(c > 0 ? ", " : "").append(String.format(Locale.ROOT, "%.12f", m[4 * r + c]));
-                mat.append("]");
-            }
-            mat.append("]");
-            frames.append(k > 0 ? ",\n" : "").append("{\"file_path\": \"./").append(split).append("/r_").append(k)
-                    .append("\", \"transform_matrix\": ").append(mat).append("}");
-        }
-        Files.writeString(dir.resolve("transforms_" + split + ".json"), String.format(Locale.ROOT,
-                "{\"camera_angle_x\": %.9f, \"frames\": [%s]}", angle, frames));
+        PosedSphere.writeSplit(dir, split, n, azOffset, angle, w);
     }
 
     @Test
@@ -214,7 +153,7 @@ class RadianceFitTest {
      */
     private void volumeMode(Path field, Path exactPng, boolean sharp) throws IOException {
         // no --up: the fit recorded y, the axis its cameras hold up
-        assertEquals("y", FieldFile.readMeta(field).extra().get("up"));
+        assertEquals("y", FieldFile.readMeta(field).radiance().up());
         String[] view = {"--size", "48x32", "--azimuth", "90", "--elevation", "0", "--distance", "2.5"};
         Path baked = dir.resolve("baked.png"), normals = dir.resolve("normals.png");
         try (nfield.render.GlContext gl = nfield.render.GlContext.headless()) {

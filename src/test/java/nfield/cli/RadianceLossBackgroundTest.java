@@ -104,7 +104,7 @@ class RadianceLossBackgroundTest {
         r = fit(data, l2, "--steps", "2");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("training background the images' own, composited on 1.0 1.0 1.0 (auto: the images have no alpha)"), r.err());
-        assertEquals("data", FieldFile.readMeta(dir.resolve("f.nfield")).extra().get("train_background"));
+        assertEquals("data", FieldFile.readMeta(dir.resolve("f.nfield")).radiance().trainBackground());
     }
 
     @Test
@@ -119,11 +119,11 @@ class RadianceLossBackgroundTest {
         assertTrue(r.err().contains("huber (delta 0.05) loss; training background random (auto: the images have alpha)"), r.err());
         assertTrue(r.err().contains("  huber "), r.err());
         assertTrue(r.err().contains("  mse ") && r.err().contains("  psnr "), r.err());
-        Map<String, String> meta = FieldFile.readMeta(dir.resolve("f.nfield")).extra();
-        assertEquals("huber", meta.get("loss_type"));
-        assertEquals("0.05", meta.get("loss_delta"));
-        assertEquals("random", meta.get("train_background"));
-        assertEquals("[1.0,1.0,1.0]", meta.get("background"));
+        nfield.field.FieldMeta meta = FieldFile.readMeta(dir.resolve("f.nfield"));
+        assertEquals("huber", meta.fittedTo().loss());
+        assertEquals(0.05, meta.fittedTo().lossDelta());
+        assertEquals("random", meta.radiance().trainBackground());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[]{1, 1, 1}, meta.radiance().background());
         String[] lines = r.out().trim().split("\n");
         JsonNode done = Json.parse("done", lines[lines.length - 1]);
         JsonNode progress = Json.parse("progress", lines[lines.length - 2]).get("loss");

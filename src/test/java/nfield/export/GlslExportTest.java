@@ -1,5 +1,7 @@
 package nfield.export;
 
+import nfield.field.FittedField;
+import nfield.geom.Normalization;
 import nfield.compute.Backend;
 import nfield.config.ActivationConfig;
 import nfield.config.EncodingConfig;
@@ -11,7 +13,7 @@ import nfield.io.FieldFile;
 import nfield.render.BakedGrid;
 import nfield.render.BakedRenderer;
 import nfield.render.Camera;
-import nfield.render.FieldGlsl;
+import nfield.field.glsl.FieldGlsl;
 import nfield.render.GlContext;
 import nfield.render.Images;
 import nfield.render.Mode;
@@ -131,7 +133,7 @@ class GlslExportTest {
         FieldConfig fc = new FieldConfig("sdf", enc, new NetworkConfig(width, 2, act, List.of(), 0.1, init), "softplus");
         Field field = TrainedFields.torus(fc, b);
         Path file = dir.resolve(name + ".nfield");
-        FieldFile.write(file, field, 250, Map.of("normalization", "[" + norm[0] + ", " + norm[1] + ", " + norm[2] + ", " + norm[3] + "]"));
+        FieldFile.write(file, FittedField.of(file.toString(), field, 250, Normalization.of(norm)), false);
         ExportedField ef = ExportedField.load(file, b);
         CASES.put(name, new Case(field, ef, GlslExport.generate(ef, name + ".nfield")));
     }
@@ -359,7 +361,7 @@ class GlslExportTest {
                 new NetworkConfig(16, 1, ActivationConfig.relu(), List.of(), 0.1, "uniform"), "softplus"), b);
         big.init(1);
         Path file = dir.resolve("big.nfield");
-        FieldFile.write(file, big, 0, Map.of());
+        FieldFile.write(file, FittedField.of(file.toString(), big, 0, Normalization.IDENTITY), false);
         GlslExport.Result r = GlslExport.generate(ExportedField.load(file, b), "big.nfield");
         assertTrue(big.paramCount() > GlslExport.WARN_PARAMS);
         assertEquals(1, r.warnings().size());
@@ -369,7 +371,7 @@ class GlslExportTest {
         huge.init(1);
         assertTrue(huge.paramCount() > GlslExport.MAX_PARAMS, "" + huge.paramCount());
         Path hf = dir.resolve("huge.nfield");
-        FieldFile.write(hf, huge, 0, Map.of());
+        FieldFile.write(hf, FittedField.of(hf.toString(), huge, 0, Normalization.IDENTITY), false);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GlslExport.generate(ExportedField.load(hf, b), "huge"));
         assertTrue(e.getMessage().contains("safetensors"), e.getMessage());
     }

@@ -1,5 +1,7 @@
 package nfield.export;
 
+import nfield.field.FittedField;
+import nfield.geom.Normalization;
 import nfield.compute.Backend;
 import nfield.compute.ref.RefBackend;
 import nfield.config.ActivationConfig;
@@ -115,7 +117,7 @@ class NumpyScriptTest {
         for (FieldConfig cfg : configs()) {
             Field f = randomField(cfg, backend, 100 + k);
             Path file = dir.resolve("f" + k + ".safetensors");
-            FieldFile.write(file, f, 0, Map.of("normalization", "[0.7, -1.3, 2.1, 0.45]"));
+            FieldFile.write(file, FittedField.of(file.toString(), f, 0, new Normalization(0.7, -1.3, 2.1, 0.45)), false);
             boolean vd = cfg.viewDependent();
             float[] want = vd ? ExportedField.load(file, backend).evaluate(pts, dirs, n) : ExportedField.load(file, backend).evaluate(pts, n);
             Path out = dir.resolve("out" + k + ".npy");
@@ -166,7 +168,7 @@ class NumpyScriptTest {
         try (RefBackend b = new RefBackend()) {
             Field f = randomField(cfg, b, 7);
             Path file = dir.resolve("vd.safetensors"), pointsFile = dir.resolve("p.npy");
-            FieldFile.write(file, f, 0, Map.of());
+            FieldFile.write(file, FittedField.of(file.toString(), f, 0, Normalization.IDENTITY), false);
             writeNpy(pointsFile, new float[]{0, 0, 0}, 1, 3);
             Process p = new ProcessBuilder("python3", SCRIPT.toString(), file.toString(), pointsFile.toString())
                     .redirectErrorStream(true).start();

@@ -12,10 +12,11 @@ import nfield.config.ColorConfig;
 import nfield.config.EncodingConfig;
 import nfield.config.FieldConfig;
 import nfield.config.NetworkConfig;
-import nfield.data.mesh.Normalization;
+import nfield.geom.Normalization;
 import nfield.export.onnx.proto.Onnx.ModelProto;
 import nfield.export.onnx.proto.Onnx.StringStringEntryProto;
 import nfield.field.Field;
+import nfield.field.FittedField;
 import nfield.field.HashEncoding;
 import nfield.io.FieldFile;
 import nfield.testing.Harness;
@@ -79,7 +80,7 @@ class OnnxExportTest {
         }
         f.params().writeParams(p);
         Path file = dir.resolve(name + ".nfield");
-        FieldFile.write(file, f, 123, Map.of("normalization", NORMALIZATION));
+        FieldFile.write(file, FittedField.of(file.toString(), f, 123, new Normalization(0.25, -1.5, 3.0, 0.4)), false);
         return ExportedField.load(file, new RefBackend());
     }
 
@@ -288,8 +289,8 @@ class OnnxExportTest {
         FieldConfig fc = new FieldConfig("sdf", new EncodingConfig.Identity(), net("sigmoid", 0, List.of()), "trunc_exp");
         Field field = new Field(fc, new RefBackend());
         field.init(13);
-        ExportedField f = new ExportedField(dir.resolve("sigmoid.nfield"), field, Normalization.IDENTITY,
-                new FieldFile.Meta(fc, 0, Map.of()));
+        ExportedField f = ExportedField.of(dir.resolve("sigmoid.nfield"),
+                FittedField.of("sigmoid.nfield", field, 0, Normalization.IDENTITY));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OnnxExport.model(f));
         assertTrue(e.getMessage().contains("sigmoid"), e.getMessage());
     }

@@ -1,5 +1,7 @@
 package nfield.io;
 
+import nfield.field.FittedField;
+import nfield.geom.Normalization;
 import nfield.compute.Tensor;
 import nfield.compute.ref.RefBackend;
 import nfield.config.ActivationConfig;
@@ -50,8 +52,8 @@ class FieldFileTest {
             Field f = field(kind);
             f.params().writeParams(Harness.toFloat(f.params().readParams())); // what a float32 file can hold
             Path p = dir.resolve(kind + ".nfield");
-            FieldFile.write(p, f, 42, Map.of());
-            Field g = FieldFile.load(p, new RefBackend());
+            FieldFile.write(p, FittedField.of(p.toString(), f, 42, Normalization.IDENTITY), false);
+            Field g = FieldFile.load(p, new RefBackend()).field();
             assertEquals(f.config(), g.config());
             assertArrayEquals(f.params().readParams(), g.params().readParams());
             assertArrayEquals(eval(f), eval(g));
@@ -69,8 +71,8 @@ class FieldFileTest {
         Field f = new Field(fc, new RefBackend());
         f.params().writeParams(Harness.toFloat(Harness.uniform(f.paramCount(), 5)));
         Path p = dir.resolve("hash.nfield");
-        FieldFile.write(p, f, 7, Map.of());
-        Field g = FieldFile.load(p, new RefBackend());
+        FieldFile.write(p, FittedField.of(p.toString(), f, 7, Normalization.IDENTITY), false);
+        Field g = FieldFile.load(p, new RefBackend()).field();
         assertEquals(fc, g.config());
         assertArrayEquals(f.params().readParams(), g.params().readParams());
         assertArrayEquals(eval(f), eval(g));
@@ -87,8 +89,8 @@ class FieldFileTest {
         Field f = new Field(fc, new RefBackend());
         f.params().writeParams(Harness.toFloat(Harness.uniform(f.paramCount(), 6)));
         Path p = dir.resolve("vd.nfield");
-        FieldFile.write(p, f, 9, Map.of());
-        Field g = FieldFile.load(p, new RefBackend());
+        FieldFile.write(p, FittedField.of(p.toString(), f, 9, Normalization.IDENTITY), false);
+        Field g = FieldFile.load(p, new RefBackend()).field();
         assertEquals(fc, g.config());
         assertTrue(g.viewDependent());
         assertArrayEquals(f.params().readParams(), g.params().readParams());
@@ -128,7 +130,7 @@ class FieldFileTest {
 
     private byte[] valid() throws IOException {
         Path p = dir.resolve("ok.nfield");
-        FieldFile.write(p, field("sdf"), 1, Map.of());
+        FieldFile.write(p, FittedField.of(p.toString(), field("sdf"), 1, Normalization.IDENTITY), false);
         return Files.readAllBytes(p);
     }
 

@@ -19,11 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * field's parameters against float64 central differences of the rendered colours on the
  * reference backend; l2 stays the mean squared error.
  */
-class PhotometricLossTest {
+public class PhotometricLossTest {
     static final double DELTA = 0.1;
 
     /** A small smooth radiance field (softplus everywhere, so central differences see no kinks). */
-    static Field field(RefBackend b) {
+    public static Field field(RefBackend b) {
         FieldConfig fc = FieldConfig.parse(new ConfigNode("test", "field", Json.parse("test", """
                 {"kind": "radiance", "density_activation": "softplus",
                  "encoding": {"type": "frequency", "octaves": 2, "include_input": true},

@@ -1,5 +1,6 @@
 package nfield.render;
 
+import nfield.field.glsl.FieldGlsl;
 import nfield.compute.Backend;
 import nfield.config.ActivationConfig;
 import nfield.config.EncodingConfig;

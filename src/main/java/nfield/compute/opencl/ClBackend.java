@@ -410,13 +410,13 @@ public final class ClBackend implements Backend {
 
     /**
      * Build options of opencl/encoding/sh.cl for a degree: W and the terms of
-     * SphericalHarmonicsEncoding.TERMS with column &lt; W as T(column, coef, px, py, pz) macros
+     * SphericalHarmonics.TERMS with column &lt; W as T(column, coef, px, py, pz) macros
      * (coefficients as float literals that read back exactly).
      */
     private static String shOpts(int degree) {
         int w = degree * degree;
         StringBuilder t = new StringBuilder();
-        for (nfield.field.SphericalHarmonicsEncoding.Term k : nfield.field.SphericalHarmonicsEncoding.TERMS) {
+        for (nfield.compute.SphericalHarmonics.Term k : nfield.compute.SphericalHarmonics.TERMS) {
             if (k.column() >= w) continue;
             t.append("T(").append(k.column()).append(',').append(Float.toString((float) k.coef())).append("f,")
                     .append(k.px()).append(',').append(k.py()).append(',').append(k.pz()).append(')');

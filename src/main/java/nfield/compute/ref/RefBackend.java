@@ -433,7 +433,7 @@ public final class RefBackend implements Backend {
         int w = degree * degree;
         java.util.Arrays.fill(o, 0, x.rows() * w, 0);
         for (int r = 0; r < x.rows(); r++) {
-            for (var t : nfield.field.SphericalHarmonicsEncoding.TERMS) {
+            for (var t : nfield.compute.SphericalHarmonics.TERMS) {
                 if (t.column() >= w) continue;
                 o[r * w + t.column()] += t.coef() * Math.pow(a[3 * r], t.px()) * Math.pow(a[3 * r + 1], t.py()) * Math.pow(a[3 * r + 2], t.pz());
             }
@@ -447,7 +447,7 @@ public final class RefBackend implements Backend {
         for (int r = 0; r < x.rows(); r++) {
             double px = a[3 * r], py = a[3 * r + 1], pz = a[3 * r + 2];
             double gx = 0, gy = 0, gz = 0;
-            for (var t : nfield.field.SphericalHarmonicsEncoding.TERMS) {
+            for (var t : nfield.compute.SphericalHarmonics.TERMS) {
                 if (t.column() >= w) continue;
                 double c = t.coef() * g[r * w + t.column()];
                 if (t.px() > 0) gx += c * t.px() * Math.pow(px, t.px() - 1) * Math.pow(py, t.py()) * Math.pow(pz, t.pz());

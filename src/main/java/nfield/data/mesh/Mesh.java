@@ -1,5 +1,7 @@
 package nfield.data.mesh;
 
+import nfield.geom.Normalization;
+
 import java.util.List;
 
 /**
@@ -28,6 +30,21 @@ public record Mesh(String name, double[] vertices, int[] triangles, List<String>
     public int vertexCount() { return vertices.length / 3; }
 
     public int triangleCount() { return triangles.length / 3; }
+
+    /** The mesh moved into the field's box by {@code n}. */
+    public Mesh normalized(Normalization n) {
+        return new Mesh(name, n.apply(vertices), triangles, warnings);
+    }
+
+    /** A mesh in field coordinates moved back to original coordinates by {@code n}. */
+    public Mesh denormalized(Normalization n) {
+        return new Mesh(name, n.invert(vertices), triangles, warnings);
+    }
+
+    /** The normalisation that centres this mesh's bounding box and scales its longest side to {@code 2 · extent}. */
+    public Normalization fitNormalization(double extent) {
+        return Normalization.fit(bounds(), extent, name);
+    }
 
     /** [minX, minY, minZ, maxX, maxY, maxZ] over all vertices. */
     public double[] bounds() {

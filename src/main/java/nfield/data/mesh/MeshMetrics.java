@@ -1,5 +1,7 @@
 package nfield.data.mesh;
 
+import nfield.geom.Normalization;
+
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
@@ -27,8 +29,8 @@ public final class MeshMetrics {
     private MeshMetrics() {}
 
     public static Result compute(Mesh pred, Mesh ref, int surfacePoints, int volumePoints, double tau, long seed) {
-        Normalization n = Normalization.fit(ref, 1.0);
-        Mesh p = n.apply(pred), r = n.apply(ref);
+        Normalization n = ref.fitNormalization(1.0);
+        Mesh p = pred.normalized(n), r = ref.normalized(n);
         MeshSdf ps = new MeshSdf(p), rs = new MeshSdf(r);
         double[] a = directed(ps, rs, surfacePoints, tau, seed);
         double[] b = directed(rs, ps, surfacePoints, tau, seed + 1);

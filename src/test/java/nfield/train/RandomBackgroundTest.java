@@ -1,8 +1,8 @@
-package nfield.radiance;
+package nfield.train;
 
 import nfield.compute.ref.RefBackend;
 import nfield.config.MarchingConfig;
-import nfield.data.mesh.Normalization;
+import nfield.geom.Normalization;
 import nfield.data.nerf.Intrinsics;
 import nfield.data.nerf.PosedImages;
 import nfield.field.Field;
@@ -40,7 +40,7 @@ class RandomBackgroundTest {
     }
 
     static RadianceObjective objective(RefBackend b, PosedImages data) {
-        Field f = PhotometricLossTest.field(b);
+        Field f = nfield.radiance.PhotometricLossTest.field(b);
         return new RadianceObjective(f, data, new Normalization(0, 0, 0, 0.33), MarchingConfig.defaults(), 9);
     }
 

@@ -1,4 +1,4 @@
-package nfield.render;
+package nfield.field.glsl;
 
 import nfield.compute.HashSpec;
 import nfield.compute.ParamStore;

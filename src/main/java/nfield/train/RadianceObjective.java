@@ -1,12 +1,14 @@
-package nfield.radiance;
+package nfield.train;
 
 import nfield.compute.LossFn;
 import nfield.config.MarchingConfig;
-import nfield.data.mesh.Normalization;
+import nfield.geom.Normalization;
 import nfield.data.nerf.PosedImages;
 import nfield.field.Field;
 import nfield.field.FieldQuery;
-import nfield.train.Trainer;
+import nfield.radiance.OccupancyGrid;
+import nfield.radiance.RayMarcher;
+import nfield.radiance.VolumeBatch;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -96,6 +98,16 @@ public final class RadianceObjective implements Trainer.Objective {
     public String timing() {
         return String.format(java.util.Locale.ROOT, "rays %.1f s, marching %.1f s, field + rendering %.1f s, occupancy grid %.1f s (%d refreshes)",
                 nanosRays * 1e-9, nanosMarch * 1e-9, nanosTrain * 1e-9, nanosGrid * 1e-9, gridUpdates);
+    }
+
+    /** Where the time went, in seconds: drawing rays, marching, the field and rendering on the device, occupancy-grid refreshes. */
+    public Map<String, Double> timingSeconds() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("rays", nanosRays * 1e-9);
+        m.put("marching", nanosMarch * 1e-9);
+        m.put("field_and_rendering", nanosTrain * 1e-9);
+        m.put("occupancy_grid", nanosGrid * 1e-9);
+        return m;
     }
 
     /** One step's rays: [n, 6] in field coordinates, target colours [n, 3], jitter [n], backgrounds [n, 3]. */

@@ -1,14 +1,13 @@
-package nfield.cli;
+package nfield.render;
 
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** {@code view --bake auto}: the finest bake that fits the time budget at the rate the device evaluates the field. */
 class BakeResolutionTest {
     /** An evaluator that takes n / rate seconds (a stand-in for a device of known speed). */
-    private static nfield.render.VolumeGrid.Radiance device(double pointsPerSecond) {
+    private static VolumeGrid.Radiance device(double pointsPerSecond) {
         return (xyz, n) -> {
             try {
                 Thread.sleep((long) (1000 * n / pointsPerSecond));
@@ -22,19 +21,11 @@ class BakeResolutionTest {
     @Test
     void picksTheFinestBakeWithinTheBudget() {
         // 5 s at 1M points/s: 160^3 = 4.1M fits, 192^3 = 7.1M does not
-        assertEquals(160, FieldInputs.autoResolution(device(1e6), 1, 128, 256));
+        assertEquals(160, BakeResolution.auto(device(1e6), 1, 128, 256));
         // a fast device gets the finest allowed, a slow one the coarsest
-        assertEquals(256, FieldInputs.autoResolution(device(2e7), 1, 128, 256));
-        assertEquals(128, FieldInputs.autoResolution(device(1e5), 1, 128, 256));
+        assertEquals(256, BakeResolution.auto(device(2e7), 1, 128, 256));
+        assertEquals(128, BakeResolution.auto(device(1e5), 1, 128, 256));
         // extra passes count: at twice the cost 128^3 (2.1M, 4.2M with the factor) is the finest within 5 s
-        assertEquals(128, FieldInputs.autoResolution(device(1e6), 2, 128, 256));
-    }
-
-    @Test
-    void bakeOptionIsAutoOrANumber() {
-        assertEquals(FieldInputs.AUTO, FieldInputs.parseBake("auto"));
-        assertEquals(96, FieldInputs.parseBake("96"));
-        UserError e = assertThrows(UserError.class, () -> FieldInputs.parseBake("fine"));
-        assertEquals("--bake fine: use auto or a resolution such as 128", e.getMessage());
+        assertEquals(128, BakeResolution.auto(device(1e6), 2, 128, 256));
     }
 }

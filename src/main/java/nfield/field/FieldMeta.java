@@ -1,0 +1,98 @@
+package nfield.field;
+
+import nfield.config.FieldConfig;
+import nfield.config.MarchingConfig;
+import nfield.config.SceneConfig;
+import nfield.geom.Normalization;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Everything a trained field carries besides its weights (a field file's metadata, FORMAT.md):
+ * its config, the steps it was trained for, the transform from the data's coordinates into the
+ * field's box, what it was fitted to, the scene it was trained with (null in files older than
+ * the scene key) and, for radiance fields, what rendering it needs ({@link Radiance}; null for SDFs).
+ */
+public record FieldMeta(FieldConfig config, long steps, Normalization normalization, Provenance fittedTo, SceneConfig scene,
+                        Radiance radiance) {
+    public FieldMeta {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(normalization, "normalization");
+        if (fittedTo == null) fittedTo = Provenance.UNKNOWN;
+        if (config.kind().equals("radiance") && radiance == null) radiance = Radiance.DEFAULT;
+        if (!config.kind().equals("radiance")) radiance = null;
+    }
+
+    /**
+     * What a field was fitted to and how: the data as named on the command line (a file, or
+     * shape:NAME / analytic:NAME), the loss type (with Huber's delta, else null), how training
+     * signs were decided (SDF fits on meshes: pseudonormal, winding, raystab; exact for analytic
+     * shapes; null otherwise) and the share of samples whose sign was ambiguous (null where none was decided).
+     */
+    public record Provenance(String data, String loss, Double lossDelta, String sign, Double ambiguousShare) {
+        public static final Provenance UNKNOWN = new Provenance(null, null, null, null, null);
+
+        public Provenance withAmbiguousShare(double share) {
+            return new Provenance(data, loss, lossDelta, sign, share);
+        }
+    }
+
+    /**
+     * What rendering and evaluating a radiance field needs: the scene's vertical ({@code "y"} or
+     * {@code "z"}, as its cameras hold it), the background put behind rendered rays (the colour the
+     * data's images are composited on), what lay behind the training rays ({@code random},
+     * {@code data}, or a colour {@code r,g,b}; null when not recorded) and the scene box
+     * [min xyz, max xyz] in the data's coordinates (null when not recorded).
+     */
+    public record Radiance(String up, float[] background, String trainBackground, double[] box) {
+        /** What files without these keys mean: z up (the Blender convention of NeRF's scenes), white behind. */
+        public static final Radiance DEFAULT = new Radiance("z", new float[]{1, 1, 1}, null, null);
+
+        public Radiance {
+            if (!"y".equals(up) && !"z".equals(up)) throw new IllegalArgumentException("radiance up axis must be y or z, got " + up);
+            if (background == null || background.length != 3) throw new IllegalArgumentException("radiance background needs 3 values");
+            if (box != null && box.length != 6) throw new IllegalArgumentException("radiance box needs 6 values [min xyz, max xyz]");
+            background = background.clone();
+            box = box == null ? null : box.clone();
+        }
+
+        public boolean zUp() { return up.equals("z"); }
+
+        @Override public float[] background() { return background.clone(); }
+
+        @Override public double[] box() { return box == null ? null : box.clone(); }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Radiance r && up.equals(r.up) && Arrays.equals(background, r.background)
+                    && Objects.equals(trainBackground, r.trainBackground) && Arrays.equals(box, r.box);
+        }
+
+        @Override
+        public int hashCode() { return Objects.hash(up, Arrays.hashCode(background), trainBackground, Arrays.hashCode(box)); }
+
+        @Override
+        public String toString() {
+            return "Radiance[up=" + up + ", background=" + Arrays.toString(background) + ", trainBackground=" + trainBackground
+                    + ", box=" + Arrays.toString(box) + "]";
+        }
+    }
+
+    public String kind() { return config.kind(); }
+
+    public boolean isSdf() { return config.kind().equals("sdf"); }
+
+    /** The ray-marching settings the field was trained with (its scene's), else the defaults. */
+    public MarchingConfig marching() {
+        return scene == null ? MarchingConfig.defaults() : scene.marching();
+    }
+
+    public FieldMeta withSteps(long n) {
+        return new FieldMeta(config, n, normalization, fittedTo, scene, radiance);
+    }
+
+    public FieldMeta withFittedTo(Provenance p) {
+        return new FieldMeta(config, steps, normalization, p, scene, radiance);
+    }
+}

@@ -1,0 +1,108 @@
+package nfield.pipeline;
+
+import nfield.compute.Backend;
+import nfield.compute.Tensor;
+import nfield.config.ActivationConfig;
+import nfield.config.EncodingConfig;
+import nfield.config.FieldConfig;
+import nfield.config.LossConfig;
+import nfield.config.NetworkConfig;
+import nfield.config.OptimizerConfig;
+import nfield.config.ScheduleConfig;
+import nfield.config.TrainConfig;
+import nfield.data.analytic.AnalyticShape;
+import nfield.field.Dense;
+import nfield.field.Field;
+import nfield.train.Adam;
+import nfield.train.Loss;
+import nfield.train.PoolSource;
+import nfield.train.Trainer;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Training and inference throughput of an SDF field (frequency encoding → ReLU MLP → 1) on the
+ * analytic torus, the task of the PyTorch peer's {@code peer_sdf.py --task sdf}: a few warm-up
+ * steps, then {@code intervals} intervals of about {@code intervalSeconds} each, the median rate.
+ */
+public final class Benchmark {
+    private Benchmark() {}
+
+    /** The network and the timing: points per step and per inference call, hidden width and layers, octaves, pool. */
+    public record Request(int batch, int inferBatch, int width, int layers, int freqs, int intervals, double intervalSeconds,
+                          int pool, boolean profile) {}
+
+    /** A median rate (calls per second) and the spread of the intervals. */
+    public record Rate(double median, double min, double max) {}
+
+    /**
+     * The rates, the network's size (parameters, forward FLOPs per point: 2·in·out per layer),
+     * the loss before and after timing, and with {@code profile} kernel → {launches, seconds} over {@link #PROFILED_STEPS} steps.
+     */
+    public record Result(Rate train, Rate infer, int params, long fwdFlopsPerPoint, double lossStart, double lossEnd,
+                         Map<String, double[]> profile) {}
+
+    public static final int PROFILED_STEPS = 5;
+
+    public static Result run(Request r, Backend backend) {
+        if (r.batch() < 1 || r.width() < 1 || r.layers() < 1 || r.freqs() < 0) throw new FitError("--batch, --width, --layers must be positive");
+        FieldConfig fc = new FieldConfig("sdf", new EncodingConfig.Frequency(r.freqs(), true),
+                new NetworkConfig(r.width(), r.layers(), ActivationConfig.relu(), List.of(), 0.1), "trunc_exp");
+        OptimizerConfig oc = new OptimizerConfig(1e-3, 0.9, 0.999, 1e-8, new ScheduleConfig("constant", 1, 0));
+        TrainConfig tc = new TrainConfig(r.batch(), 0, 0, 0, r.pool(), 0, Integer.MAX_VALUE, 0);
+        Field field = new Field(fc, backend);
+        field.init(0);
+        PoolSource source = new PoolSource(backend, AnalyticShape.TORUS.samples(r.pool(), new SplittableRandom(1)), r.pool(), 1, 2, "torus");
+        Loss loss = new Loss("sdf", new LossConfig("clamped_l1", 0.1), backend);
+        Trainer trainer = new Trainer(field, loss, new Adam(oc, field.params(), 0), source, tc);
+        double loss0 = trainer.step(0, true);
+        Rate train = time(() -> trainer.step(0, false), backend, r);
+        double loss1 = trainer.step(0, true);
+
+        Map<String, double[]> profile = Map.of();
+        if (r.profile()) {
+            backend.profile(true);
+            for (int i = 0; i < PROFILED_STEPS; i++) trainer.step(0, false);
+            profile = backend.profileResults();
+            backend.profile(false);
+        }
+
+        Tensor q = backend.alloc(r.inferBatch(), 3);
+        float[] pts = new float[r.inferBatch() * 3];
+        SplittableRandom rng = new SplittableRandom(3);
+        for (int i = 0; i < pts.length; i++) pts[i] = (float) (rng.nextDouble() * 2 - 1);
+        backend.write(q, pts);
+        Tensor out = backend.alloc(r.inferBatch(), 1);
+        Rate infer = time(() -> field.forward(q, out), backend, r);
+
+        long fwd = 0;
+        for (Dense d : field.network().layers()) fwd += 2L * d.inputWidth() * d.outputWidth();
+        return new Result(train, infer, field.paramCount(), fwd, loss0, loss1, profile);
+    }
+
+    private static Rate time(Runnable step, Backend backend, Request r) {
+        for (int i = 0; i < 3; i++) step.run();
+        backend.finish();
+        long t0 = System.nanoTime();
+        step.run();
+        backend.finish();
+        double dt = (System.nanoTime() - t0) * 1e-9;
+        int per = Math.max(1, (int) Math.round(r.intervalSeconds() / Math.max(dt, 1e-6)));
+        List<Double> rates = new ArrayList<>();
+        for (int k = 0; k < r.intervals(); k++) {
+            long s = System.nanoTime();
+            for (int i = 0; i < per; i++) step.run();
+            backend.finish();
+            rates.add(per / ((System.nanoTime() - s) * 1e-9));
+        }
+        List<Double> sorted = new ArrayList<>(rates);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        return new Rate(median, sorted.get(0), sorted.get(n - 1));
+    }
+}

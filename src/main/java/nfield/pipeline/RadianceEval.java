@@ -1,0 +1,69 @@
+package nfield.pipeline;
+
+import nfield.data.nerf.LoadOptions;
+import nfield.data.nerf.NerfData;
+import nfield.data.nerf.PosedImages;
+import nfield.field.FittedField;
+import nfield.radiance.ImageMetrics;
+import nfield.radiance.RadianceRenderer;
+import nfield.render.Images;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * A radiance field scored on held-out posed images: every view rendered from its camera on the
+ * field's background, PSNR and SSIM against its image, and their means.
+ */
+public final class RadianceEval {
+    private RadianceEval() {}
+
+    /** One view's figures and render time. */
+    public record View(String name, double psnr, double ssim, double seconds) {}
+
+    /** Every view's figures, their means, the whole time. */
+    public record Result(List<View> views, double meanPsnr, double meanSsim, double seconds) {}
+
+    /**
+     * The test views of {@code ref} (a transforms*.json or folder; an .npz's test split),
+     * composited on the field's background, described to {@code info}.
+     */
+    public static PosedImages testViews(FittedField f, Path ref, Consumer<String> info) throws IOException {
+        if (f.isSdf()) throw new FitError(f.name() + ": an sdf field; scoring against posed images (" + ref + ") needs a radiance field");
+        LoadOptions opt = LoadOptions.DEFAULT.withProgress(LoadOptions.Progress.stderr("decoding images"));
+        if (ref.toString().toLowerCase(Locale.ROOT).endsWith(".npz")) opt = opt.withSplit("test");
+        float[] bg = f.radiance().background();
+        PosedImages test = NerfData.read(ref, opt.withBackground(bg[0], bg[1], bg[2]));
+        info.accept(test.describe());
+        return test;
+    }
+
+    /** Scores {@code f} on {@code test}; with {@code images}, writes prediction|truth PNGs there (view_000.png, ...). */
+    public static Result run(FittedField f, PosedImages test, Path images, Consumer<View> progress) throws IOException {
+        int w = test.width(), h = test.height();
+        RadianceRenderer renderer = new RadianceRenderer(f.field(), f.normalization(), f.meta().marching());
+        List<View> views = new ArrayList<>();
+        double sumPsnr = 0, sumSsim = 0;
+        long t0 = System.nanoTime();
+        for (int k = 0; k < test.count(); k++) {
+            final int view = k;
+            long t1 = System.nanoTime();
+            float[] pred = renderer.render((x, y, dest) -> test.pixelRay(view, x, y, dest, 0), w, h, test.background());
+            float[] truth = new float[3 * w * h];
+            for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) test.color(k, x, y, truth, 3 * (y * w + x));
+            double psnr = ImageMetrics.psnr(pred, truth), ssim = ImageMetrics.ssim(pred, truth, w, h);
+            sumPsnr += psnr;
+            sumSsim += ssim;
+            View v = new View(test.files().get(k), psnr, ssim, (System.nanoTime() - t1) * 1e-9);
+            views.add(v);
+            progress.accept(v);
+            if (images != null) Images.writePair(images.resolve(String.format(Locale.ROOT, "view_%03d.png", k)), pred, truth, w, h);
+        }
+        int n = test.count();
+        return new Result(views, sumPsnr / n, sumSsim / n, (System.nanoTime() - t0) * 1e-9);
+    }
+}

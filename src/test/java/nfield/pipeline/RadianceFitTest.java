@@ -1,0 +1,95 @@
+package nfield.pipeline;
+
+import nfield.compute.ref.RefBackend;
+import nfield.config.SceneConfig;
+import nfield.data.nerf.LoadOptions;
+import nfield.data.nerf.NerfData;
+import nfield.data.nerf.PosedImages;
+import nfield.field.FieldMeta;
+import nfield.io.FieldFile;
+import nfield.testing.PosedSphere;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Radiance fits and their evaluation as library calls, on a tiny sphere rendered here (java backend). */
+class RadianceFitTest {
+    @TempDir
+    Path dir;
+
+    static final String TEXT = """
+            {"field": {"kind": "radiance", "density_activation": "trunc_exp",
+                       "encoding": {"type": "hash", "levels": 4, "features": 2, "log2_table": 10, "base_resolution": 8, "per_level_scale": 1.5},
+                       "network": {"width": 16, "hidden_layers": 1}},
+             "loss": {"type": "huber", "delta": 0.05},
+             "optimizer": {"lr": 0.01, "schedule": {"type": "constant"}},
+             "train": {"steps": 12, "log_every": 4},
+             "marching": {"samples_per_step": 4096, "max_samples_per_ray": 64, "steps_across": 64, "grid": 16, "grid_every": 4}}
+            """;
+    static final SceneConfig SCENE = SceneConfig.parse("test scene", TEXT);
+
+    @Test
+    void aRadianceFitRecordsWhatRenderingItNeedsAndWritesSnapshots() throws IOException {
+        PosedSphere.writeSplit(dir, "train", 6, 0, 0.69, 16);
+        PosedSphere.writeSplit(dir, "test", 2, 0.4, 0.69, 16);
+        Path out = dir.resolve("sphere.nfield");
+        Recorder rec = new Recorder();
+        FitRequest req = FitRequest.of(dir.resolve("transforms_train.json").toString(), SCENE).withOutput(out)
+                .withSnapshots(List.of(new FitRequest.Snapshot(1e-6, "first")));
+        FitResult r;
+        try (RefBackend b = new RefBackend()) {
+            r = RadianceFit.run(req, RadianceFit.Options.DEFAULT, b, rec);
+            assertEquals(12, r.steps());
+            assertEquals(List.of("huber", "mse", "psnr", "occupancy"), List.copyOf(r.terms().keySet()));
+            assertTrue(r.figures().get("train_psnr") > 0, r.figures().toString());
+            assertEquals(List.of("rays", "marching", "field_and_rendering", "occupancy_grid"), List.copyOf(r.timing().keySet()));
+
+            FieldMeta m = r.fitted().meta();
+            PosedImages train = NerfData.read(dir.resolve("transforms_train.json"), LoadOptions.DEFAULT);
+            assertEquals("y", m.radiance().up(), "the cameras hold +y up");
+            assertArrayEquals(new float[]{1, 1, 1}, m.radiance().background());
+            assertEquals("random", m.radiance().trainBackground(), "RGBA images train on random backgrounds");
+            assertArrayEquals(train.box(), m.radiance().box());
+            assertEquals(RadianceFit.normalization(train.box()), m.normalization());
+            assertEquals("huber", m.fittedTo().loss());
+            assertEquals(0.05, m.fittedTo().lossDelta());
+            assertEquals(m, FieldFile.readMeta(out), "the file holds what the fit returned");
+
+            assertEquals(1, rec.snapshots.size(), rec.events.toString());
+            Path snap = dir.resolve("sphere-first.nfield");
+            assertEquals(snap, rec.snapshots.get(0));
+            assertTrue(Files.isRegularFile(snap));
+            assertEquals(4, FieldFile.readMeta(snap).steps(), "written at the first report past its time");
+
+            PosedImages test = RadianceEval.testViews(r.fitted(), dir.resolve("transforms_test.json"), s -> {});
+            List<RadianceEval.View> seen = new java.util.ArrayList<>();
+            RadianceEval.Result e = RadianceEval.run(r.fitted(), test, dir.resolve("eval"), seen::add);
+            assertEquals(2, e.views().size());
+            assertEquals(e.views(), seen);
+            assertEquals((e.views().get(0).psnr() + e.views().get(1).psnr()) / 2, e.meanPsnr(), 1e-12);
+            assertTrue(Files.isRegularFile(dir.resolve("eval/view_001.png")));
+        }
+    }
+
+    @Test
+    void aLossARadianceFitCannotTakeIsRefused() throws IOException {
+        PosedSphere.writeSplit(dir, "train", 3, 0, 0.69, 8);
+        PosedImages train = NerfData.read(dir.resolve("transforms_train.json"), LoadOptions.DEFAULT);
+        assertArrayEquals(new float[]{0, 0, 0}, RadianceFit.background(nfield.config.TrainBackground.parse("black"), train, "--background")
+                .colour(), "images with alpha can be put on black");
+        SceneConfig l1 = SceneConfig.parse("l1 scene", TEXT.replace("\"type\": \"huber\", \"delta\": 0.05", "\"type\": \"l1\""));
+        try (RefBackend b = new RefBackend()) {
+            FitError e = org.junit.jupiter.api.Assertions.assertThrows(FitError.class, () -> RadianceFit.run(
+                    FitRequest.of(dir.resolve("transforms_train.json").toString(), l1), RadianceFit.Options.DEFAULT, train, b, FitListener.NONE));
+            assertTrue(e.getMessage().startsWith("scene loss l1: radiance fits take l2 or huber"), e.getMessage());
+        }
+    }
+}
