@@ -1,6 +1,5 @@
 package nfield.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import nfield.compute.Backend;
 import nfield.config.Json;
 import nfield.pipeline.Benchmark;
@@ -86,29 +85,14 @@ final class BenchCommand implements Callable<Integer> {
             Benchmark.Result r = Benchmark.run(new Benchmark.Request(batch, ib, width, layers, freqs, intervals, intervalSec, pool, profile),
                     backend);
             if (profile) printProfile(r.profile());
-            Benchmark.Rate train = r.train(), infer = r.infer();
-            long fwd = r.fwdFlopsPerPoint();
-            ObjectNode o = Json.MAPPER.createObjectNode().put("task", "sdf").put("backend", backend.name())
-                    .put("device", backend.device()).put("batch", batch).put("width", width).put("hidden_layers", layers)
-                    .put("freqs", freqs).put("params", r.params()).put("fwd_flops_per_point", fwd)
-                    .put("train_steps_per_s", train.median())
-                    .put("train_points_per_s", train.median() * batch)
-                    .put("train_gflops", train.median() * batch * 3 * fwd / 1e9)
-                    .put("train_step_ms", 1e3 / train.median())
-                    .put("infer_batch", ib)
-                    .put("infer_points_per_s", infer.median() * ib)
-                    .put("infer_gflops", infer.median() * ib * fwd / 1e9)
-                    .put("gflops", train.median() * batch * 3 * fwd / 1e9)
-                    .put("loss_start", r.lossStart()).put("loss_end", r.lossEnd());
-            o.putArray("train_rate_spread").add(train.min() * batch).add(train.max() * batch);
-            o.putArray("infer_rate_spread").add(infer.min() * ib).add(infer.max() * ib);
+            Benchmark.Rate train = r.train();
             if (json) {
-                System.out.println(Json.write(o));
+                System.out.println(Json.write(r.toJson(backend.name(), backend.device())));
             } else {
                 System.out.printf("training:  %.3fM points/s  (%.1f GFLOP/s, %.1f ms/step of %d; spread %.3f-%.3fM)%n",
-                        train.median() * batch / 1e6, train.median() * batch * 3 * fwd / 1e9, 1e3 / train.median(), batch,
-                        train.min() * batch / 1e6, train.max() * batch / 1e6);
-                System.out.printf("inference: %.3fM points/s  (%.1f GFLOP/s)%n", infer.median() * ib / 1e6, infer.median() * ib * fwd / 1e9);
+                        r.trainPointsPerS() / 1e6, r.trainGflops(), 1e3 / train.median(), batch, train.min() * batch / 1e6,
+                        train.max() * batch / 1e6);
+                System.out.printf("inference: %.3fM points/s  (%.1f GFLOP/s)%n", r.inferPointsPerS() / 1e6, r.inferGflops());
                 System.out.printf("loss %.5f -> %.5f%n", r.lossStart(), r.lossEnd());
             }
         }

@@ -1,16 +1,15 @@
 package nfield.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import nfield.compute.Backend;
 import nfield.config.Json;
 import nfield.data.mesh.Mesh;
 import nfield.data.mesh.MeshMetrics;
-import nfield.data.mesh.MeshReader;
 import nfield.data.nerf.PosedImages;
 import nfield.field.FittedField;
-import nfield.io.FieldMesher;
+import nfield.io.MeshWriter;
 import nfield.pipeline.Fits;
+import nfield.pipeline.MeshEval;
 import nfield.pipeline.RadianceEval;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -92,41 +91,18 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (points < 1000 || volumePoints < 1000) throw new UserError("--points and --volume-points must be at least 1000");
-        if (!(tau > 0)) throw new UserError("--tau " + tau + ": must be positive");
         FieldInputs.requireFile(pred);
-        if (!ref.contains(":") && nfield.data.nerf.NerfData.isPosedImages(Path.of(ref))) {
+        if (Fits.isPosedImages(ref)) {
             Path dir = images == null ? pred.resolveSibling(pred.getFileName().toString().replaceFirst("\\.[^.]*$", "") + "-eval")
                     : images.equals("none") ? null : Path.of(images);
             return radiance(Path.of(ref), dir);
         }
         Mesh reference = Fits.loadMesh(ref, System.err::println);
-        Mesh mesh;
-        String name = pred.getFileName().toString().toLowerCase(Locale.ROOT);
-        boolean isMesh = MeshReader.EXTENSIONS.stream().anyMatch(e -> name.endsWith("." + e));
-        double extract = 0;
-        if (isMesh) {
-            mesh = MeshReader.read(pred);
-        } else {
-            try (Backend backend = backends.open()) {
-                FittedField f = FieldInputs.load(pred, backend);
-                long t0 = System.nanoTime();
-                FieldMesher.Result m = FieldMesher.surface(f, res, saveMesh != null, pred.getFileName().toString());
-                extract = (System.nanoTime() - t0) * 1e-9;
-                mesh = m.mesh();
-                if (saveMesh != null) nfield.io.MeshWriter.write(saveMesh, mesh, m.normals());
-            }
-        }
-        long t1 = System.nanoTime();
-        MeshMetrics.Result r = MeshMetrics.compute(mesh, reference, points, volumePoints, tau, seed);
-        double secs = (System.nanoTime() - t1) * 1e-9;
-        ObjectNode o = Json.MAPPER.createObjectNode().put("pred", pred.toString()).put("ref", ref)
-                .put("chamfer_l1", r.chamferL1()).put("chamfer_l2", r.chamferL2()).put("fscore", r.fscore())
-                .put("precision", r.precision()).put("recall", r.recall()).put("tau", r.tau())
-                .put("normal_consistency", r.normalConsistency()).put("iou", r.iou())
-                .put("pred_vertices", mesh.vertexCount()).put("pred_triangles", mesh.triangleCount())
-                .put("points", r.surfacePoints()).put("volume_points", r.volumePoints())
-                .put("extract_seconds", extract).put("metric_seconds", secs);
+        MeshEval.Result e = MeshEval.run(pred, reference, new MeshEval.Options(res, points, volumePoints, tau, seed), saveMesh != null,
+                backends::open);
+        if (saveMesh != null && e.normals() != null) MeshWriter.write(saveMesh, e.mesh(), e.normals());
+        MeshMetrics.Result r = e.metrics();
+        ObjectNode o = e.toJson(pred.toString(), ref);
         if (json) {
             System.out.println(Json.write(o));
         } else {
@@ -140,7 +116,6 @@ final class EvalCommand implements Callable<Integer> {
 
     /** A radiance field against posed test views: PSNR and SSIM per view and their means. */
     private int radiance(Path refPath, Path dir) throws Exception {
-        ObjectNode o = Json.MAPPER.createObjectNode().put("field", pred.toString()).put("ref", ref);
         RadianceEval.Result r;
         int count;
         try (Backend backend = backends.open()) {
@@ -151,9 +126,7 @@ final class EvalCommand implements Callable<Integer> {
             r = RadianceEval.run(f, test, dir, v -> System.err.printf(Locale.ROOT, "view %d/%d %s: PSNR %.2f dB, SSIM %.4f (%.1f s)%n",
                     ++k[0], count, v.name(), v.psnr(), v.ssim(), v.seconds()));
         }
-        ArrayNode views = o.putArray("views");
-        for (RadianceEval.View v : r.views()) views.addObject().put("view", v.name()).put("psnr", v.psnr()).put("ssim", v.ssim());
-        o.put("mean_psnr", r.meanPsnr()).put("mean_ssim", r.meanSsim()).put("views_count", count).put("seconds", r.seconds());
+        ObjectNode o = r.toJson(pred.toString(), ref);
         if (dir != null) o.put("images", dir.toString());
         if (json) {
             System.out.println(Json.write(o));

@@ -1,15 +1,7 @@
 package nfield.cli;
 
 import nfield.compute.Backend;
-import nfield.export.DensityMesh;
-import nfield.export.ExportedField;
-import nfield.export.GlslExport;
-import nfield.export.OnnxExport;
-import nfield.export.onnx.proto.Onnx.ModelProto;
-import nfield.field.FittedField;
-import nfield.io.FieldFile;
-import nfield.io.FieldMesher;
-import nfield.io.MeshWriter;
+import nfield.export.Exports;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,7 +9,6 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -54,8 +45,6 @@ import java.util.concurrent.Callable;
                 "  nfield export bunny.nfield -o bunny.onnx",
                 "  nfield export bunny.nfield -o bunny.glsl"})
 final class ExportCommand implements Callable<Integer> {
-    static final List<String> FORMATS = List.of("safetensors", "onnx", "glsl", "obj", "ply");
-
     @Parameters(index = "0", paramLabel = "FIELD", description = "A field written by `nfield fit` (or an exported .safetensors).")
     Path field;
 
@@ -80,26 +69,9 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     Backends backends;
 
-    /** The format asked for, else the one the extension names. */
-    static String format(String format, Path output) {
-        if (format != null) {
-            String f = format.toLowerCase(Locale.ROOT);
-            if (!FORMATS.contains(f)) throw new UserError("--format " + format + ": unknown; use one of " + String.join(", ", FORMATS));
-            return f;
-        }
-        String name = output.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
-        if (!FORMATS.contains(ext)) {
-            throw new UserError(output + ": cannot tell the format from the extension; name it ."
-                    + String.join(", .", FORMATS) + " or pass --format");
-        }
-        return ext;
-    }
-
     @Override
     public Integer call() throws Exception {
-        String fmt = format(format, output);
+        String fmt = Exports.format(format, output);
         FieldInputs.requireFile(field);
         if (Files.exists(output)) {
             if (Files.isSameFile(field, output)) throw new UserError(output + ": is the input field itself; write the export elsewhere");
@@ -107,73 +79,11 @@ final class ExportCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         String what;
-        switch (fmt) {
-            case "safetensors" -> what = safetensors();
-            case "onnx" -> what = onnx();
-            case "obj", "ply" -> what = mesh();
-            case "glsl" -> what = glsl();
-            default -> throw new IllegalStateException(fmt);
+        try (Backend backend = backends.open()) {
+            what = Exports.write(fmt, field, FieldInputs.load(field, backend), output, res, iso, System.err::println);
         }
         System.err.printf(Locale.ROOT, "wrote %s (%s, %,d bytes): %s; %.2f s%n", output, fmt, Files.size(output), what,
                 (System.nanoTime() - t0) * 1e-9);
         return 0;
-    }
-
-    /** The field's own tensors and metadata, without the optimizer state a checkpoint carries. */
-    private String safetensors() throws Exception {
-        try (Backend backend = backends.open()) {
-            FittedField f = FieldInputs.load(field, backend);
-            FieldFile.write(output, f, false);
-            return f.field().params().slices().size() + " tensors, " + f.field().paramCount() + " parameters";
-        }
-    }
-
-    /** The whole field as an ONNX graph that ONNX Runtime and friends evaluate at points in original coordinates. */
-    private String onnx() throws Exception {
-        try (Backend backend = backends.open()) {
-            ExportedField f = ExportedField.load(field, backend);
-            ModelProto model = OnnxExport.write(output, f);
-            return String.format(Locale.ROOT, "opset %d, %d nodes, %d initializers, outputs %s", OnnxExport.OPSET,
-                    model.getGraph().getNodeCount(), model.getGraph().getInitializerCount(),
-                    String.join(", ", model.getGraph().getOutputList().stream().map(o -> o.getName()).toList()));
-        }
-    }
-
-    /** nfield_sdf with the weights inlined, and a ShaderToy mainImage. */
-    private String glsl() throws Exception {
-        try (Backend backend = backends.open()) {
-            ExportedField f = ExportedField.load(field, backend);
-            if (!f.isSdf()) {
-                throw new UserError(field + ": a " + f.field().config().kind() + " field; --format glsl exports sdf fields");
-            }
-            GlslExport.Result r;
-            try {
-                r = GlslExport.write(output, f);
-            } catch (IllegalArgumentException e) {
-                throw new UserError(e.getMessage());
-            }
-            for (String w : r.warnings()) System.err.println("warning: " + w);
-            return String.format(Locale.ROOT, "nfield_sdf and mainImage, %,d parameters in %d constant arrays", r.params(), r.arrays());
-        }
-    }
-
-    private String mesh() throws Exception {
-        if (!FieldFile.readMeta(field).isSdf()) return densityMesh();
-        try (Backend backend = backends.open()) {
-            FieldMesher.Result m = FieldMesher.surface(FieldInputs.load(field, backend), res, true, field.getFileName().toString());
-            MeshWriter.write(output, m.mesh(), m.normals());
-            return String.format(Locale.ROOT, "%,d vertices, %,d triangles at %d^3", m.mesh().vertexCount(),
-                    m.mesh().triangleCount(), res);
-        }
-    }
-
-    /** A radiance field's surface at --iso, with vertex colours ({@link DensityMesh}). */
-    private String densityMesh() throws Exception {
-        try (Backend backend = backends.open()) {
-            DensityMesh.Result r = DensityMesh.extract(ExportedField.of(field, FieldInputs.load(field, backend)), res, iso);
-            MeshWriter.write(output, r.mesh(), r.normals(), r.colors());
-            return String.format(Locale.ROOT, "density level %s (field units), %,d vertices with colours, %,d triangles at %d^3",
-                    Double.toString(iso), r.mesh().vertexCount(), r.mesh().triangleCount(), res);
-        }
     }
 }

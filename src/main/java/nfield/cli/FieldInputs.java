@@ -2,12 +2,9 @@ package nfield.cli;
 
 import nfield.compute.Backend;
 import nfield.data.analytic.AnalyticShape;
-import nfield.field.FieldQuery;
 import nfield.field.FittedField;
-import nfield.field.glsl.FieldGlsl;
 import nfield.io.FieldFile;
-import nfield.render.BakeResolution;
-import nfield.render.BakedGrid;
+import nfield.render.SdfDrawable;
 import nfield.render.VolumeBaker;
 
 import java.io.IOException;
@@ -57,26 +54,20 @@ final class FieldInputs {
         }
     }
 
-    /** What render and view draw of an SDF: the baked grid, and the direct path's GLSL and weights when asked for. */
-    record Drawable(BakedGrid grid, String glsl, float[] params) {}
-
     /**
      * FIELD (an SDF file or analytic:NAME) baked at {@code bake}³ on the device (auto: as fine as
      * the device allows within the bake budget); with {@code direct}, also the network as GLSL.
      */
-    static Drawable drawable(String field, int bake, String path, boolean direct, Backends backends) throws IOException {
+    static SdfDrawable drawable(String field, int bake, String path, boolean direct, Backends backends) throws IOException {
         if (bake != VolumeBaker.AUTO && (bake < 16 || bake > 384)) throw new UserError("--bake " + bake + ": use 16 .. 384");
         if (!path.equals("baked") && !path.equals("direct")) throw new UserError("--path " + path + ": use baked or direct");
         AnalyticShape shape = AnalyticShape.parse(field);
         if (shape != null) {
             if (path.equals("direct")) throw new UserError("--path direct needs a field file (analytic shapes have no network)");
-            return new Drawable(BakedGrid.of(shape::sdf, bake == VolumeBaker.AUTO ? 192 : bake), null, null);
+            return SdfDrawable.of(shape, bake);
         }
         try (Backend backend = backends.open()) {
-            FittedField f = load(Path.of(field), backend);
-            FieldQuery q = new FieldQuery(f.field());
-            BakedGrid grid = BakedGrid.bake(q, bake == VolumeBaker.AUTO ? BakeResolution.auto(q::values, 1, 128, 256) : bake);
-            return direct ? new Drawable(grid, FieldGlsl.sdfFunction(f.field()), FieldGlsl.texture(f.field())) : new Drawable(grid, null, null);
+            return SdfDrawable.of(load(Path.of(field), backend), bake, direct);
         }
     }
 

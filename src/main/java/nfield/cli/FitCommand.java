@@ -14,6 +14,7 @@ import nfield.pipeline.Fits;
 import nfield.pipeline.LiveFit;
 import nfield.pipeline.RadianceFit;
 import nfield.pipeline.SdfFit;
+import nfield.render.Viewer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -142,10 +143,7 @@ final class FitCommand implements Callable<Integer> {
                     + "with the scene's marching.samples_per_step");
         }
         if (!radiance && background != null) throw new UserError("--background is for radiance fits (posed images); " + data + " is not one");
-        if (radiance && view && (System.getenv("DISPLAY") == null || System.getenv("DISPLAY").isEmpty())) {
-            throw new UserError("--view needs a display (DISPLAY is not set); fit without it and look with `nfield render`, "
-                    + "or run under xvfb-run");
-        }
+        if (view) Viewer.requireDisplay(); // before the data is read
         FitRequest req = FitRequest.of(data, Fits.scene(config, resume, data)).withResume(resume).withOutput(output)
                 .withControl(FitControl.onSignals());
         if (steps != null || time != null) {
@@ -162,15 +160,7 @@ final class FitCommand implements Callable<Integer> {
                     : l -> SdfFit.run(request, new SdfFit.Options(sign, eikonalWeight, batch), backend, l);
             FitResult r = view ? LiveFit.run("nfield fit " + data, viewFrames, request.control(), printer, fit) : fit.run(printer);
             printer.end();
-            ObjectNode o = Json.MAPPER.createObjectNode().put("event", "done").put("output", output.toString())
-                    .put("steps", r.steps()).put("seconds", r.seconds()).put("loss", r.loss()).put("backend", backend.name());
-            if (radiance) {
-                o.put("train_mse", r.figures().get("train_mse")).put("train_psnr", r.figures().get("train_psnr"))
-                        .put("occupancy", r.figures().get("occupancy"));
-            } else {
-                o.put("sign", r.fitted().meta().fittedTo().sign()).put("ambiguous_share", r.figures().get("ambiguous_share"))
-                        .put("samples_drawn", r.figures().get("samples_drawn").longValue());
-            }
+            ObjectNode o = r.toJson(backend.name());
             if (mesh != null) writeMesh(r, o);
             if (json) System.out.println(Json.write(o));
         }

@@ -4,6 +4,7 @@ import nfield.compute.Backend;
 import nfield.field.FittedField;
 import nfield.render.Camera;
 import nfield.render.Mode;
+import nfield.render.SdfDrawable;
 import nfield.render.Turntable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -103,7 +104,7 @@ final class RenderCommand implements Callable<Integer> {
         if (path == null) path = "baked";
         if (path.equals("exact")) throw new UserError("--path exact is for radiance fields; SDF fields draw baked or direct");
         long t0 = System.nanoTime();
-        FieldInputs.Drawable d = FieldInputs.drawable(field, bake, path, path.equals("direct"), backends);
+        SdfDrawable d = FieldInputs.drawable(field, bake, path, path.equals("direct"), backends);
         double bakeS = (System.nanoTime() - t0) * 1e-9;
         long t1 = System.nanoTime();
         String gl = tt.sdf(d.grid(), d.glsl(), d.params(), cam, m, wh[0], wh[1], slice);

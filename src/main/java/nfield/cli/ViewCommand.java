@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import nfield.config.Json;
 import nfield.render.Camera;
 import nfield.render.Mode;
+import nfield.render.SdfDrawable;
 import nfield.render.Viewer;
 import nfield.render.VolumeBaker;
+import nfield.render.VolumeGrid;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -94,7 +96,7 @@ final class ViewCommand implements Callable<Integer> {
         if ("z".equals(up)) throw new UserError("--up z: SDF fields are drawn y-up");
         long t0 = System.nanoTime();
         // the direct path is generated even when starting baked: D toggles it
-        FieldInputs.Drawable d = FieldInputs.drawable(field, bake, path, true, backends);
+        SdfDrawable d = FieldInputs.drawable(field, bake, path, true, backends);
         double bakeS = (System.nanoTime() - t0) * 1e-9;
         Viewer.Options opt = new Viewer.Options(wh[0], wh[1], n, screenshot, benchmark, targetFps, m);
         Viewer.Stats st;
@@ -111,29 +113,23 @@ final class ViewCommand implements Callable<Integer> {
     private int viewRadiance(int[] wh, Mode m, int n) throws Exception {
         if (!path.equals("baked")) throw new UserError("--path " + path + ": radiance fields are shown from a baked volume");
         long t0 = System.nanoTime();
-        try (FieldInputs.Volume v = new FieldInputs.Volume(java.nio.file.Path.of(field), bake, up, backends)) {
-            VolumeBaker baker = v.baker;
-            nfield.render.VolumeGrid grid = baker.bake(Camera.HOME);
+        try (FieldInputs.Volume in = new FieldInputs.Volume(java.nio.file.Path.of(field), bake, up, backends)) {
+            VolumeBaker baker = in.baker;
+            VolumeGrid grid = baker.bake(Camera.HOME);
             double bakeS = (System.nanoTime() - t0) * 1e-9;
-            int[] dims = grid.dims();
-            System.err.printf(Locale.ROOT, "baked %dx%dx%d (colour + density, %.0f%% of macro cells occupied) in %.1f s%s%n",
-                    dims[0], dims[1], dims[2], 100 * grid.occupancy(), bakeS,
-                    baker.viewDependent() ? "; view-dependent colour: re-baked for the view once it settles" : "");
-            return viewVolume(baker, grid, wh, m, n, bakeS);
+            int[] d = grid.dims();
+            System.err.printf(Locale.ROOT, "baked %dx%dx%d (colour + density, %.0f%% of macro cells occupied) in %.1f s%s%n", d[0], d[1],
+                    d[2], 100 * grid.occupancy(), bakeS, baker.viewDependent() ? "; view-dependent colour: re-baked for the view once it settles" : "");
+            Viewer.Stats st;
+            try (Viewer v = new Viewer("nfield view " + field, grid, baker.background(), Camera.HOME,
+                    new Viewer.Options(wh[0], wh[1], n, screenshot, benchmark, targetFps, m))) {
+                if (baker.viewDependent() && !benchmark) v.rebake(baker::bake);
+                if (!benchmark && n == 0) System.err.println(Viewer.HELP);
+                st = v.run();
+            }
+            report(st, st.shown(), m, d[0] + "x" + d[1] + "x" + d[2], bakeS);
+            return 0;
         }
-    }
-
-    private int viewVolume(VolumeBaker baker, nfield.render.VolumeGrid grid, int[] wh, Mode m, int n, double bakeS) {
-        int[] dims = grid.dims();
-        Viewer.Options opt = new Viewer.Options(wh[0], wh[1], n, screenshot, benchmark, targetFps, m);
-        Viewer.Stats st;
-        try (Viewer v = new Viewer("nfield view " + field, grid, baker.background(), Camera.HOME, opt)) {
-            if (baker.viewDependent() && !benchmark) v.rebake(baker::bake);
-            if (!benchmark && n == 0) System.err.println(Viewer.HELP);
-            st = v.run();
-        }
-        report(st, st.shown(), m, dims[0] + "x" + dims[1] + "x" + dims[2], bakeS);
-        return 0;
     }
 
     private void report(Viewer.Stats st, String path, Mode m, String bakeSize, double bakeS) {

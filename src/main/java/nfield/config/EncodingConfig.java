@@ -2,15 +2,38 @@ package nfield.config;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** The input encoding of a field. */
+/**
+ * The input encoding of a field. A config builds what it names: {@link #build} hands itself to
+ * its own method of a {@link Builder} (the field package supplies the one that builds encodings;
+ * config itself depends on nothing), so there is no type test and no fallback, and a new kind of
+ * encoding does not compile until every builder knows it.
+ */
 public sealed interface EncodingConfig {
     String type();
 
     ObjectNode toJson();
 
+    /** What {@code b} builds for this config, taking {@code inputs} coordinates. */
+    <T> T build(Builder<T> b, int inputs);
+
+    /** One method per kind of encoding config. */
+    interface Builder<T> {
+        T identity(Identity c, int inputs);
+
+        T frequency(Frequency c, int inputs);
+
+        T fourier(Fourier c, int inputs);
+
+        T hash(Hash c, int inputs);
+
+        T sphericalHarmonics(SphericalHarmonics c, int inputs);
+    }
+
     /** Passes the coordinates through unchanged. */
     record Identity() implements EncodingConfig {
         public String type() { return "identity"; }
+
+        public <T> T build(Builder<T> b, int inputs) { return b.identity(this, inputs); }
 
         public ObjectNode toJson() { return ConfigNode.newObject().put("type", type()); }
     }
@@ -18,6 +41,8 @@ public sealed interface EncodingConfig {
     /** NeRF positional encoding with {@code octaves} octaves (Mildenhall et al. 2020, eq. 4). */
     record Frequency(int octaves, boolean includeInput) implements EncodingConfig {
         public String type() { return "frequency"; }
+
+        public <T> T build(Builder<T> b, int inputs) { return b.frequency(this, inputs); }
 
         public ObjectNode toJson() {
             return ConfigNode.newObject().put("type", type()).put("octaves", octaves).put("include_input", includeInput);
@@ -27,6 +52,8 @@ public sealed interface EncodingConfig {
     /** Gaussian Fourier features, B ~ N(0, sigma^2) of shape [features, 3] (Tancik et al. 2020, sec. 6). */
     record Fourier(int features, double sigma, boolean includeInput) implements EncodingConfig {
         public String type() { return "fourier"; }
+
+        public <T> T build(Builder<T> b, int inputs) { return b.fourier(this, inputs); }
 
         public ObjectNode toJson() {
             return ConfigNode.newObject().put("type", type()).put("features", features).put("sigma", sigma)
@@ -45,6 +72,8 @@ public sealed interface EncodingConfig {
         public static final int MAX_RESOLUTION = 1 << 24;
 
         public String type() { return "hash"; }
+
+        public <T> T build(Builder<T> b, int inputs) { return b.hash(this, inputs); }
 
         /** N_l = floor(base · scale^l), in double with {@link StrictMath#pow} (the same on every JVM). */
         public long resolution(int level) {
@@ -105,6 +134,8 @@ public sealed interface EncodingConfig {
      */
     record SphericalHarmonics(int degree) implements EncodingConfig {
         @Override public String type() { return "spherical_harmonics"; }
+
+        @Override public <T> T build(Builder<T> b, int inputs) { return b.sphericalHarmonics(this, inputs); }
 
         @Override
         public ObjectNode toJson() { return ConfigNode.newObject().put("type", type()).put("degree", degree); }

@@ -15,17 +15,38 @@ public interface Encoding extends Component {
         return false;
     }
 
+    /** The encoding {@code cfg} names, taking {@code inputs} coordinates. */
     static Encoding create(EncodingConfig cfg, int inputs) {
-        if (cfg instanceof EncodingConfig.Frequency f) return new FrequencyEncoding(inputs, f.octaves(), f.includeInput());
-        if (cfg instanceof EncodingConfig.Fourier f) return new FourierEncoding(inputs, f.features(), f.sigma(), f.includeInput());
-        if (cfg instanceof EncodingConfig.SphericalHarmonics sh) {
-            if (inputs != 3) throw new IllegalArgumentException("spherical harmonics take 3-D directions, not " + inputs + "-D");
-            return new SphericalHarmonicsEncoding(sh.degree());
-        }
-        if (cfg instanceof EncodingConfig.Hash h) {
-            if (inputs != 3) throw new IllegalArgumentException("the hash encoding takes 3-D points, not " + inputs + "-D");
-            return new HashEncoding(h);
-        }
-        return new IdentityEncoding(inputs);
+        return cfg.build(BUILDER, inputs);
     }
+
+    /** Builds each kind of encoding config into its encoding. */
+    EncodingConfig.Builder<Encoding> BUILDER = new EncodingConfig.Builder<>() {
+        @Override
+        public Encoding identity(EncodingConfig.Identity c, int inputs) {
+            return new IdentityEncoding(inputs);
+        }
+
+        @Override
+        public Encoding frequency(EncodingConfig.Frequency c, int inputs) {
+            return new FrequencyEncoding(inputs, c.octaves(), c.includeInput());
+        }
+
+        @Override
+        public Encoding fourier(EncodingConfig.Fourier c, int inputs) {
+            return new FourierEncoding(inputs, c.features(), c.sigma(), c.includeInput());
+        }
+
+        @Override
+        public Encoding hash(EncodingConfig.Hash c, int inputs) {
+            if (inputs != 3) throw new IllegalArgumentException("the hash encoding takes 3-D points, not " + inputs + "-D");
+            return new HashEncoding(c);
+        }
+
+        @Override
+        public Encoding sphericalHarmonics(EncodingConfig.SphericalHarmonics c, int inputs) {
+            if (inputs != 3) throw new IllegalArgumentException("spherical harmonics take 3-D directions, not " + inputs + "-D");
+            return new SphericalHarmonicsEncoding(c.degree());
+        }
+    };
 }

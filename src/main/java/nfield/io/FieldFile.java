@@ -113,7 +113,7 @@ public final class FieldFile {
     /** Loads a field onto {@code backend}: the config and metadata from the file, the parameters into its store. */
     public static FittedField load(Path file, Backend backend) throws IOException {
         Parsed p = parse(file);
-        Field field = new Field(p.meta.config(), backend);
+        Field field = Field.of(p.meta.config(), backend);
         double[] params = new double[field.paramCount()];
         Map<String, ParamStore.Slice> expected = new LinkedHashMap<>();
         for (ParamStore.Slice s : field.params().slices()) expected.put(s.name(), s);

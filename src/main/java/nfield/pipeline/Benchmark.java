@@ -1,10 +1,12 @@
 package nfield.pipeline;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import nfield.compute.Backend;
 import nfield.compute.Tensor;
 import nfield.config.ActivationConfig;
 import nfield.config.EncodingConfig;
 import nfield.config.FieldConfig;
+import nfield.config.Json;
 import nfield.config.LossConfig;
 import nfield.config.NetworkConfig;
 import nfield.config.OptimizerConfig;
@@ -43,8 +45,32 @@ public final class Benchmark {
      * The rates, the network's size (parameters, forward FLOPs per point: 2·in·out per layer),
      * the loss before and after timing, and with {@code profile} kernel → {launches, seconds} over {@link #PROFILED_STEPS} steps.
      */
-    public record Result(Rate train, Rate infer, int params, long fwdFlopsPerPoint, double lossStart, double lossEnd,
-                         Map<String, double[]> profile) {}
+    public record Result(Request request, Rate train, Rate infer, int params, long fwdFlopsPerPoint, double lossStart, double lossEnd,
+                         Map<String, double[]> profile) {
+        public double trainPointsPerS() { return train.median() * request.batch(); }
+
+        public double inferPointsPerS() { return infer.median() * request.inferBatch(); }
+
+        /** Training GFLOP/s: a step counts 3x the forward FLOPs. */
+        public double trainGflops() { return trainPointsPerS() * 3 * fwdFlopsPerPoint / 1e9; }
+
+        public double inferGflops() { return inferPointsPerS() * fwdFlopsPerPoint / 1e9; }
+
+        /** The figures as {@code nfield bench --json} prints them (the peer's keys). */
+        public ObjectNode toJson(String backend, String device) {
+            Request r = request;
+            ObjectNode o = Json.MAPPER.createObjectNode().put("task", "sdf").put("backend", backend)
+                    .put("device", device).put("batch", r.batch()).put("width", r.width()).put("hidden_layers", r.layers())
+                    .put("freqs", r.freqs()).put("params", params).put("fwd_flops_per_point", fwdFlopsPerPoint)
+                    .put("train_steps_per_s", train.median()).put("train_points_per_s", trainPointsPerS())
+                    .put("train_gflops", trainGflops()).put("train_step_ms", 1e3 / train.median())
+                    .put("infer_batch", r.inferBatch()).put("infer_points_per_s", inferPointsPerS()).put("infer_gflops", inferGflops())
+                    .put("gflops", trainGflops()).put("loss_start", lossStart).put("loss_end", lossEnd);
+            o.putArray("train_rate_spread").add(train.min() * r.batch()).add(train.max() * r.batch());
+            o.putArray("infer_rate_spread").add(infer.min() * r.inferBatch()).add(infer.max() * r.inferBatch());
+            return o;
+        }
+    }
 
     public static final int PROFILED_STEPS = 5;
 
@@ -54,7 +80,7 @@ public final class Benchmark {
                 new NetworkConfig(r.width(), r.layers(), ActivationConfig.relu(), List.of(), 0.1), "trunc_exp");
         OptimizerConfig oc = new OptimizerConfig(1e-3, 0.9, 0.999, 1e-8, new ScheduleConfig("constant", 1, 0));
         TrainConfig tc = new TrainConfig(r.batch(), 0, 0, 0, r.pool(), 0, Integer.MAX_VALUE, 0);
-        Field field = new Field(fc, backend);
+        Field field = Field.of(fc, backend);
         field.init(0);
         PoolSource source = new PoolSource(backend, AnalyticShape.TORUS.samples(r.pool(), new SplittableRandom(1)), r.pool(), 1, 2, "torus");
         Loss loss = new Loss("sdf", new LossConfig("clamped_l1", 0.1), backend);
@@ -81,7 +107,7 @@ public final class Benchmark {
 
         long fwd = 0;
         for (Dense d : field.network().layers()) fwd += 2L * d.inputWidth() * d.outputWidth();
-        return new Result(train, infer, field.paramCount(), fwd, loss0, loss1, profile);
+        return new Result(r, train, infer, field.paramCount(), fwd, loss0, loss1, profile);
     }
 
     private static Rate time(Runnable step, Backend backend, Request r) {

@@ -42,7 +42,7 @@ final class Checkpoints {
      */
     static Start start(FitRequest req, FieldMeta meta, long seed, Backend backend, FitListener listener) throws IOException {
         if (req.resume() == null) {
-            Field field = new Field(meta.config(), backend);
+            Field field = Field.of(meta.config(), backend);
             field.init(seed);
             return new Start(field, 0);
         }

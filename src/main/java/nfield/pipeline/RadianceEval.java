@@ -1,5 +1,8 @@
 package nfield.pipeline;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import nfield.config.Json;
 import nfield.data.nerf.LoadOptions;
 import nfield.data.nerf.NerfData;
 import nfield.data.nerf.PosedImages;
@@ -26,7 +29,15 @@ public final class RadianceEval {
     public record View(String name, double psnr, double ssim, double seconds) {}
 
     /** Every view's figures, their means, the whole time. */
-    public record Result(List<View> views, double meanPsnr, double meanSsim, double seconds) {}
+    public record Result(List<View> views, double meanPsnr, double meanSsim, double seconds) {
+        /** The figures as {@code nfield eval --json} prints them: per view, the means, the time. */
+        public ObjectNode toJson(String field, String ref) {
+            ObjectNode o = Json.MAPPER.createObjectNode().put("field", field).put("ref", ref);
+            ArrayNode a = o.putArray("views");
+            for (View v : views) a.addObject().put("view", v.name()).put("psnr", v.psnr()).put("ssim", v.ssim());
+            return o.put("mean_psnr", meanPsnr).put("mean_ssim", meanSsim).put("views_count", views.size()).put("seconds", seconds);
+        }
+    }
 
     /**
      * The test views of {@code ref} (a transforms*.json or folder; an .npz's test split),

@@ -81,7 +81,7 @@ class ExportCommandTest {
                 new nfield.config.NetworkConfig(16, 2, nfield.config.ActivationConfig.relu(), java.util.List.of(), 1), "trunc_exp");
         Path in = dir.resolve("radiance.nfield"), out = dir.resolve("radiance.safetensors");
         try (RefBackend be = new RefBackend()) {
-            nfield.field.Field f = new nfield.field.Field(cfg, be);
+            nfield.field.Field f = nfield.field.Field.of(cfg, be);
             f.params().writeParams(Harness.toFloat(Harness.uniform(f.paramCount(), 5)));
             FieldFile.write(in, FittedField.of(in.toString(), f, 12, new Normalization(0.1, 0.2, -0.3, 0.66)), true);
         }
@@ -109,7 +109,7 @@ class ExportCommandTest {
                 "trunc_exp", new nfield.config.ColorConfig(new nfield.config.EncodingConfig.SphericalHarmonics(4), 4, net));
         Path in = dir.resolve("vd.nfield"), out = dir.resolve("vd.safetensors"), ply = dir.resolve("vd.ply");
         try (RefBackend be = new RefBackend()) {
-            nfield.field.Field f = new nfield.field.Field(cfg, be);
+            nfield.field.Field f = nfield.field.Field.of(cfg, be);
             f.params().writeParams(Harness.toFloat(Harness.uniform(f.paramCount(), 5)));
             FieldFile.write(in, FittedField.of(in.toString(), f, 12, new Normalization(0.1, 0.2, -0.3, 0.66)), true);
         }

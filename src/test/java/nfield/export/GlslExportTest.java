@@ -295,7 +295,7 @@ class GlslExportTest {
     @ValueSource(ints = {1024, 400, 96})
     void splitTensorsReadBackExactly(int perArray) {
         needGl();
-        Field f = new Field(new FieldConfig("sdf", new EncodingConfig.Hash(1, 2, 10, 16, 2.0, false),
+        Field f = Field.of(new FieldConfig("sdf", new EncodingConfig.Hash(1, 2, 10, 16, 2.0, false),
                 new NetworkConfig(8, 1, ActivationConfig.relu(), List.of(), 0.1, "uniform"), "softplus"), OpenCl.open());
         f.init(5);
         FieldGlsl.Inlined in = FieldGlsl.inlined(f, "nfield_", "nfield_field", perArray);
@@ -357,7 +357,7 @@ class GlslExportTest {
     @Test
     void largeFieldsWarnOrAreRefused() throws IOException {
         Backend b = OpenCl.open();
-        Field big = new Field(new FieldConfig("sdf", new EncodingConfig.Hash(2, 2, 14, 16, 2.0, true),
+        Field big = Field.of(new FieldConfig("sdf", new EncodingConfig.Hash(2, 2, 14, 16, 2.0, true),
                 new NetworkConfig(16, 1, ActivationConfig.relu(), List.of(), 0.1, "uniform"), "softplus"), b);
         big.init(1);
         Path file = dir.resolve("big.nfield");
@@ -366,7 +366,7 @@ class GlslExportTest {
         assertTrue(big.paramCount() > GlslExport.WARN_PARAMS);
         assertEquals(1, r.warnings().size());
         assertTrue(r.warnings().get(0).contains(String.format("%,d parameters", big.paramCount())), r.warnings().get(0));
-        Field huge = new Field(new FieldConfig("sdf", new EncodingConfig.Hash(1, 8, 19, 128, 2.0, true),
+        Field huge = Field.of(new FieldConfig("sdf", new EncodingConfig.Hash(1, 8, 19, 128, 2.0, true),
                 new NetworkConfig(8, 1, ActivationConfig.relu(), List.of(), 0.1, "uniform"), "softplus"), b);
         huge.init(1);
         assertTrue(huge.paramCount() > GlslExport.MAX_PARAMS, "" + huge.paramCount());

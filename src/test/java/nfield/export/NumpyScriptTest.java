@@ -79,7 +79,7 @@ class NumpyScriptTest {
 
     /** A field with weights large enough that every part (the hash tables too) matters. */
     static Field randomField(FieldConfig cfg, Backend backend, long seed) {
-        Field f = new Field(cfg, backend);
+        Field f = Field.of(cfg, backend);
         f.init(seed);
         double[] p = f.params().readParams();
         if (cfg.encoding() instanceof EncodingConfig.Hash) {

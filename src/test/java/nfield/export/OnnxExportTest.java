@@ -72,7 +72,7 @@ class OnnxExportTest {
 
     /** The field with seeded weights (zero biases jittered; hash tables ±0.5 instead of ±1e-4), written and loaded back as export sees it. */
     ExportedField save(String name, FieldConfig fc, long seed) throws IOException {
-        Field f = new Field(fc, new RefBackend());
+        Field f = Field.of(fc, new RefBackend());
         double[] p = Harness.params(f, seed);
         if (f.encoding() instanceof HashEncoding h) {
             SplittableRandom rng = new SplittableRandom(seed + 1);
@@ -287,7 +287,7 @@ class OnnxExportTest {
     void aHiddenActivationWithoutAnOnnxFormIsNamed() throws Exception {
         // scene files allow relu, softplus and sine only, so this field is built in memory
         FieldConfig fc = new FieldConfig("sdf", new EncodingConfig.Identity(), net("sigmoid", 0, List.of()), "trunc_exp");
-        Field field = new Field(fc, new RefBackend());
+        Field field = Field.of(fc, new RefBackend());
         field.init(13);
         ExportedField f = ExportedField.of(dir.resolve("sigmoid.nfield"),
                 FittedField.of("sigmoid.nfield", field, 0, Normalization.IDENTITY));

@@ -60,7 +60,7 @@ class HashEncodingTest {
         assertEquals(3, e.rawColumns());
         assertEquals(0, new HashEncoding(new EncodingConfig.Hash(4, 2, 10, 4, 2.0, false)).rawColumns());
 
-        Field f = new Field(new FieldConfig("sdf", SMALL, new NetworkConfig(16, 2, ActivationConfig.relu(), List.of(), 1),
+        Field f = Field.of(new FieldConfig("sdf", SMALL, new NetworkConfig(16, 2, ActivationConfig.relu(), List.of(), 1),
                 "softplus"), new RefBackend());
         List<ParamStore.Slice> slices = f.params().slices();
         for (int l = 0; l < 4; l++) {
@@ -225,7 +225,7 @@ class HashEncodingTest {
     @Test
     void aFieldTrainsItsTablesWithoutPointGradients() {
         Backend b = new RefBackend();
-        Field f = new Field(new FieldConfig("sdf", SMALL, new NetworkConfig(16, 2, ActivationConfig.relu(), List.of(), 1),
+        Field f = Field.of(new FieldConfig("sdf", SMALL, new NetworkConfig(16, 2, ActivationConfig.relu(), List.of(), 1),
                 "softplus"), b);
         f.init(1);
         int rows = 64;

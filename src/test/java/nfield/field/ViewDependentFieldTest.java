@@ -53,7 +53,7 @@ class ViewDependentFieldTest {
 
     @Test
     void parametersFollowTheDensityNetwork() {
-        Field f = new Field(ngp("relu"), new RefBackend());
+        Field f = Field.of(ngp("relu"), new RefBackend());
         assertTrue(f.viewDependent());
         assertEquals(16, f.network().outputWidth());
         assertEquals(16 + 16, f.colorNetwork().inputWidth());
@@ -67,7 +67,7 @@ class ViewDependentFieldTest {
         assertEquals(f.paramCount(), last.offset() + last.length(), "the colour network ends the vector");
         assertArrayEquals(new int[]{32, 16}, f.params().slices().get(8).shape());
 
-        Field plain = new Field(new FieldConfig("radiance", new EncodingConfig.Frequency(2, true),
+        Field plain = Field.of(new FieldConfig("radiance", new EncodingConfig.Frequency(2, true),
                 new NetworkConfig(16, 2, ActivationConfig.relu(), List.of(), 1), "trunc_exp"), new RefBackend());
         assertTrue(!plain.viewDependent());
         assertNull(plain.colorNetwork());
@@ -77,7 +77,7 @@ class ViewDependentFieldTest {
     @Test
     void forwardWithoutDirectionsRefusesAndDensityIgnoresThem() {
         Backend b = new RefBackend();
-        Field f = new Field(ngp("relu"), b);
+        Field f = Field.of(ngp("relu"), b);
         f.params().writeParams(Harness.toFloat(Harness.params(f, 3)));
         int n = 200;
         Tensor p = b.alloc(n, 3), d1 = b.alloc(n, 3), d2 = b.alloc(n, 3), out = b.alloc(n, 4), density = b.alloc(n, 1);
@@ -113,7 +113,7 @@ class ViewDependentFieldTest {
     @Test
     void aFieldWithoutColourNetworkTakesAndIgnoresDirections() {
         Backend b = new RefBackend();
-        Field f = new Field(new FieldConfig("radiance", new EncodingConfig.Frequency(3, true),
+        Field f = Field.of(new FieldConfig("radiance", new EncodingConfig.Frequency(3, true),
                 new NetworkConfig(16, 2, ActivationConfig.relu(), List.of(), 1), "trunc_exp"), b);
         f.init(8);
         int n = 50;
@@ -140,8 +140,8 @@ class ViewDependentFieldTest {
     @Test
     void finiteDifferencesOfTheWholeField() {
         FieldConfig fc = ngp("softplus");
-        Standalone s = ViewField.of(new Field(fc, new RefBackend()), ViewField.Mode.DIRECTIONS);
-        Field f = new Field(fc, new RefBackend()); // for the slices
+        Standalone s = ViewField.of(Field.of(fc, new RefBackend()), ViewField.Mode.DIRECTIONS);
+        Field f = Field.of(fc, new RefBackend()); // for the slices
         double[] p = Harness.params(f, 21);
         double[] tables = Harness.uniform(f.encoding().paramCount(), 100);
         for (int i = 0; i < tables.length; i++) p[i] = 0.5 * tables[i]; // tables that matter
@@ -230,13 +230,50 @@ class ViewDependentFieldTest {
         parity(nfield.config.SceneConfig.load(java.nio.file.Path.of("scenes/nerf-default.json")).field(), 2000);
     }
 
+    /**
+     * Rows whose reference input gradient jumps (by more than the parity tolerance) within ±{@code step} of the point (a ReLU
+     * pre-activation within rounding of 0: there float32 and float64 may each take a side, and
+     * the gradient has no single value; seed 2085055591249 found one at 2.7e-11 among 2000 rows of
+     * the default scene, 4e-3 apart) get a fresh point and direction, until none is left.
+     */
+    private static void awayFromKinks(Standalone ref, double[] p, double[] x, int rows, double[] g, long seed) {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        double step = 1e-8;
+        for (int round = 0; round < 8; round++) {
+            double[] up = x.clone(), down = x.clone();
+            for (int i = 0; i < x.length; i++) {
+                double d = step * (rng.nextDouble() * 2 - 1);
+                up[i] += d;
+                down[i] -= d;
+            }
+            double[] a = Harness.run(ref, p, up, rows, g.clone()).dIn(), b = Harness.run(ref, p, down, rows, g.clone()).dIn();
+            double scale = 0;
+            for (double v : a) scale = Math.max(scale, Math.abs(v));
+            int moved = 0;
+            for (int r = 0; r < rows; r++) {
+                double worst = 0;
+                for (int k = 0; k < 6; k++) worst = Math.max(worst, Math.abs(a[6 * r + k] - b[6 * r + k]));
+                if (worst <= 1e-4 * scale) continue;
+                double[] pt = Harness.uniform(3, rng.nextLong()), dir = unitDirections(1, rng.nextLong());
+                for (int k = 0; k < 3; k++) {
+                    x[6 * r + k] = (float) pt[k];
+                    x[6 * r + 3 + k] = dir[k];
+                }
+                moved++;
+            }
+            System.out.printf(Locale.ROOT, "parity rows at gradient kinks, round %d: %d of %d redrawn%n", round, moved, rows);
+            if (moved == 0) return;
+        }
+        throw new AssertionError("rows at gradient kinks kept turning up");
+    }
+
     private static void parity(FieldConfig fc, int rows) {
         Backend cl = OpenCl.open();
-        long seed = System.nanoTime();
-        Standalone ref = ViewField.of(new Field(fc, new RefBackend()), ViewField.Mode.DIRECTIONS);
-        Standalone dev = ViewField.of(new Field(fc, cl), ViewField.Mode.DIRECTIONS);
+        long seed = Long.getLong("nfield.seed", System.nanoTime());
+        Standalone ref = ViewField.of(Field.of(fc, new RefBackend()), ViewField.Mode.DIRECTIONS);
+        Standalone dev = ViewField.of(Field.of(fc, cl), ViewField.Mode.DIRECTIONS);
         double[] p = Harness.toFloat(Harness.params(ref.component(), seed));
-        double[] tables = Harness.uniform(new Field(fc, new RefBackend()).encoding().paramCount(), seed + 4);
+        double[] tables = Harness.uniform(Field.of(fc, new RefBackend()).encoding().paramCount(), seed + 4);
         for (int i = 0; i < tables.length; i++) p[i] = (float) (0.5 * tables[i]);
         double[] x = new double[rows * 6], xs = Harness.uniform(3 * rows, seed + 1), ds = unitDirections(rows, seed + 2);
         for (int r = 0; r < rows; r++) {
@@ -244,6 +281,7 @@ class ViewDependentFieldTest {
             System.arraycopy(ds, 3 * r, x, 6 * r + 3, 3);
         }
         double[] g = Harness.uniform(rows * 4, seed + 3);
+        awayFromKinks(ref, p, x, rows, g, seed + 5);
         Harness.Result a = Harness.run(ref, p, x, rows, g.clone()), b = Harness.run(dev, p, x, rows, g.clone());
         double eo = Harness.relError(b.out(), a.out()), ei = Harness.relError(b.dIn(), a.dIn()), ep = Harness.relError(b.dParams(), a.dParams());
         System.out.printf(Locale.ROOT, "view-dependent field parity, %d rows, %,d parameters (seed %d): output %.1e, input gradient %.1e, parameter gradient %.1e%n",

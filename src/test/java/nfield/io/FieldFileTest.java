@@ -33,7 +33,7 @@ class FieldFileTest {
     static Field field(String kind) {
         FieldConfig fc = new FieldConfig(kind, new EncodingConfig.Fourier(8, 2, true),
                 new NetworkConfig(16, 2, ActivationConfig.relu(), List.of(1), 1), "trunc_exp");
-        Field f = new Field(fc, new RefBackend());
+        Field f = Field.of(fc, new RefBackend());
         f.init(3);
         return f;
     }
@@ -68,7 +68,7 @@ class FieldFileTest {
     void hashFieldRoundTrips() throws IOException {
         FieldConfig fc = new FieldConfig("sdf", new EncodingConfig.Hash(4, 2, 10, 4, 2.0, true),
                 new NetworkConfig(16, 2, ActivationConfig.relu(), List.of(), 1), "trunc_exp");
-        Field f = new Field(fc, new RefBackend());
+        Field f = Field.of(fc, new RefBackend());
         f.params().writeParams(Harness.toFloat(Harness.uniform(f.paramCount(), 5)));
         Path p = dir.resolve("hash.nfield");
         FieldFile.write(p, FittedField.of(p.toString(), f, 7, Normalization.IDENTITY), false);
@@ -86,7 +86,7 @@ class FieldFileTest {
                 new NetworkConfig(16, 2, ActivationConfig.relu(), List.of(), 1), "trunc_exp",
                 new nfield.config.ColorConfig(new EncodingConfig.SphericalHarmonics(4), 7,
                         new NetworkConfig(16, 2, ActivationConfig.relu(), List.of(), 1, "uniform")));
-        Field f = new Field(fc, new RefBackend());
+        Field f = Field.of(fc, new RefBackend());
         f.params().writeParams(Harness.toFloat(Harness.uniform(f.paramCount(), 6)));
         Path p = dir.resolve("vd.nfield");
         FieldFile.write(p, FittedField.of(p.toString(), f, 9, Normalization.IDENTITY), false);

@@ -29,7 +29,7 @@ public class PhotometricLossTest {
                  "encoding": {"type": "frequency", "octaves": 2, "include_input": true},
                  "network": {"width": 8, "hidden_layers": 2, "activation": {"type": "softplus"}}}
                 """)));
-        Field f = new Field(fc, b);
+        Field f = Field.of(fc, b);
         f.init(3);
         return f;
     }

@@ -76,18 +76,18 @@ public final class Components {
             for (String enc : EncodingConfig.REGISTRY.names()) {
                 FieldConfig fc = new FieldConfig(kind, small(EncodingConfig.REGISTRY.example(enc)),
                         new NetworkConfig(16, 2, ActivationConfig.HIDDEN.example("softplus"), List.of(), 1), "softplus");
-                cases.add(new Case("field " + kind + " " + enc, b -> Standalone.of(new Field(fc, b)), smoothPoints(fc.encoding())));
+                cases.add(new Case("field " + kind + " " + enc, b -> Standalone.of(Field.of(fc, b)), smoothPoints(fc.encoding())));
             }
         }
         // View-dependent radiance fields: (point, direction) → (density, rgb), and the density alone
         for (FieldConfig fc : viewDependentFields()) {
             String name = "field radiance " + fc.encoding().type() + " + colour(" + fc.color().directionEncoding().type() + ")";
-            cases.add(new Case(name, b -> ViewField.of(new Field(fc, b), ViewField.Mode.DIRECTIONS), smoothPoints(fc.encoding())));
-            cases.add(new Case(name + " density only", b -> ViewField.of(new Field(fc, b), ViewField.Mode.DENSITY), smoothPoints(fc.encoding())));
+            cases.add(new Case(name, b -> ViewField.of(Field.of(fc, b), ViewField.Mode.DIRECTIONS), smoothPoints(fc.encoding())));
+            cases.add(new Case(name + " density only", b -> ViewField.of(Field.of(fc, b), ViewField.Mode.DENSITY), smoothPoints(fc.encoding())));
         }
         FieldConfig plain = new FieldConfig("radiance", new EncodingConfig.Frequency(2, true),
                 new NetworkConfig(16, 2, ActivationConfig.HIDDEN.example("softplus"), List.of(), 1), "trunc_exp");
-        cases.add(new Case("field radiance frequency density only", b -> ViewField.of(new Field(plain, b), ViewField.Mode.DENSITY)));
+        cases.add(new Case("field radiance frequency density only", b -> ViewField.of(Field.of(plain, b), ViewField.Mode.DENSITY)));
         return cases;
     }
 

@@ -21,7 +21,7 @@ public final class TrainedFields {
 
     /** 250 steps of 2048 points (clamped L1, Adam 5e-3 with cosine decay), seed 3. */
     public static Field torus(FieldConfig fc, Backend b) {
-        Field field = new Field(fc, b);
+        Field field = Field.of(fc, b);
         field.init(3);
         PoolSource src = new PoolSource(b, AnalyticShape.TORUS.samples(1 << 15, new SplittableRandom(4)), 1 << 15, 1, 5, "torus");
         new Trainer(field, new Loss("sdf", new LossConfig("clamped_l1", 0.1), b),

@@ -33,7 +33,7 @@ class TorusFitTest {
                 new NetworkConfig(32, 3, ActivationConfig.relu(), List.of(), 0.1), "softplus");
         OptimizerConfig oc = new OptimizerConfig(3e-3, 0.9, 0.999, 1e-8, new ScheduleConfig("cosine", 0.05, 0));
         TrainConfig tc = new TrainConfig(4096, 400, 0, 0, 1 << 16, 0, 100, 5);
-        Field field = new Field(fc, b);
+        Field field = Field.of(fc, b);
         field.init(5);
         PoolSource src = new PoolSource(b, AnalyticShape.TORUS.samples(1 << 16, new SplittableRandom(6)), 1 << 16, 1, 7, "torus");
         Loss loss = new Loss("sdf", new LossConfig("clamped_l1", 0.1), b);

@@ -255,7 +255,7 @@ class ParityTest {
         long seed = System.nanoTime();
         for (int k = 0; k < 2; k++) {
             Backend b = bs[k];
-            Field f = new Field(fc, b);
+            Field f = Field.of(fc, b);
             f.params().writeParams(Harness.toFloat(Harness.params(f, seed)));
             f.params().resetOptimizer();
             Adam adam = new Adam(oc, f.params(), f.trainableOffset());
