@@ -3,9 +3,9 @@ package nfield.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import nfield.compute.Backend;
 import nfield.config.Json;
-import nfield.config.TrainBackground;
 import nfield.io.FieldMesher;
 import nfield.io.MeshWriter;
+import nfield.pipeline.ConsoleProgress;
 import nfield.pipeline.Durations;
 import nfield.pipeline.FitControl;
 import nfield.pipeline.FitRequest;
@@ -15,6 +15,7 @@ import nfield.pipeline.LiveFit;
 import nfield.pipeline.RadianceFit;
 import nfield.pipeline.SdfFit;
 import nfield.render.Viewer;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -62,12 +63,6 @@ final class FitCommand implements Callable<Integer> {
                     + "transforms_train.json|DIR|data.npz.")
     String data;
 
-    @Option(names = "--sign", paramLabel = "METHOD",
-            description = "Inside/outside for mesh samples: auto (default: pseudonormal on closed oriented meshes, "
-                    + "else winding), winding (generalized winding number; robust to holes), pseudonormal "
-                    + "(angle-weighted pseudo-normals; exact on closed meshes), raystab (ray parity, 7 rays, majority).")
-    String sign;
-
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FIELD",
             description = "Where to write the trained field (safetensors, see FORMAT.md).")
     Path output;
@@ -82,9 +77,6 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--time", paramLabel = "DURATION", description = "Time budget, e.g. 60s, 2m (overrides the scene).")
     String time;
 
-    @Option(names = "--batch", paramLabel = "N", description = "Points per step (overrides the scene).")
-    Integer batch;
-
     @Option(names = "--seed", paramLabel = "N", description = "Seed for init and sampling (overrides the scene).")
     Long seed;
 
@@ -94,20 +86,6 @@ final class FitCommand implements Callable<Integer> {
                     + "learning-rate schedule runs again over them.")
     Path resume;
 
-    @Option(names = "--mesh", paramLabel = "OUT.ply|OUT.obj",
-            description = "After training, also extract the surface (as `nfield mesh FIELD --res RES -o OUT`, "
-                    + "while the device is warm).")
-    Path mesh;
-
-    @Option(names = "--res", defaultValue = "256", paramLabel = "N",
-            description = "Grid points per axis for --mesh (default: ${DEFAULT-VALUE}).")
-    int res;
-
-    @Option(names = "--eikonal", paramLabel = "WEIGHT",
-            description = "Weight of the eikonal term mean((|grad f| - 1)^2), gradients by central differences "
-                    + "(overrides the scene's eikonal.weight; 0 turns it off).")
-    Double eikonalWeight;
-
     @Option(names = "--view", description = "Watch the field take shape in a window while it trains (needs a display); "
             + "closing the window stops training and writes FIELD.")
     boolean view;
@@ -116,21 +94,14 @@ final class FitCommand implements Callable<Integer> {
             description = "Close the --view window after N frames (for scripted runs).")
     int viewFrames;
 
-    @Option(names = "--snapshots", paramLabel = "T1,T2,..", split = ",",
-            description = "Radiance fits: also write the field as FIELD-T.nfield when training time passes each of these "
-                    + "durations (e.g. 1m,5m), to score a long run along the way.")
-    java.util.List<String> snapshots;
-
-    @Option(names = "--background", paramLabel = "auto|random|white|black|R,G,B",
-            description = "Radiance fits: what lies behind the training rays, the colour each target pixel is composited on "
-                    + "(overrides the scene's marching.train_background). auto (default): random where the images have alpha "
-                    + "(transparent pixels), else the images as stored; random: a random colour per ray (instant-ngp's way "
-                    + "against floaters), needs alpha; white, black, R,G,B in [0, 1]. Evaluation and rendering use the "
-                    + "data's background (white) whatever this is.")
-    String background;
-
     @Option(names = "--json", description = "Progress and the result as JSON lines on stdout.")
     boolean json;
+
+    @ArgGroup(exclusive = false, validate = false, heading = "%nSDF fits (meshes, shapes, analytic SDFs):%n")
+    FitOptions.Sdf sdf = new FitOptions.Sdf();
+
+    @ArgGroup(exclusive = false, validate = false, heading = "%nRadiance fits (posed images):%n")
+    FitOptions.Radiance rad = new FitOptions.Radiance();
 
     @Mixin
     Backends backends;
@@ -138,11 +109,13 @@ final class FitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         boolean radiance = Fits.isPosedImages(data);
-        if (radiance && (sign != null || mesh != null || eikonalWeight != null || batch != null)) {
+        if (sdf == null) sdf = new FitOptions.Sdf();
+        if (rad == null) rad = new FitOptions.Radiance();
+        if (radiance && sdf.any()) {
             throw new UserError("--sign, --mesh, --eikonal and --batch are for SDF fits; a radiance fit sets its batch "
                     + "with the scene's marching.samples_per_step");
         }
-        if (!radiance && background != null) throw new UserError("--background is for radiance fits (posed images); " + data + " is not one");
+        if (!radiance && rad.background != null) throw new UserError("--background is for radiance fits (posed images); " + data + " is not one");
         if (view) Viewer.requireDisplay(); // before the data is read
         FitRequest req = FitRequest.of(data, Fits.scene(config, resume, data)).withResume(resume).withOutput(output)
                 .withControl(FitControl.onSignals());
@@ -150,41 +123,27 @@ final class FitCommand implements Callable<Integer> {
             req = req.withBudget(new FitRequest.Budget(steps == null ? 0 : steps, time == null ? 0 : Durations.seconds(time, "--time")));
         }
         if (seed != null) req = req.withSeed(seed);
-        if (snapshots != null) {
-            req = req.withSnapshots(snapshots.stream().map(t -> new FitRequest.Snapshot(Durations.seconds(t, "--snapshots"), t.trim())).toList());
-        }
+        req = req.withSnapshots(rad.snapshotList());
         FitRequest request = req;
-        ProgressPrinter printer = new ProgressPrinter(json);
+        ConsoleProgress printer = new ConsoleProgress(json);
         try (Backend backend = backends.open()) {
-            LiveFit.Fit fit = radiance ? l -> RadianceFit.run(request, backgroundOption(), backend, l)
-                    : l -> SdfFit.run(request, new SdfFit.Options(sign, eikonalWeight, batch), backend, l);
+            LiveFit.Fit fit = radiance ? l -> RadianceFit.run(request, rad.options(), backend, l)
+                    : l -> SdfFit.run(request, sdf.options(), backend, l);
             FitResult r = view ? LiveFit.run("nfield fit " + data, viewFrames, request.control(), printer, fit) : fit.run(printer);
             printer.end();
             ObjectNode o = r.toJson(backend.name());
-            if (mesh != null) writeMesh(r, o);
+            if (sdf.mesh != null) writeMesh(r, o);
             if (json) System.out.println(Json.write(o));
         }
         return 0;
     }
 
-    private RadianceFit.Options backgroundOption() {
-        if (background == null) return RadianceFit.Options.DEFAULT;
-        try {
-            return new RadianceFit.Options(TrainBackground.parse(background), "--background");
-        } catch (IllegalArgumentException e) {
-            throw new UserError("--background " + background + ": expected " + TrainBackground.SPELLINGS);
-        }
-    }
-
     /** --mesh: the surface at --res, while the device is warm. */
     private void writeMesh(FitResult r, ObjectNode o) throws java.io.IOException {
+        Path mesh = sdf.mesh;
+        int res = sdf.res;
         long t2 = System.nanoTime();
-        FieldMesher.Result m;
-        try {
-            m = FieldMesher.surface(r.fitted(), res, true, mesh.getFileName().toString());
-        } catch (IllegalArgumentException e) {
-            throw new UserError("the trained field has no zero crossing; no mesh written");
-        }
+        FieldMesher.Result m = FieldMesher.surface(r.fitted(), res, true, mesh.getFileName().toString());
         double extract = (System.nanoTime() - t2) * 1e-9;
         MeshWriter.write(mesh, m.mesh(), m.normals());
         System.err.printf("wrote %s: %,d triangles; %d^3 grid in %.2f s (field %.2f s, marching cubes %.2f s, normals %.2f s)%n",

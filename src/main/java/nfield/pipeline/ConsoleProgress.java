@@ -1,26 +1,26 @@
-package nfield.cli;
+package nfield.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import nfield.config.Json;
-import nfield.pipeline.Durations;
-import nfield.pipeline.FitListener;
 import nfield.train.Trainer;
 
 import java.io.PrintStream;
 import java.util.Map;
 
 /**
- * A fit as the command line shows it: its lines on stderr, and training progress as a bar with
- * step, loss terms, points/s and ETA (redrawn in place on a terminal, one line per report
- * otherwise); with --json one event per report on stdout.
+ * A fit as a console shows it (the command line's listener; any front end may use it): its
+ * lines on stderr, and training progress as a bar with step, loss terms, points/s and ETA
+ * (redrawn in place on a terminal, one line per report otherwise); with --json one event per
+ * report on stdout.
  */
-final class ProgressPrinter implements FitListener {
+public final class ConsoleProgress implements FitListener {
     private final PrintStream err = System.err;
     private final boolean json;
     private final boolean tty = System.console() != null;
     private int lastLen;
 
-    ProgressPrinter(boolean json) {
+    /** With {@code json}, also one JSON event per report on stdout. */
+    public ConsoleProgress(boolean json) {
         this.json = json;
     }
 
@@ -67,7 +67,8 @@ final class ProgressPrinter implements FitListener {
         err.printf(java.util.Locale.ROOT, "snapshot %s at %.0f s, step %d%n", file, elapsedS, step);
     }
 
-    void end() {
+    /** Ends a bar drawn in place, so the next line starts on its own. */
+    public void end() {
         if (tty && lastLen > 0) err.println();
         lastLen = 0;
     }
