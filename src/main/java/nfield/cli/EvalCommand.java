@@ -61,6 +61,16 @@ final class EvalCommand implements Callable<Integer> {
                     + "\"none\" writes none).")
     String images;
 
+    @Option(names = "--test-every", defaultValue = "0", paramLabel = "N",
+            description = "Radiance fields: score every N-th frame of REF itself (the LLFF convention, for a capture without a test "
+                    + "split; the frames `fit --test-every N` held out). Default: the fit's own holdout when REF is the data it was "
+                    + "fitted to, else REF's test split.")
+    int testEvery;
+
+    @Option(names = "--downscale", defaultValue = "1", paramLabel = "N",
+            description = "Radiance fields: score the views at 1/N of their resolution (default: ${DEFAULT-VALUE}).")
+    int downscale;
+
     @Option(names = "--res", defaultValue = "256", paramLabel = "N",
             description = "Marching-cubes grid for a field PRED (default: ${DEFAULT-VALUE}).")
     int res;
@@ -120,7 +130,7 @@ final class EvalCommand implements Callable<Integer> {
         int count;
         try (Backend backend = backends.open()) {
             FittedField f = FieldInputs.load(pred, backend);
-            PosedImages test = RadianceEval.testViews(f, refPath, System.err::println);
+            PosedImages test = RadianceEval.testViews(f, refPath, downscale, testEvery, System.err::println);
             count = test.count();
             int[] k = {0};
             r = RadianceEval.run(f, test, dir, v -> System.err.printf(Locale.ROOT, "view %d/%d %s: PSNR %.2f dB, SSIM %.4f (%.1f s)%n",

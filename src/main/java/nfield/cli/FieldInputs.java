@@ -70,29 +70,4 @@ final class FieldInputs {
             return SdfDrawable.of(load(Path.of(field), backend), bake, direct);
         }
     }
-
-    /** A radiance field file loaded for the volume mode (--bake checked); holds its backend until closed. */
-    static final class Volume implements AutoCloseable {
-        final Backend backend;
-        final VolumeBaker baker;
-
-        Volume(Path file, int res, String up, Backends backends) throws IOException {
-            if (res != VolumeBaker.AUTO && (res < 16 || res > 256)) {
-                throw new UserError("--bake " + res + ": radiance fields bake at 16 .. 256 (a grid of 4 floats a point)");
-            }
-            requireFile(file);
-            backend = backends.open();
-            try {
-                baker = new VolumeBaker(FieldFile.load(file, backend), res, up);
-            } catch (RuntimeException | IOException e) {
-                backend.close();
-                throw e;
-            }
-        }
-
-        @Override
-        public void close() {
-            backend.close();
-        }
-    }
 }

@@ -115,7 +115,10 @@ final class FitCommand implements Callable<Integer> {
             throw new UserError("--sign, --mesh, --eikonal and --batch are for SDF fits; a radiance fit sets its batch "
                     + "with the scene's marching.samples_per_step");
         }
-        if (!radiance && rad.background != null) throw new UserError("--background is for radiance fits (posed images); " + data + " is not one");
+        if (!radiance && !rad.given().isEmpty()) {
+            throw new UserError(String.join(" and ", rad.given()) + (rad.given().size() == 1 ? " is" : " are")
+                    + " for radiance fits (posed images); " + data + " is not one");
+        }
         if (view) Viewer.requireDisplay(); // before the data is read
         FitRequest req = FitRequest.of(data, Fits.scene(config, resume, data)).withResume(resume).withOutput(output)
                 .withControl(FitControl.onSignals());

@@ -63,18 +63,39 @@ final class FitOptions {
                         + "data's background (white) whatever this is.")
         String background;
 
+        @Option(names = "--test-every", defaultValue = "0", paramLabel = "N",
+                description = "Hold out every N-th frame (from the first; the LLFF convention) and train on the rest, for a capture "
+                        + "without a test split; `nfield eval FIELD DATA` then scores the held-out frames.")
+        int testEvery;
+
+        @Option(names = "--downscale", defaultValue = "1", paramLabel = "N",
+                description = "Train on the images at 1/N of their resolution, each pixel the mean of an N x N block (default: "
+                        + "${DEFAULT-VALUE}).")
+        int downscale = 1;
+
+        /** The radiance-only flags given. */
+        List<String> given() {
+            List<String> g = new java.util.ArrayList<>();
+            if (snapshots != null) g.add("--snapshots");
+            if (background != null) g.add("--background");
+            if (testEvery != 0) g.add("--test-every");
+            if (downscale != 1) g.add("--downscale");
+            return g;
+        }
+
         List<FitRequest.Snapshot> snapshotList() {
             return snapshots == null ? List.of()
                     : snapshots.stream().map(t -> new FitRequest.Snapshot(Durations.seconds(t, "--snapshots"), t.trim())).toList();
         }
 
         RadianceFit.Options options() {
-            if (background == null) return RadianceFit.Options.DEFAULT;
+            TrainBackground bg = null;
             try {
-                return new RadianceFit.Options(TrainBackground.parse(background), "--background");
+                if (background != null) bg = TrainBackground.parse(background);
             } catch (IllegalArgumentException e) {
                 throw new UserError("--background " + background + ": expected " + TrainBackground.SPELLINGS);
             }
+            return new RadianceFit.Options(bg, bg == null ? null : "--background", downscale, testEvery);
         }
     }
 }

@@ -54,17 +54,16 @@ final class MeshCommand implements Callable<Integer> {
             long t1 = System.nanoTime();
             MeshWriter.write(output, m.mesh(), m.normals());
             double write = (System.nanoTime() - t1) * 1e-9;
-            var r = m;
             System.err.printf("wrote %s: %,d vertices, %,d triangles; %d^3 grid, %,d points evaluated (%.1f%%): "
                             + "field %.2f s, marching cubes %.2f s, normals %.2f s, write %.2f s%n", output,
-                    m.mesh().vertexCount(), m.mesh().triangleCount(), res, r.evaluated(),
-                    100.0 * r.evaluated() / ((double) res * res * res), r.evalSeconds(), r.mcSeconds(),
-                    r.normalSeconds(), write);
+                    m.mesh().vertexCount(), m.mesh().triangleCount(), res, m.evaluated(),
+                    100.0 * m.evaluated() / ((double) res * res * res), m.evalSeconds(), m.mcSeconds(),
+                    m.normalSeconds(), write);
             if (json) {
                 ObjectNode o = Json.MAPPER.createObjectNode().put("output", output.toString()).put("res", res)
                         .put("vertices", m.mesh().vertexCount()).put("triangles", m.mesh().triangleCount())
-                        .put("evaluated_points", r.evaluated()).put("field_seconds", r.evalSeconds())
-                        .put("mc_seconds", r.mcSeconds()).put("normal_seconds", r.normalSeconds())
+                        .put("evaluated_points", m.evaluated()).put("field_seconds", m.evalSeconds())
+                        .put("mc_seconds", m.mcSeconds()).put("normal_seconds", m.normalSeconds())
                         .put("extract_seconds", extract).put("write_seconds", write);
                 System.out.println(Json.write(o));
             }

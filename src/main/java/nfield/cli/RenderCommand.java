@@ -4,6 +4,7 @@ import nfield.compute.Backend;
 import nfield.field.FittedField;
 import nfield.render.Camera;
 import nfield.render.Mode;
+import nfield.render.VolumeFile;
 import nfield.render.SdfDrawable;
 import nfield.render.Turntable;
 import picocli.CommandLine.Command;
@@ -136,9 +137,9 @@ final class RenderCommand implements Callable<Integer> {
     private Integer renderVolume(Turntable tt, Camera cam, Mode m, int[] wh) throws Exception {
         long t1;
         Turntable.Volume v;
-        try (FieldInputs.Volume in = new FieldInputs.Volume(Path.of(field), bake, up, backends)) {
+        try (VolumeFile in = new VolumeFile(Path.of(field), bake, up, backends::open)) {
             t1 = System.nanoTime();
-            v = tt.volume(in.baker, cam, m, wh[0], wh[1], slice);
+            v = tt.volume(in.baker(), cam, m, wh[0], wh[1], slice);
         }
         int[] d = v.grid().dims();
         System.err.printf(Locale.ROOT, "wrote %s: %dx%d %s (volume, baked %dx%dx%d in %.2f s), %s in %.2f s on %s%n", tt.describe(), wh[0],

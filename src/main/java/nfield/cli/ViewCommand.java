@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import nfield.config.Json;
 import nfield.render.Camera;
 import nfield.render.Mode;
+import nfield.render.VolumeFile;
 import nfield.render.SdfDrawable;
 import nfield.render.Viewer;
 import nfield.render.VolumeBaker;
@@ -113,8 +114,8 @@ final class ViewCommand implements Callable<Integer> {
     private int viewRadiance(int[] wh, Mode m, int n) throws Exception {
         if (!path.equals("baked")) throw new UserError("--path " + path + ": radiance fields are shown from a baked volume");
         long t0 = System.nanoTime();
-        try (FieldInputs.Volume in = new FieldInputs.Volume(java.nio.file.Path.of(field), bake, up, backends)) {
-            VolumeBaker baker = in.baker;
+        try (VolumeFile in = new VolumeFile(java.nio.file.Path.of(field), bake, up, backends::open)) {
+            VolumeBaker baker = in.baker();
             VolumeGrid grid = baker.bake(Camera.HOME);
             double bakeS = (System.nanoTime() - t0) * 1e-9;
             int[] d = grid.dims();

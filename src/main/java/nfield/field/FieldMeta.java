@@ -28,13 +28,15 @@ public record FieldMeta(FieldConfig config, long steps, Normalization normalizat
      * What a field was fitted to and how: the data as named on the command line (a file, or
      * shape:NAME / analytic:NAME), the loss type (with Huber's delta, else null), how training
      * signs were decided (SDF fits on meshes: pseudonormal, winding, raystab; exact for analytic
-     * shapes; null otherwise) and the share of samples whose sign was ambiguous (null where none was decided).
+     * shapes; null otherwise), the share of samples whose sign was ambiguous (null where none was
+     * decided) and, for a radiance fit that held out every N-th frame of its data for testing, N
+     * (null otherwise: eval holds out the same frames of the same data).
      */
-    public record Provenance(String data, String loss, Double lossDelta, String sign, Double ambiguousShare) {
-        public static final Provenance UNKNOWN = new Provenance(null, null, null, null, null);
+    public record Provenance(String data, String loss, Double lossDelta, String sign, Double ambiguousShare, Integer testEvery) {
+        public static final Provenance UNKNOWN = new Provenance(null, null, null, null, null, null);
 
         public Provenance withAmbiguousShare(double share) {
-            return new Provenance(data, loss, lossDelta, sign, share);
+            return new Provenance(data, loss, lossDelta, sign, share, testEvery);
         }
     }
 

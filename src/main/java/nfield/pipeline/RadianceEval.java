@@ -41,12 +41,24 @@ public final class RadianceEval {
 
     /**
      * The test views of {@code ref} (a transforms*.json or folder; an .npz's test split),
-     * composited on the field's background, described to {@code info}.
+     * composited on the field's background, described to {@code info}; at 1/{@code downscale}
+     * of their resolution. With {@code testEvery} N ≥ 2, the views are every N-th frame of
+     * {@code ref} itself; 0 takes the holdout the fit used when {@code ref} is the data it was
+     * fitted to, else the test split.
      */
-    public static PosedImages testViews(FittedField f, Path ref, Consumer<String> info) throws IOException {
+    public static PosedImages testViews(FittedField f, Path ref, int downscale, int testEvery, Consumer<String> info) throws IOException {
         if (f.isSdf()) throw new FitError(f.name() + ": an sdf field; scoring against posed images (" + ref + ") needs a radiance field");
-        LoadOptions opt = LoadOptions.DEFAULT.withProgress(LoadOptions.Progress.stderr("decoding images"));
-        if (ref.toString().toLowerCase(Locale.ROOT).endsWith(".npz")) opt = opt.withSplit("test");
+        if (downscale < 1) throw new FitError("--downscale " + downscale + ": use 1 (full resolution) or more");
+        LoadOptions opt = LoadOptions.DEFAULT.withProgress(LoadOptions.Progress.stderr("decoding images")).withDownscale(downscale);
+        Integer fitted = f.meta().fittedTo().testEvery();
+        if (testEvery == 0 && fitted != null && f.meta().fittedTo().data() != null
+                && Path.of(f.meta().fittedTo().data()).normalize().equals(ref.normalize())) {
+            testEvery = fitted;
+            info.accept("holding out every " + LoadOptions.Holdout.ordinal(testEvery) + " frame of " + ref + ", as the fit did (--test-every "
+                    + testEvery + ")");
+        }
+        if (testEvery != 0) opt = opt.withHoldout(testEvery, true);
+        else if (ref.toString().toLowerCase(Locale.ROOT).endsWith(".npz")) opt = opt.withSplit("test");
         float[] bg = f.radiance().background();
         PosedImages test = NerfData.read(ref, opt.withBackground(bg[0], bg[1], bg[2]));
         info.accept(test.describe());

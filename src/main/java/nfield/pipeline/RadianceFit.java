@@ -41,10 +41,21 @@ public final class RadianceFit {
 
     /**
      * Radiance-only settings: what lies behind the training rays (null: the scene's
-     * {@code marching.train_background}), and where that setting came from, for messages.
+     * {@code marching.train_background}) and where that setting came from, for messages; the
+     * images at 1/{@code downscale} of their resolution; with {@code testEvery} N ≥ 2, every
+     * N-th frame of the data held out (the LLFF convention; 0: train on all).
      */
-    public record Options(TrainBackground background, String where) {
-        public static final Options DEFAULT = new Options(null, null);
+    public record Options(TrainBackground background, String where, int downscale, int testEvery) {
+        public static final Options DEFAULT = new Options(null, null, 1, 0);
+
+        public Options {
+            if (downscale < 1) throw new FitError("--downscale " + downscale + ": use 1 (full resolution) or more");
+            if (testEvery != 0 && testEvery < 2) throw new FitError("--test-every " + testEvery + ": hold out every N-th frame with N >= 2");
+        }
+
+        public Options(TrainBackground background, String where) {
+            this(background, where, 1, 0);
+        }
     }
 
     /** The transform from the scene box (world) into the field's box: centred, the longest side to [-1, 1]. */
@@ -107,7 +118,8 @@ public final class RadianceFit {
     /** Reads the posed images of {@code data} (training split), then fits. */
     public static FitResult run(FitRequest req, Options opt, Backend backend, FitListener listener) throws IOException {
         long t0 = System.nanoTime();
-        PosedImages train = NerfData.read(Path.of(req.data()), LoadOptions.DEFAULT.withProgress(LoadOptions.Progress.stderr("decoding images")));
+        PosedImages train = NerfData.read(Path.of(req.data()), LoadOptions.DEFAULT.withProgress(LoadOptions.Progress.stderr("decoding images"))
+                .withDownscale(opt.downscale()).withHoldout(opt.testEvery(), false));
         listener.info(String.format(Locale.ROOT, "%s; read in %.1f s", train.describe(), (System.nanoTime() - t0) * 1e-9));
         for (String w : train.warnings()) listener.info(req.data() + ": warning: " + w);
         return run(req, opt, train, backend, listener);
@@ -131,7 +143,8 @@ public final class RadianceFit {
         listener.info(memory(scene, train).describe());
         Normalization norm = normalization(train.box());
         FieldMeta meta = new FieldMeta(scene.field(), 0, norm,
-                new FieldMeta.Provenance(req.data(), scene.loss().type(), lossFn.kind() == LossFn.Kind.HUBER ? lossFn.delta() : null, null, null),
+                new FieldMeta.Provenance(req.data(), scene.loss().type(), lossFn.kind() == LossFn.Kind.HUBER ? lossFn.delta() : null, null, null,
+                        opt.testEvery() == 0 ? null : opt.testEvery()),
                 scene, new FieldMeta.Radiance(upAxis(train), train.background(), back.recorded(), train.box()));
 
         listener.info("nfield fit: " + req.data() + " on " + backend.device());

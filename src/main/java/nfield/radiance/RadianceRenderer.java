@@ -37,13 +37,28 @@ public final class RadianceRenderer {
         void ray(int x, int y, double[] dest);
     }
 
-    /** The image [h, w, 3] (row 0 at the top) over {@code background}. */
+    /**
+     * Samples per device pass at most: the field's activations for this many samples are what a
+     * pass holds (about 340 MB for the default radiance field), so a view of any size renders in
+     * bounded memory, the same for every view.
+     */
+    static final int SAMPLE_CAP = 1 << 17;
+    /** Fewest rays a pass takes (at most {@code max_samples_per_ray} samples each). */
+    static final int MIN_RAYS = 64;
+
+    /**
+     * The image [h, w, 3] (row 0 at the top) over {@code background}: rays in passes of at most
+     * {@link #CHUNK} rays and about {@link #SAMPLE_CAP} samples, the ray count of each pass set
+     * from the samples a ray got in the last one (a pass that marched more than the cap is
+     * marched again with half the rays).
+     */
     public float[] render(Camera camera, int w, int h, float[] background) {
         float[] img = new float[3 * w * h];
         int n = w * h;
         double[] ray = new double[6];
-        for (int at = 0; at < n; at += CHUNK) {
-            int m = Math.min(CHUNK, n - at);
+        int m = CHUNK;
+        for (int at = 0; at < n; ) {
+            m = Math.min(m, n - at);
             float[] rays = new float[6 * m], bg = new float[3 * m];
             for (int i = 0; i < m; i++) {
                 int p = at + i;
@@ -51,10 +66,18 @@ public final class RadianceRenderer {
                 RayMarcher.toField(norm, ray, rays, 6 * i);
                 System.arraycopy(background, 0, bg, 3 * i, 3);
             }
-            double[] out = batch.render(marcher.march(rays, m, null, grid), bg);
+            RayMarcher.Samples samples = marcher.march(rays, m, null, grid);
+            if (samples.total() > SAMPLE_CAP && m > MIN_RAYS) {
+                m = Math.max(MIN_RAYS, m / 2);
+                continue;
+            }
+            double[] out = batch.render(samples, bg);
             for (int i = 0; i < m; i++) {
                 for (int c = 0; c < 3; c++) img[3 * (at + i) + c] = (float) Math.min(1, Math.max(0, out[4 * i + c]));
             }
+            at += m;
+            double perRay = Math.max(1, samples.total() / (double) m);
+            m = (int) Math.max(MIN_RAYS, Math.min(CHUNK, SAMPLE_CAP / perRay));
         }
         return img;
     }

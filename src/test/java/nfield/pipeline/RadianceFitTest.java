@@ -69,13 +69,36 @@ class RadianceFitTest {
             assertTrue(Files.isRegularFile(snap));
             assertEquals(4, FieldFile.readMeta(snap).steps(), "written at the first report past its time");
 
-            PosedImages test = RadianceEval.testViews(r.fitted(), dir.resolve("transforms_test.json"), s -> {});
+            PosedImages test = RadianceEval.testViews(r.fitted(), dir.resolve("transforms_test.json"), 1, 0, s -> {});
             List<RadianceEval.View> seen = new java.util.ArrayList<>();
             RadianceEval.Result e = RadianceEval.run(r.fitted(), test, dir.resolve("eval"), seen::add);
             assertEquals(2, e.views().size());
             assertEquals(e.views(), seen);
             assertEquals((e.views().get(0).psnr() + e.views().get(1).psnr()) / 2, e.meanPsnr(), 1e-12);
             assertTrue(Files.isRegularFile(dir.resolve("eval/view_001.png")));
+        }
+    }
+
+    /** fit --test-every 3 on one set of frames: the fit trains on the rest, records 3, and eval scores the held-out ones by default. */
+    @Test
+    void aHoldoutTrainsOnTheRestAndEvalScoresTheHeldOutFrames() throws IOException {
+        PosedSphere.writeSplit(dir, "train", 7, 0, 0.69, 8);
+        Path data = dir.resolve("transforms_train.json");
+        Recorder rec = new Recorder();
+        FitResult r;
+        try (RefBackend b = new RefBackend()) {
+            r = RadianceFit.run(FitRequest.of(data.toString(), SCENE).withBudget(FitRequest.Budget.steps(2)),
+                    new RadianceFit.Options(null, null, 2, 3), b, rec);
+            assertEquals(3, r.fitted().meta().fittedTo().testEvery());
+            assertTrue(rec.events.stream().anyMatch(e -> e.startsWith("info " + data + " (train (all but every 3rd)): 4 images 4x4")),
+                    rec.events.toString());
+            List<String> said = new java.util.ArrayList<>();
+            PosedImages test = RadianceEval.testViews(r.fitted(), data, 2, 0, said::add);
+            assertEquals(List.of("r_0.png", "r_3.png", "r_6.png"), test.files().stream().map(f -> Path.of(f).getFileName().toString()).toList());
+            assertEquals("holding out every 3rd frame of " + data + ", as the fit did (--test-every 3)", said.get(0));
+            // another set of views: its own test split, all of it
+            PosedSphere.writeSplit(dir, "test", 2, 0.4, 0.69, 8);
+            assertEquals(2, RadianceEval.testViews(r.fitted(), dir.resolve("transforms_test.json"), 2, 0, s -> {}).count());
         }
     }
 

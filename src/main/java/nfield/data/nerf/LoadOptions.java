@@ -18,10 +18,37 @@ import java.util.Arrays;
  *                   (the rest are test); negative for the tiny-NeRF convention, 100 when the file
  *                   has more, all but the last otherwise
  * @param progress   told how many images are decoded, from any thread, one call at a time
+ * @param holdout    null for every frame of the split; else the LLFF convention on one set of
+ *                   frames (those whose images exist, in the file's order): every
+ *                   {@code every}-th from the first is held out for testing, and {@code test}
+ *                   picks those (true) or the others (false)
  */
-public record LoadOptions(float[] background, int downscale, String split, int trainCount, Progress progress) {
-    /** White background, full resolution, the file's own split, tiny-NeRF's train count, no progress. */
-    public static final LoadOptions DEFAULT = new LoadOptions(new float[] {1, 1, 1}, 1, null, -1, Progress.NONE);
+public record LoadOptions(float[] background, int downscale, String split, int trainCount, Progress progress, Holdout holdout) {
+    /** White background, full resolution, the file's own split, tiny-NeRF's train count, no progress, no holdout. */
+    public static final LoadOptions DEFAULT = new LoadOptions(new float[] {1, 1, 1}, 1, null, -1, Progress.NONE, null);
+
+    /** Frames 0, every, 2·every, ... are test views; the rest train. */
+    public record Holdout(int every, boolean test) {
+        public Holdout {
+            if (every < 2) throw new IllegalArgumentException("--test-every " + every + ": hold out every N-th frame with N of 2 or more");
+        }
+
+        /** Whether the frame at {@code position} (among the frames kept) belongs to the part asked for. */
+        public boolean keeps(int position) {
+            return (position % every == 0) == test;
+        }
+
+        /** "test (every 8th)" or "train (all but every 8th)": the split these frames are. */
+        public String split() {
+            return test ? "test (every " + ordinal(every) + ")" : "train (all but every " + ordinal(every) + ")";
+        }
+
+        /** 2nd, 3rd, 8th, 11th, 22nd, ... */
+        public static String ordinal(int n) {
+            int t = n % 100, u = n % 10;
+            return n + (t >= 11 && t <= 13 ? "th" : u == 1 ? "st" : u == 2 ? "nd" : u == 3 ? "rd" : "th");
+        }
+    }
 
     public LoadOptions {
         if (background.length != 3) throw new IllegalArgumentException("background needs 3 values (RGB), got " + background.length);
@@ -37,23 +64,28 @@ public record LoadOptions(float[] background, int downscale, String split, int t
     public float[] background() { return background.clone(); }
 
     public LoadOptions withBackground(float r, float g, float b) {
-        return new LoadOptions(new float[] {r, g, b}, downscale, split, trainCount, progress);
+        return new LoadOptions(new float[] {r, g, b}, downscale, split, trainCount, progress, holdout);
     }
 
     public LoadOptions withDownscale(int factor) {
-        return new LoadOptions(background, factor, split, trainCount, progress);
+        return new LoadOptions(background, factor, split, trainCount, progress, holdout);
     }
 
     public LoadOptions withSplit(String name) {
-        return new LoadOptions(background, downscale, name, trainCount, progress);
+        return new LoadOptions(background, downscale, name, trainCount, progress, holdout);
     }
 
     public LoadOptions withTrainCount(int count) {
-        return new LoadOptions(background, downscale, split, count, progress);
+        return new LoadOptions(background, downscale, split, count, progress, holdout);
     }
 
     public LoadOptions withProgress(Progress p) {
-        return new LoadOptions(background, downscale, split, trainCount, p);
+        return new LoadOptions(background, downscale, split, trainCount, p, holdout);
+    }
+
+    /** Holds out every {@code every}-th frame (0: none) and keeps the test frames ({@code test}) or the training ones. */
+    public LoadOptions withHoldout(int every, boolean test) {
+        return new LoadOptions(background, downscale, split, trainCount, progress, every == 0 ? null : new Holdout(every, test));
     }
 
     /** Decoding progress: {@code done} of {@code total} images. */

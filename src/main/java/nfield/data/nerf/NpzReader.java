@@ -46,6 +46,9 @@ public final class NpzReader {
     public static PosedImages read(Path npz, LoadOptions opt) throws IOException {
         String name = npz.toString();
         if (!Files.isRegularFile(npz)) throw new NerfFormatException(name + ": no such file");
+        if (opt.holdout() != null) {
+            throw new NerfFormatException(name + ": an .npz has its own test split (its last images); --test-every is for a transforms.json");
+        }
         try (ZipFile zip = open(name, npz)) {
             Map<String, ZipEntry> entries = new LinkedHashMap<>();
             for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {

@@ -38,8 +38,9 @@ import java.util.stream.IntStream;
  * Other keys are ignored.
  *
  * <h2>Order of checks</h2>
- * The json, then every frame's pose and focal length, then every image file's existence (all
- * missing files in one message), then every image's size from its header (all must agree), then
+ * The json, then every frame's pose and focal length, then every image file's existence (frames
+ * whose image is missing are dropped, all named in one warning; more than half missing is an
+ * error that lists them), then the holdout ({@link LoadOptions#holdout()}), then every image's size from its header (all must agree), then
  * the memory the images need; only then are the images decoded, in parallel on all cores.
  */
 public final class TransformsReader {
@@ -151,18 +152,47 @@ public final class TransformsReader {
                     + String.join(", ", noFocal)));
         }
 
-        // ---- files: every missing one, in one message
+        // ---- files: frames whose image is missing are dropped (colmap2nerf lists frames whose blurry images were
+        // removed; instant-ngp drops them too), all named in one warning; an error when more than half are missing
         Path dir = json.toAbsolutePath().getParent();
         Path shown = json.getParent() == null ? Path.of("") : json.getParent();
         Path[] files = new Path[n];
         List<String> missing = new ArrayList<>();
+        List<Integer> kept = new ArrayList<>();
         for (int k = 0; k < n; k++) {
             files[k] = resolve(dir, paths[k]);
             if (files[k] == null) missing.add(paths[k] + " (no " + shown.resolve(paths[k]).normalize() + ", nor with .png, .jpg, .jpeg)");
+            else kept.add(k);
+        }
+        if (2 * missing.size() > n) {
+            throw new NerfFormatException(name + ": " + missing.size() + " of " + n + " image files are missing: more than half of the "
+                    + "frames, so none is dropped (is it the right folder?):\n  " + String.join("\n  ", missing));
         }
         if (!missing.isEmpty()) {
-            throw new NerfFormatException(name + ": " + missing.size() + " of " + n + " image files are missing:\n  " + String.join("\n  ", missing));
+            warnings.add(count(missing.size(), "frame") + " of " + n + " dropped: " + (missing.size() == 1 ? "its image is" : "their images are")
+                    + " missing: " + String.join(", ", missing.stream().map(m -> m.substring(0, m.indexOf(" (no "))).toList()));
         }
+        LoadOptions.Holdout holdout = opt.holdout();
+        if (holdout != null) {
+            List<Integer> part = new ArrayList<>();
+            for (int i = 0; i < kept.size(); i++) if (holdout.keeps(i)) part.add(kept.get(i));
+            if (part.isEmpty()) {
+                throw new NerfFormatException(name + ": --test-every " + holdout.every() + " leaves no " + (holdout.test() ? "test" : "training")
+                        + " frames of " + kept.size());
+            }
+            kept = part;
+            split = holdout.split();
+        }
+        if (kept.size() < n) {
+            int[] idx = kept.stream().mapToInt(Integer::intValue).toArray();
+            paths = pick(paths, idx);
+            files = pick(files, idx);
+            poses = pick(poses, idx, 16);
+            fx0 = pick(fx0, idx, 1); fy0 = pick(fy0, idx, 1); ax = pick(ax, idx, 1); ay = pick(ay, idx, 1);
+            cx0 = pick(cx0, idx, 1); cy0 = pick(cy0, idx, 1); w0 = pick(w0, idx, 1); h0 = pick(h0, idx, 1);
+            n = idx.length;
+        }
+        Path[] imageFiles = files;
         List<String> fileNames = new ArrayList<>(n);
         for (Path f : files) fileNames.add(display(shown, dir, f));
 
@@ -171,7 +201,7 @@ public final class TransformsReader {
         String[] sizeErrors = new String[n];
         IntStream.range(0, n).parallel().forEach(k -> {
             try {
-                sizes[k] = ImageFiles.size(files[k]);
+                sizes[k] = ImageFiles.size(imageFiles[k]);
             } catch (IOException e) {
                 sizeErrors[k] = fileNames.get(k) + " " + e.getMessage();
             }
@@ -228,7 +258,7 @@ public final class TransformsReader {
         LoadOptions.Progress progress = opt.progress();
         IntStream.range(0, n).parallel().forEach(k -> {
             try {
-                Compositor.Image im = ImageFiles.decode(files[k], background, f);
+                Compositor.Image im = ImageFiles.decode(imageFiles[k], background, f);
                 rgb[k] = im.rgb();
                 alpha[k] = im.alpha();
                 if (rgb[k].length != 3 * w2 * h2) decodeErrors[k] = fileNames.get(k) + " decodes to a different size than its header says";
@@ -238,12 +268,25 @@ public final class TransformsReader {
                 decodeErrors[k] = fileNames.get(k) + " " + e.getCause().getMessage();
             }
             synchronized (done) { // counted and reported together, so the counts arrive in order
-                progress.update(done.incrementAndGet(), n);
+                progress.update(done.incrementAndGet(), imageFiles.length);
             }
         });
         for (String e : decodeErrors) if (e != null) throw new NerfFormatException(name + ": " + e);
         return new PosedImages(name, split, w2, h2, List.of(rgb), java.util.Arrays.asList(alpha), intrinsics, poses, background, box,
                 fileNames, warnings);
+    }
+
+    private static <T> T[] pick(T[] a, int[] idx) {
+        T[] out = java.util.Arrays.copyOf(a, idx.length);
+        for (int i = 0; i < idx.length; i++) out[i] = a[idx[i]];
+        return out;
+    }
+
+    /** Rows {@code idx} of a [.., stride] array. */
+    private static double[] pick(double[] a, int[] idx, int stride) {
+        double[] out = new double[idx.length * stride];
+        for (int i = 0; i < idx.length; i++) System.arraycopy(a, idx[i] * stride, out, i * stride, stride);
+        return out;
     }
 
     /** The file {@code filePath} names, relative to {@code dir}: as written, else with .png, .jpg, .jpeg; null when none is a file. */

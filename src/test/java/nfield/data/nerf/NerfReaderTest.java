@@ -25,6 +25,7 @@ import static nfield.data.nerf.NerfFiles.text;
 import static nfield.data.nerf.NerfFiles.transforms;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the readers make of well-formed files: compositing, sample layouts, intrinsics, rays, boxes, splits. */
@@ -257,6 +258,50 @@ class NerfReaderTest {
         for (int y = 0; y < 2; y++) for (int x = 0; x < 2; x++) assertArrayEquals(new int[] {128, 128, 128}, rgb(d, 0, x, y));
         assertEquals(new Intrinsics(5, 5, 1.25, 1), d.intrinsics(0));
         assertEquals(List.of("downscale 2: 5x4 is not a multiple; the last 1 columns and 0 rows are dropped"), d.warnings());
+    }
+
+    /**
+     * colmap2nerf lists frames whose blurry images it removed: those frames are dropped with one
+     * warning that counts and names them (instant-ngp's fox: 17 of 67); more than half missing
+     * stays an error (NerfMalformedTest).
+     */
+    @Test
+    void framesWhoseImageIsMissingAreDroppedWithOneWarning() throws IOException {
+        for (int k : new int[]{0, 2, 3}) flatPng(dir.resolve("images/" + k + ".png"), 4, 4, 0xFF808080);
+        Path json = text(dir.resolve("transforms.json"), transforms(ANGLE, frame("images/0", AT_Z4), frame("images/1", AT_Z4),
+                frame("images/2", AT_Z4), frame("images/3", AT_Z4), frame("images/4.jpg", AT_Z4)));
+        PosedImages d = NerfData.read(json, LoadOptions.DEFAULT);
+        assertEquals(3, d.count());
+        assertEquals(java.util.List.of("images/0.png", "images/2.png", "images/3.png"),
+                d.files().stream().map(f -> dir.relativize(Path.of(f)).toString()).toList());
+        assertEquals(java.util.List.of("2 frames of 5 dropped: their images are missing: images/1, images/4.jpg"), d.warnings());
+    }
+
+    /** --test-every N (the LLFF convention): every N-th of the frames that have images is a test view, the rest train. */
+    @Test
+    void holdoutTakesEveryNthFrameForTestAndTheRestForTraining() throws IOException {
+        for (int k = 0; k < 7; k++) if (k != 1) flatPng(dir.resolve("i" + k + ".png"), 4, 4, (10 * k) << 8 | 0xFF); // RGBA: blue 10k
+        String[] frames = new String[7];
+        for (int k = 0; k < 7; k++) frames[k] = frame("i" + k, AT_Z4);
+        Path json = text(dir.resolve("transforms.json"), transforms(ANGLE, frames));
+        // frames with images: 0, 2, 3, 4, 5, 6; every 3rd of those from the first: 0 and 4
+        PosedImages test = NerfData.read(json, LoadOptions.DEFAULT.withHoldout(3, true));
+        PosedImages train = NerfData.read(json, LoadOptions.DEFAULT.withHoldout(3, false));
+        assertEquals(java.util.List.of("i0.png", "i4.png"), test.files().stream().map(f -> Path.of(f).getFileName().toString()).toList());
+        assertEquals(java.util.List.of("i2.png", "i3.png", "i5.png", "i6.png"),
+                train.files().stream().map(f -> Path.of(f).getFileName().toString()).toList());
+        assertEquals(40 / 255.0, rgb(test, 1, 0, 0)[2] / 255.0, 1e-9, "the second test view is frame 4's image");
+        assertEquals("test (every 3rd)", test.split());
+        assertEquals("train (all but every 3rd)", train.split());
+        assertEquals(List.of("8th", "1st", "2nd", "11th", "12th", "13th", "21st", "22nd", "101st"), java.util.stream.IntStream.of(8, 1, 2, 11, 12, 13, 21, 22, 101).mapToObj(LoadOptions.Holdout::ordinal).toList());
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.DEFAULT.withHoldout(1, true));
+        Map<String, byte[]> e = new LinkedHashMap<>();
+        e.put("images.npy", npy(3, "<f4", "(2, 1, 1, 3)", f4(1, 1, 1, 0, 0, 0)));
+        e.put("poses.npy", npy(1, "<f4", "(2, 4, 4)", NerfFiles.poses(2, AT_Z4)));
+        e.put("focal.npy", npy(1, "<f4", "()", f4(5)));
+        Path npz = npz(dir.resolve("s.npz"), e);
+        NerfFormatException err = assertThrows(NerfFormatException.class, () -> NerfData.read(npz, LoadOptions.DEFAULT.withHoldout(8, true)));
+        assertEquals(npz + ": an .npz has its own test split (its last images); --test-every is for a transforms.json", err.getMessage());
     }
 
     @Test
