@@ -2,7 +2,9 @@ package nfield.cli;
 
 import nfield.compute.Backend;
 import nfield.field.FittedField;
+import nfield.pipeline.RadianceEval;
 import nfield.render.Camera;
+import nfield.render.Images;
 import nfield.render.Mode;
 import nfield.render.VolumeFile;
 import nfield.render.SdfDrawable;
@@ -85,6 +87,17 @@ final class RenderCommand implements Callable<Integer> {
                     + "fields the axis their cameras hold up, recorded by the fit: z for NeRF's Blender scenes).")
     String up;
 
+    @Option(names = "--camera", paramLabel = "N",
+            description = "Radiance fields: render from camera N of the posed images (--data; default: the data the field was "
+                    + "fitted to), at its resolution / --downscale, instead of the orbit.")
+    Integer camera;
+
+    @Option(names = "--data", paramLabel = "transforms.json|DIR|data.npz", description = "The posed images --camera takes its camera from.")
+    Path cameras;
+
+    @Option(names = "--downscale", defaultValue = "1", paramLabel = "N", description = "With --camera: 1/N of the camera's resolution.")
+    int downscale;
+
     @Mixin
     Backends backends;
 
@@ -100,6 +113,7 @@ final class RenderCommand implements Callable<Integer> {
         }
         Camera cam = new Camera(azimuth, elevation, distance);
         if (up != null && !up.equals("y") && !up.equals("z")) throw new UserError("--up " + up + ": use y or z");
+        if (camera != null) return renderCamera();
         if (FieldInputs.isRadianceFile(field)) return "baked".equals(path) ? renderVolume(tt, cam, m, wh) : renderRadiance(tt, cam, m, wh);
         if ("z".equals(up)) throw new UserError("--up z: SDF fields are drawn y-up");
         if (path == null) path = "baked";
@@ -130,6 +144,20 @@ final class RenderCommand implements Callable<Integer> {
         }
         System.err.printf(Locale.ROOT, "wrote %s: %dx%d radiance (volume rendering on %s), %s in %.2f s%n", tt.describe(), wh[0], wh[1],
                 backends.backend, frames(tt), (System.nanoTime() - t0) * 1e-9);
+        return 0;
+    }
+
+    /** A radiance field from one of its data's cameras, volume-rendered on the compute device. */
+    private Integer renderCamera() throws Exception {
+        long t0 = System.nanoTime();
+        nfield.data.nerf.PosedImages views;
+        try (Backend backend = backends.open()) {
+            FittedField f = FieldInputs.load(Path.of(field), backend);
+            views = RadianceEval.cameras(f, cameras, downscale);
+            Images.writePng(out, RadianceEval.render(f, views, camera), views.width(), views.height());
+        }
+        System.err.printf(Locale.ROOT, "wrote %s: %dx%d radiance from camera %d of %s (%s), %.2f s%n", out, views.width(), views.height(),
+                camera, views.source(), views.files().get(camera), (System.nanoTime() - t0) * 1e-9);
         return 0;
     }
 

@@ -65,6 +65,33 @@ public final class RadianceEval {
         return test;
     }
 
+    /**
+     * The posed images of {@code data} (null: the data {@code f} was fitted to) at 1/{@code downscale},
+     * for their cameras: every frame with an image, in the file's order.
+     */
+    public static PosedImages cameras(FittedField f, Path data, int downscale) throws IOException {
+        if (f.isSdf()) throw new FitError(f.name() + ": an sdf field has no cameras; --camera renders radiance fields");
+        if (data == null) {
+            if (f.meta().fittedTo().data() == null) throw new FitError(f.name() + ": it does not record its data; name the cameras' file with --data");
+            data = Path.of(f.meta().fittedTo().data());
+        }
+        if (downscale < 1) throw new FitError("--downscale " + downscale + ": use 1 (full resolution) or more");
+        float[] bg = f.radiance().background();
+        return NerfData.read(data, LoadOptions.DEFAULT.withDownscale(downscale).withBackground(bg[0], bg[1], bg[2]));
+    }
+
+    /** View {@code k} of {@code views} rendered from its camera, the field's background behind: [h, w, 3], row 0 at the top. */
+    public static float[] render(FittedField f, PosedImages views, int k) {
+        if (k < 0 || k >= views.count()) {
+            throw new FitError("--camera " + k + ": " + views.source() + " has cameras 0 .. " + (views.count() - 1));
+        }
+        return render(new RadianceRenderer(f.field(), f.normalization(), f.meta().marching()), views, k);
+    }
+
+    private static float[] render(RadianceRenderer renderer, PosedImages views, int k) {
+        return renderer.render((x, y, dest) -> views.pixelRay(k, x, y, dest, 0), views.width(), views.height(), views.background());
+    }
+
     /** Scores {@code f} on {@code test}; with {@code images}, writes prediction|truth PNGs there (view_000.png, ...). */
     public static Result run(FittedField f, PosedImages test, Path images, Consumer<View> progress) throws IOException {
         int w = test.width(), h = test.height();
@@ -75,7 +102,7 @@ public final class RadianceEval {
         for (int k = 0; k < test.count(); k++) {
             final int view = k;
             long t1 = System.nanoTime();
-            float[] pred = renderer.render((x, y, dest) -> test.pixelRay(view, x, y, dest, 0), w, h, test.background());
+            float[] pred = render(renderer, test, view);
             float[] truth = new float[3 * w * h];
             for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) test.color(k, x, y, truth, 3 * (y * w + x));
             double psnr = ImageMetrics.psnr(pred, truth), ssim = ImageMetrics.ssim(pred, truth, w, h);

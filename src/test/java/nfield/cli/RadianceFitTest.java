@@ -98,6 +98,22 @@ class RadianceFitTest {
         BufferedImage pair = ImageIO.read(images.resolve("view_000.png").toFile());
         assertEquals(80, pair.getWidth(), "prediction | truth side by side");
 
+        // render --camera: test view 0 from its own camera is, pixel for pixel, the prediction eval scored
+        Path cam = dir.resolve("camera.png");
+        r = CliTest.run("render", field.toString(), "--out", cam.toString(), "--camera", "0", "--data",
+                dir.resolve("transforms_test.json").toString());
+        assertEquals(0, r.code(), r.err());
+        BufferedImage shotAt = ImageIO.read(cam.toFile());
+        assertEquals(40, shotAt.getWidth());
+        for (int y = 0; y < 40; y++) for (int x = 0; x < 40; x++) assertEquals(pair.getRGB(x, y), shotAt.getRGB(x, y), "pixel " + x + ", " + y);
+        r = CliTest.run("render", field.toString(), "--out", cam.toString(), "--camera", "23", "--downscale", "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("from camera 23 of " + dir.resolve("transforms_train.json")), "the data it was fitted to: " + r.err());
+        assertEquals(20, ImageIO.read(cam.toFile()).getWidth());
+        r = CliTest.run("render", field.toString(), "--out", cam.toString(), "--camera", "24");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--camera 24: " + dir.resolve("transforms_train.json") + " has cameras 0 .. 23"), r.err());
+
         // render: seen from +x (y-up, azimuth 90) the sphere's centre pixel has the colour of the normal (1, 0, 0)
         Path png = dir.resolve("render.png");
         r = CliTest.run("render", field.toString(), "--out", png.toString(), "--size", "48x32", "--up", "y", "--azimuth", "90",
