@@ -84,7 +84,7 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println("nfield bench on " + backend.device());
             Benchmark.Result r = Benchmark.run(new Benchmark.Request(batch, ib, width, layers, freqs, intervals, intervalSec, pool, profile),
                     backend);
-            if (profile) printProfile(r.profile());
+            if (profile) System.err.print(r.profileTable());
             Benchmark.Rate train = r.train();
             if (json) {
                 System.out.println(Json.write(r.toJson(backend.name(), backend.device())));
@@ -97,17 +97,5 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    private static void printProfile(java.util.Map<String, double[]> profile) {
-        int steps = Benchmark.PROFILED_STEPS;
-        var results = new java.util.ArrayList<>(profile.entrySet());
-        results.sort((a, b) -> Double.compare(b.getValue()[1], a.getValue()[1]));
-        double total = results.stream().mapToDouble(e -> e.getValue()[1]).sum();
-        System.err.printf("per training step (%d steps profiled): %.1f ms in kernels%n", steps, total * 1e3 / steps);
-        for (var e : results) {
-            System.err.printf("  %7.2f ms  %4.1f%%  %3.0fx  %s%n", e.getValue()[1] * 1e3 / steps, 100 * e.getValue()[1] / total,
-                    e.getValue()[0] / steps, e.getKey());
-        }
     }
 }

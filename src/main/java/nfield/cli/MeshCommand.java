@@ -1,6 +1,5 @@
 package nfield.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import nfield.compute.Backend;
 import nfield.config.Json;
 import nfield.field.FittedField;
@@ -59,14 +58,7 @@ final class MeshCommand implements Callable<Integer> {
                     m.mesh().vertexCount(), m.mesh().triangleCount(), res, m.evaluated(),
                     100.0 * m.evaluated() / ((double) res * res * res), m.evalSeconds(), m.mcSeconds(),
                     m.normalSeconds(), write);
-            if (json) {
-                ObjectNode o = Json.MAPPER.createObjectNode().put("output", output.toString()).put("res", res)
-                        .put("vertices", m.mesh().vertexCount()).put("triangles", m.mesh().triangleCount())
-                        .put("evaluated_points", m.evaluated()).put("field_seconds", m.evalSeconds())
-                        .put("mc_seconds", m.mcSeconds()).put("normal_seconds", m.normalSeconds())
-                        .put("extract_seconds", extract).put("write_seconds", write);
-                System.out.println(Json.write(o));
-            }
+            if (json) System.out.println(Json.write(m.toJson(output.toString(), res, extract, write)));
         }
         return 0;
     }

@@ -4,11 +4,11 @@ import nfield.compute.Backend;
 import nfield.field.FittedField;
 import nfield.pipeline.RadianceEval;
 import nfield.render.Camera;
-import nfield.render.Images;
 import nfield.render.Mode;
 import nfield.render.VolumeFile;
 import nfield.render.SdfDrawable;
 import nfield.render.Turntable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -82,38 +82,24 @@ final class RenderCommand implements Callable<Integer> {
             description = "Write N frames around the object (OUT-000.png, ...) instead of one image.")
     int turntable;
 
-    @Option(names = "--up", paramLabel = "y|z",
-            description = "The scene's vertical axis, which the orbit turns about (default: y for SDF fields; for radiance "
-                    + "fields the axis their cameras hold up, recorded by the fit: z for NeRF's Blender scenes).")
-    String up;
-
-    @Option(names = "--camera", paramLabel = "N",
-            description = "Radiance fields: render from camera N of the posed images (--data; default: the data the field was "
-                    + "fitted to), at its resolution / --downscale, instead of the orbit.")
-    Integer camera;
-
-    @Option(names = "--data", paramLabel = "transforms.json|DIR|data.npz", description = "The posed images --camera takes its camera from.")
-    Path cameras;
-
-    @Option(names = "--downscale", defaultValue = "1", paramLabel = "N", description = "With --camera: 1/N of the camera's resolution.")
-    int downscale;
+    @ArgGroup(exclusive = false, validate = false, heading = "%nRadiance fields:%n")
+    RenderOptions rad = new RenderOptions();
 
     @Mixin
     Backends backends;
 
+    private String up;
+
     @Override
     public Integer call() throws Exception {
+        if (rad == null) rad = new RenderOptions();
+        up = rad.up;
         int[] wh = FieldInputs.parseSize(size);
         Mode m = Mode.parse(mode);
-        Turntable tt;
-        try {
-            tt = new Turntable(out, turntable);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
+        Turntable tt = new Turntable(out, turntable);
         Camera cam = new Camera(azimuth, elevation, distance);
         if (up != null && !up.equals("y") && !up.equals("z")) throw new UserError("--up " + up + ": use y or z");
-        if (camera != null) return renderCamera();
+        if (rad.camera != null) return renderCamera();
         if (FieldInputs.isRadianceFile(field)) return "baked".equals(path) ? renderVolume(tt, cam, m, wh) : renderRadiance(tt, cam, m, wh);
         if ("z".equals(up)) throw new UserError("--up z: SDF fields are drawn y-up");
         if (path == null) path = "baked";
@@ -124,7 +110,7 @@ final class RenderCommand implements Callable<Integer> {
         long t1 = System.nanoTime();
         String gl = tt.sdf(d.grid(), d.glsl(), d.params(), cam, m, wh[0], wh[1], slice);
         System.err.printf("wrote %s: %dx%d %s (%s); bake %d^3 in %.2f s, %s in %.2f s on %s%n", tt.describe(), wh[0], wh[1], m.id(), path,
-                bake, bakeS, frames(tt), (System.nanoTime() - t1) * 1e-9, gl);
+                bake, bakeS, tt.count(), (System.nanoTime() - t1) * 1e-9, gl);
         return 0;
     }
 
@@ -143,21 +129,18 @@ final class RenderCommand implements Callable<Integer> {
             tt.radiance(f, cam, up == null ? f.radiance().zUp() : up.equals("z"), wh[0], wh[1]);
         }
         System.err.printf(Locale.ROOT, "wrote %s: %dx%d radiance (volume rendering on %s), %s in %.2f s%n", tt.describe(), wh[0], wh[1],
-                backends.backend, frames(tt), (System.nanoTime() - t0) * 1e-9);
+                backends.backend, tt.count(), (System.nanoTime() - t0) * 1e-9);
         return 0;
     }
 
     /** A radiance field from one of its data's cameras, volume-rendered on the compute device. */
     private Integer renderCamera() throws Exception {
         long t0 = System.nanoTime();
-        nfield.data.nerf.PosedImages views;
         try (Backend backend = backends.open()) {
-            FittedField f = FieldInputs.load(Path.of(field), backend);
-            views = RadianceEval.cameras(f, cameras, downscale);
-            Images.writePng(out, RadianceEval.render(f, views, camera), views.width(), views.height());
+            var views = RadianceEval.renderCamera(FieldInputs.load(Path.of(field), backend), rad.data, rad.camera, rad.downscale, out);
+            System.err.printf(Locale.ROOT, "wrote %s: %dx%d radiance from camera %d of %s (%s), %.2f s%n", out, views.width(), views.height(),
+                    rad.camera, views.source(), views.files().get(rad.camera), (System.nanoTime() - t0) * 1e-9);
         }
-        System.err.printf(Locale.ROOT, "wrote %s: %dx%d radiance from camera %d of %s (%s), %.2f s%n", out, views.width(), views.height(),
-                camera, views.source(), views.files().get(camera), (System.nanoTime() - t0) * 1e-9);
         return 0;
     }
 
@@ -171,11 +154,8 @@ final class RenderCommand implements Callable<Integer> {
         }
         int[] d = v.grid().dims();
         System.err.printf(Locale.ROOT, "wrote %s: %dx%d %s (volume, baked %dx%dx%d in %.2f s), %s in %.2f s on %s%n", tt.describe(), wh[0],
-                wh[1], m.id(), d[0], d[1], d[2], v.bakeSeconds(), frames(tt), (System.nanoTime() - t1) * 1e-9 - v.bakeSeconds(), v.renderer());
+                wh[1], m.id(), d[0], d[1], d[2], v.bakeSeconds(), tt.count(), (System.nanoTime() - t1) * 1e-9 - v.bakeSeconds(), v.renderer());
         return 0;
     }
 
-    private static String frames(Turntable tt) {
-        return tt.frames() + (tt.frames() == 1 ? " frame" : " frames");
-    }
 }

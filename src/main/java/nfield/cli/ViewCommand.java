@@ -1,6 +1,5 @@
 package nfield.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import nfield.config.Json;
 import nfield.render.Camera;
 import nfield.render.Mode;
@@ -106,7 +105,7 @@ final class ViewCommand implements Callable<Integer> {
             if (!benchmark && n == 0) System.err.println(Viewer.HELP);
             st = v.run();
         }
-        report(st, st.shown(), m, d.grid().res() + "^3", bakeS);
+        report(st, m, d.grid().res() + "^3", bakeS);
         return 0;
     }
 
@@ -128,20 +127,13 @@ final class ViewCommand implements Callable<Integer> {
                 if (!benchmark && n == 0) System.err.println(Viewer.HELP);
                 st = v.run();
             }
-            report(st, st.shown(), m, d[0] + "x" + d[1] + "x" + d[2], bakeS);
+            report(st, m, d[0] + "x" + d[1] + "x" + d[2], bakeS);
             return 0;
         }
     }
 
-    private void report(Viewer.Stats st, String path, Mode m, String bakeSize, double bakeS) {
-        String line = String.format(Locale.ROOT, "%d frames at %dx%d (%s %s, bake %s in %.2f s): median %.2f ms, %.1f fps on %s",
-                st.frames(), st.width(), st.height(), path, m.id(), bakeSize, bakeS, st.medianFrameMs(), st.fps(), st.renderer());
-        System.err.println(line);
-        if (json) {
-            ObjectNode o = Json.MAPPER.createObjectNode().put("fps", st.fps()).put("frame_ms", st.medianFrameMs())
-                    .put("frames", st.frames()).put("width", st.width()).put("height", st.height()).put("mode", m.id())
-                    .put("bake", bakeSize).put("path", path).put("renderer", st.renderer());
-            System.out.println(Json.write(o));
-        }
+    private void report(Viewer.Stats st, Mode m, String bakeSize, double bakeS) {
+        System.err.println(st.describe(m.id(), bakeSize, bakeS));
+        if (json) System.out.println(Json.write(st.toJson(m.id(), bakeSize)));
     }
 }

@@ -24,7 +24,15 @@ public final class FieldMesher {
 
     /** Mesh and unit normals [V, 3] in field coordinates, with what it cost. */
     public record Result(Mesh mesh, float[] normals, long evaluated, double evalSeconds, double mcSeconds,
-                         double normalSeconds) {}
+                         double normalSeconds) {
+        /** {@code nfield mesh --json}'s line, with where it was written and the extraction and write times. */
+        public com.fasterxml.jackson.databind.node.ObjectNode toJson(String output, int res, double extractSeconds, double writeSeconds) {
+            return nfield.config.Json.MAPPER.createObjectNode().put("output", output).put("res", res)
+                    .put("vertices", mesh.vertexCount()).put("triangles", mesh.triangleCount()).put("evaluated_points", evaluated)
+                    .put("field_seconds", evalSeconds).put("mc_seconds", mcSeconds).put("normal_seconds", normalSeconds)
+                    .put("extract_seconds", extractSeconds).put("write_seconds", writeSeconds);
+        }
+    }
 
     private FieldMesher() {}
 

@@ -56,6 +56,20 @@ public final class Benchmark {
 
         public double inferGflops() { return inferPointsPerS() * fwdFlopsPerPoint / 1e9; }
 
+        /** The kernel profile as a table, slowest first: ms per step, share, launches per step, kernel. */
+        public String profileTable() {
+            int steps = PROFILED_STEPS;
+            var rows = new ArrayList<>(profile.entrySet());
+            rows.sort((a, b) -> Double.compare(b.getValue()[1], a.getValue()[1]));
+            double total = rows.stream().mapToDouble(e -> e.getValue()[1]).sum();
+            StringBuilder t = new StringBuilder(String.format("per training step (%d steps profiled): %.1f ms in kernels%n", steps, total * 1e3 / steps));
+            for (var e : rows) {
+                t.append(String.format("  %7.2f ms  %4.1f%%  %3.0fx  %s%n", e.getValue()[1] * 1e3 / steps, 100 * e.getValue()[1] / total,
+                        e.getValue()[0] / steps, e.getKey()));
+            }
+            return t.toString();
+        }
+
         /** The figures as {@code nfield bench --json} prints them (the peer's keys). */
         public ObjectNode toJson(String backend, String device) {
             Request r = request;

@@ -88,6 +88,13 @@ public final class RadianceEval {
         return render(new RadianceRenderer(f.field(), f.normalization(), f.meta().marching()), views, k);
     }
 
+    /** {@link #render} of camera {@code k} of {@code data} (null: the fit's) at 1/{@code downscale}, as a PNG; returns the views it took it from. */
+    public static PosedImages renderCamera(FittedField f, Path data, int k, int downscale, Path png) throws IOException {
+        PosedImages views = cameras(f, data, downscale);
+        Images.writePng(png, render(f, views, k), views.width(), views.height());
+        return views;
+    }
+
     private static float[] render(RadianceRenderer renderer, PosedImages views, int k) {
         return renderer.render((x, y, dest) -> views.pixelRay(k, x, y, dest, 0), views.width(), views.height(), views.background());
     }

@@ -24,6 +24,9 @@ public final class Turntable {
 
     public int frames() { return Math.max(1, count); }
 
+    /** "1 frame" or "24 frames". */
+    public String count() { return frames() + (frames() == 1 ? " frame" : " frames"); }
+
     /** Frame i's camera: {@code base} turned by i/count of a circle. */
     public Camera camera(Camera base, int i) {
         return count > 0 ? base.turned(360.0 * i / count) : base;

@@ -27,6 +27,18 @@ public final class Viewer implements AutoCloseable {
     /** shown: what the last frame drew (baked, volume, or direct with the share of its tiles done). */
     public record Stats(int frames, double medianFrameMs, int width, int height, String renderer, String shown) {
         public double fps() { return 1000 / medianFrameMs; }
+
+        /** The line a run reports, {@code mode} and the bake (its size and time) named. */
+        public String describe(String mode, String bake, double bakeSeconds) {
+            return String.format(java.util.Locale.ROOT, "%d frames at %dx%d (%s %s, bake %s in %.2f s): median %.2f ms, %.1f fps on %s",
+                    frames, width, height, shown, mode, bake, bakeSeconds, medianFrameMs, fps(), renderer);
+        }
+
+        /** {@code view --benchmark --json}'s line. */
+        public com.fasterxml.jackson.databind.node.ObjectNode toJson(String mode, String bake) {
+            return nfield.config.Json.MAPPER.createObjectNode().put("fps", fps()).put("frame_ms", medianFrameMs).put("frames", frames)
+                    .put("width", width).put("height", height).put("mode", mode).put("bake", bake).put("path", shown).put("renderer", renderer);
+        }
     }
 
     public static final String HELP = "nfield view: left-drag rotate | right-drag pan | wheel zoom | F frame | R reset\n"
