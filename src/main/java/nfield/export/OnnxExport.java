@@ -14,7 +14,6 @@ import nfield.export.onnx.proto.Onnx.StringStringEntryProto;
 import nfield.field.Dense;
 import nfield.field.Field;
 import nfield.field.HashEncoding;
-import nfield.field.SphericalHarmonicsEncoding;
 import nfield.io.AtomicFiles;
 import nfield.io.FieldFile;
 

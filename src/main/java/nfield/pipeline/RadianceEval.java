@@ -48,8 +48,7 @@ public final class RadianceEval {
      */
     public static PosedImages testViews(FittedField f, Path ref, int downscale, int testEvery, Consumer<String> info) throws IOException {
         if (f.isSdf()) throw new FitError(f.name() + ": an sdf field; scoring against posed images (" + ref + ") needs a radiance field");
-        if (downscale < 1) throw new FitError("--downscale " + downscale + ": use 1 (full resolution) or more");
-        LoadOptions opt = LoadOptions.DEFAULT.withProgress(LoadOptions.Progress.stderr("decoding images")).withDownscale(downscale);
+        LoadOptions opt = onBackground(f, downscale).withProgress(LoadOptions.Progress.stderr("decoding images"));
         Integer fitted = f.meta().fittedTo().testEvery();
         if (testEvery == 0 && fitted != null && f.meta().fittedTo().data() != null
                 && Path.of(f.meta().fittedTo().data()).normalize().equals(ref.normalize())) {
@@ -59,8 +58,7 @@ public final class RadianceEval {
         }
         if (testEvery != 0) opt = opt.withHoldout(testEvery, true);
         else if (ref.toString().toLowerCase(Locale.ROOT).endsWith(".npz")) opt = opt.withSplit("test");
-        float[] bg = f.radiance().background();
-        PosedImages test = NerfData.read(ref, opt.withBackground(bg[0], bg[1], bg[2]));
+        PosedImages test = NerfData.read(ref, opt);
         info.accept(test.describe());
         return test;
     }
@@ -75,9 +73,14 @@ public final class RadianceEval {
             if (f.meta().fittedTo().data() == null) throw new FitError(f.name() + ": it does not record its data; name the cameras' file with --data");
             data = Path.of(f.meta().fittedTo().data());
         }
+        return NerfData.read(data, onBackground(f, downscale));
+    }
+
+    /** Images at 1/{@code downscale}, composited on the field's background (what its renders put behind the rays). */
+    private static LoadOptions onBackground(FittedField f, int downscale) {
         if (downscale < 1) throw new FitError("--downscale " + downscale + ": use 1 (full resolution) or more");
         float[] bg = f.radiance().background();
-        return NerfData.read(data, LoadOptions.DEFAULT.withDownscale(downscale).withBackground(bg[0], bg[1], bg[2]));
+        return LoadOptions.DEFAULT.withDownscale(downscale).withBackground(bg[0], bg[1], bg[2]);
     }
 
     /** View {@code k} of {@code views} rendered from its camera, the field's background behind: [h, w, 3], row 0 at the top. */

@@ -52,10 +52,6 @@ public final class RadianceFit {
             if (downscale < 1) throw new FitError("--downscale " + downscale + ": use 1 (full resolution) or more");
             if (testEvery != 0 && testEvery < 2) throw new FitError("--test-every " + testEvery + ": hold out every N-th frame with N >= 2");
         }
-
-        public Options(TrainBackground background, String where) {
-            this(background, where, 1, 0);
-        }
     }
 
     /** The transform from the scene box (world) into the field's box: centred, the longest side to [-1, 1]. */
