@@ -73,6 +73,11 @@ final class FitOptions {
                         + "${DEFAULT-VALUE}).")
         int downscale = 1;
 
+        @Option(names = "--no-distortion",
+                description = "Read every camera as a pinhole, ignoring the lens distortion (k1 k2 p1 p2 ...) the data gives; "
+                        + "eval and render of the field then do the same. For measuring what modelling the lens brings.")
+        boolean noDistortion;
+
         /** The radiance-only flags given. */
         List<String> given() {
             List<String> g = new java.util.ArrayList<>();
@@ -80,6 +85,7 @@ final class FitOptions {
             if (background != null) g.add("--background");
             if (testEvery != 0) g.add("--test-every");
             if (downscale != 1) g.add("--downscale");
+            if (noDistortion) g.add("--no-distortion");
             return g;
         }
 
@@ -95,7 +101,7 @@ final class FitOptions {
             } catch (IllegalArgumentException e) {
                 throw new UserError("--background " + background + ": expected " + TrainBackground.SPELLINGS);
             }
-            return new RadianceFit.Options(bg, bg == null ? null : "--background", downscale, testEvery);
+            return new RadianceFit.Options(bg, bg == null ? null : "--background", downscale, testEvery, noDistortion);
         }
     }
 }

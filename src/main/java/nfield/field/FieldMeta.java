@@ -30,13 +30,21 @@ public record FieldMeta(FieldConfig config, long steps, Normalization normalizat
      * signs were decided (SDF fits on meshes: pseudonormal, winding, raystab; exact for analytic
      * shapes; null otherwise), the share of samples whose sign was ambiguous (null where none was
      * decided) and, for a radiance fit that held out every N-th frame of its data for testing, N
-     * (null otherwise: eval holds out the same frames of the same data).
+     * (null otherwise: eval holds out the same frames of the same data), and whether it read
+     * every camera as a pinhole, ignoring the lens distortion its data gives (true; null: the
+     * lenses as given; eval and render then do the same).
      */
-    public record Provenance(String data, String loss, Double lossDelta, String sign, Double ambiguousShare, Integer testEvery) {
-        public static final Provenance UNKNOWN = new Provenance(null, null, null, null, null, null);
+    public record Provenance(String data, String loss, Double lossDelta, String sign, Double ambiguousShare, Integer testEvery,
+                             Boolean pinhole) {
+        public static final Provenance UNKNOWN = new Provenance(null, null, null, null, null, null, null);
 
         public Provenance withAmbiguousShare(double share) {
-            return new Provenance(data, loss, lossDelta, sign, share, testEvery);
+            return new Provenance(data, loss, lossDelta, sign, share, testEvery, pinhole);
+        }
+
+        /** Whether the fit read its cameras as pinholes. */
+        public boolean pinholeCameras() {
+            return Boolean.TRUE.equals(pinhole);
         }
     }
 

@@ -39,6 +39,7 @@ final class MetaCodec {
         if (p.sign() != null) f.put("sign", p.sign());
         if (p.ambiguousShare() != null) f.put("ambiguous_share", p.ambiguousShare());
         if (p.testEvery() != null) f.put("test_every", p.testEvery());
+        if (p.pinholeCameras()) f.put("pinhole", true);
         out.put("fitted_to", Json.write(f));
         if (m.scene() != null) out.put("scene", Json.write(m.scene().toJson()));
         FieldMeta.Radiance r = m.radiance();
@@ -80,7 +81,8 @@ final class MetaCodec {
         JsonNode f = json(file, meta, "fitted_to");
         FieldMeta.Provenance p = f == null ? FieldMeta.Provenance.UNKNOWN : new FieldMeta.Provenance(str(f, "data"), str(f, "loss"),
                 num(f, "loss_delta"), str(f, "sign"), num(f, "ambiguous_share"),
-                f.has("test_every") && f.get("test_every").canConvertToInt() ? f.get("test_every").intValue() : null);
+                f.has("test_every") && f.get("test_every").canConvertToInt() ? f.get("test_every").intValue() : null,
+                f.path("pinhole").isBoolean() && f.get("pinhole").booleanValue() ? Boolean.TRUE : null);
         FieldMeta.Radiance r = null;
         JsonNode o = json(file, meta, "radiance");
         if (o != null) {
@@ -97,7 +99,7 @@ final class MetaCodec {
         Double delta = null, share = null;
         if (meta.has("loss_delta")) delta = parseNumber(file, "loss_delta", meta.get("loss_delta").asText());
         if (meta.has("ambiguous_share")) share = parseNumber(file, "ambiguous_share", meta.get("ambiguous_share").asText());
-        FieldMeta.Provenance p = new FieldMeta.Provenance(str(meta, "data"), str(meta, "loss_type"), delta, str(meta, "sign"), share, null);
+        FieldMeta.Provenance p = new FieldMeta.Provenance(str(meta, "data"), str(meta, "loss_type"), delta, str(meta, "sign"), share, null, null);
         FieldMeta.Radiance r = null;
         if (cfg.kind().equals("radiance")) {
             float[] bg = meta.has("background") ? floats(file, "background", json(file, meta, "background"), 3) : new float[]{1, 1, 1};

@@ -76,11 +76,15 @@ public final class RadianceEval {
         return NerfData.read(data, onBackground(f, downscale));
     }
 
-    /** Images at 1/{@code downscale}, composited on the field's background (what its renders put behind the rays). */
+    /**
+     * Images at 1/{@code downscale}, composited on the field's background (what its renders put
+     * behind the rays), with pinhole cameras when the fit read its cameras so.
+     */
     private static LoadOptions onBackground(FittedField f, int downscale) {
         if (downscale < 1) throw new FitError("--downscale " + downscale + ": use 1 (full resolution) or more");
         float[] bg = f.radiance().background();
-        return LoadOptions.DEFAULT.withDownscale(downscale).withBackground(bg[0], bg[1], bg[2]);
+        return LoadOptions.DEFAULT.withDownscale(downscale).withBackground(bg[0], bg[1], bg[2])
+                .withPinhole(f.meta().fittedTo().pinholeCameras());
     }
 
     /** View {@code k} of {@code views} rendered from its camera, the field's background behind: [h, w, 3], row 0 at the top. */

@@ -43,10 +43,11 @@ public final class RadianceFit {
      * Radiance-only settings: what lies behind the training rays (null: the scene's
      * {@code marching.train_background}) and where that setting came from, for messages; the
      * images at 1/{@code downscale} of their resolution; with {@code testEvery} N ≥ 2, every
-     * N-th frame of the data held out (the LLFF convention; 0: train on all).
+     * N-th frame of the data held out (the LLFF convention; 0: train on all); with {@code pinhole},
+     * every camera read as a pinhole, its lens distortion ignored.
      */
-    public record Options(TrainBackground background, String where, int downscale, int testEvery) {
-        public static final Options DEFAULT = new Options(null, null, 1, 0);
+    public record Options(TrainBackground background, String where, int downscale, int testEvery, boolean pinhole) {
+        public static final Options DEFAULT = new Options(null, null, 1, 0, false);
 
         public Options {
             if (downscale < 1) throw new FitError("--downscale " + downscale + ": use 1 (full resolution) or more");
@@ -115,7 +116,7 @@ public final class RadianceFit {
     public static FitResult run(FitRequest req, Options opt, Backend backend, FitListener listener) throws IOException {
         long t0 = System.nanoTime();
         PosedImages train = NerfData.read(Path.of(req.data()), LoadOptions.DEFAULT.withProgress(LoadOptions.Progress.stderr("decoding images"))
-                .withDownscale(opt.downscale()).withHoldout(opt.testEvery(), false));
+                .withDownscale(opt.downscale()).withHoldout(opt.testEvery(), false).withPinhole(opt.pinhole()));
         listener.info(String.format(Locale.ROOT, "%s; read in %.1f s", train.describe(), (System.nanoTime() - t0) * 1e-9));
         for (String w : train.warnings()) listener.info(req.data() + ": warning: " + w);
         return run(req, opt, train, backend, listener);
@@ -140,7 +141,7 @@ public final class RadianceFit {
         Normalization norm = normalization(train.box());
         FieldMeta meta = new FieldMeta(scene.field(), 0, norm,
                 new FieldMeta.Provenance(req.data(), scene.loss().type(), lossFn.kind() == LossFn.Kind.HUBER ? lossFn.delta() : null, null, null,
-                        opt.testEvery() == 0 ? null : opt.testEvery()),
+                        opt.testEvery() == 0 ? null : opt.testEvery(), opt.pinhole() ? Boolean.TRUE : null),
                 scene, new FieldMeta.Radiance(upAxis(train), train.background(), back.recorded(), train.box()));
 
         listener.info("nfield fit: " + req.data() + " on " + backend.device());

@@ -80,7 +80,7 @@ public final class SdfFit {
             generator = sampler::sample;
         }
         FieldMeta meta = new FieldMeta(scene.field(), 0, norm,
-                new FieldMeta.Provenance(data, scene.loss().type(), null, sign, null, null), scene, null);
+                new FieldMeta.Provenance(data, scene.loss().type(), null, sign, null, null, null), scene, null);
 
         listener.info("nfield fit: " + data + " on " + backend.device());
         Checkpoints.Start start = Checkpoints.start(req, meta, seed, backend, listener);

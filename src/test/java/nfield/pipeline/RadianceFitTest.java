@@ -88,7 +88,7 @@ class RadianceFitTest {
         FitResult r;
         try (RefBackend b = new RefBackend()) {
             r = RadianceFit.run(FitRequest.of(data.toString(), SCENE).withBudget(FitRequest.Budget.steps(2)),
-                    new RadianceFit.Options(null, null, 2, 3), b, rec);
+                    new RadianceFit.Options(null, null, 2, 3, false), b, rec);
             assertEquals(3, r.fitted().meta().fittedTo().testEvery());
             assertTrue(rec.events.stream().anyMatch(e -> e.startsWith("info " + data + " (train (all but every 3rd)): 4 images 4x4")),
                     rec.events.toString());

@@ -22,10 +22,13 @@ import java.util.Arrays;
  *                   frames (those whose images exist, in the file's order): every
  *                   {@code every}-th from the first is held out for testing, and {@code test}
  *                   picks those (true) or the others (false)
+ * @param pinhole    read every camera as a pinhole, dropping the lens distortion a file gives
+ *                   (to measure what modelling it brings)
  */
-public record LoadOptions(float[] background, int downscale, String split, int trainCount, Progress progress, Holdout holdout) {
-    /** White background, full resolution, the file's own split, tiny-NeRF's train count, no progress, no holdout. */
-    public static final LoadOptions DEFAULT = new LoadOptions(new float[] {1, 1, 1}, 1, null, -1, Progress.NONE, null);
+public record LoadOptions(float[] background, int downscale, String split, int trainCount, Progress progress, Holdout holdout,
+                          boolean pinhole) {
+    /** White background, full resolution, the file's own split, tiny-NeRF's train count, no progress, no holdout, lenses as given. */
+    public static final LoadOptions DEFAULT = new LoadOptions(new float[] {1, 1, 1}, 1, null, -1, Progress.NONE, null, false);
 
     /** Frames 0, every, 2·every, ... are test views; the rest train. */
     public record Holdout(int every, boolean test) {
@@ -64,28 +67,33 @@ public record LoadOptions(float[] background, int downscale, String split, int t
     public float[] background() { return background.clone(); }
 
     public LoadOptions withBackground(float r, float g, float b) {
-        return new LoadOptions(new float[] {r, g, b}, downscale, split, trainCount, progress, holdout);
+        return new LoadOptions(new float[] {r, g, b}, downscale, split, trainCount, progress, holdout, pinhole);
     }
 
     public LoadOptions withDownscale(int factor) {
-        return new LoadOptions(background, factor, split, trainCount, progress, holdout);
+        return new LoadOptions(background, factor, split, trainCount, progress, holdout, pinhole);
     }
 
     public LoadOptions withSplit(String name) {
-        return new LoadOptions(background, downscale, name, trainCount, progress, holdout);
+        return new LoadOptions(background, downscale, name, trainCount, progress, holdout, pinhole);
     }
 
     public LoadOptions withTrainCount(int count) {
-        return new LoadOptions(background, downscale, split, count, progress, holdout);
+        return new LoadOptions(background, downscale, split, count, progress, holdout, pinhole);
     }
 
     public LoadOptions withProgress(Progress p) {
-        return new LoadOptions(background, downscale, split, trainCount, p, holdout);
+        return new LoadOptions(background, downscale, split, trainCount, p, holdout, pinhole);
     }
 
     /** Holds out every {@code every}-th frame (0: none) and keeps the test frames ({@code test}) or the training ones. */
     public LoadOptions withHoldout(int every, boolean test) {
-        return new LoadOptions(background, downscale, split, trainCount, progress, every == 0 ? null : new Holdout(every, test));
+        return new LoadOptions(background, downscale, split, trainCount, progress, every == 0 ? null : new Holdout(every, test), pinhole);
+    }
+
+    /** Every camera a pinhole ({@code true}), or lenses as the files give them. */
+    public LoadOptions withPinhole(boolean p) {
+        return new LoadOptions(background, downscale, split, trainCount, progress, holdout, p);
     }
 
     /** Decoding progress: {@code done} of {@code total} images. */

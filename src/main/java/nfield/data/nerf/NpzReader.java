@@ -114,7 +114,7 @@ public final class NpzReader {
                         + " columns and " + (height - h2 * f) + " rows are dropped");
             }
             int count = to - from;
-            TransformsReader.checkMemory(name, count, w2, h2, channels == 4 ? 4 : 3);
+            FrameLoader.checkMemory(name, count, w2, h2, channels == 4 ? 4 : 3);
 
             // ---- poses and focal
             double[] poses = new double[16 * count];
@@ -132,7 +132,7 @@ public final class NpzReader {
                     if (p != null) bad.add("poses[" + k + "] " + p);
                 }
                 if (!bad.isEmpty()) {
-                    throw new NerfFormatException(name + ": " + TransformsReader.count(bad.size(), "bad pose") + ":\n  " + String.join("\n  ", bad));
+                    throw new NerfFormatException(name + ": " + FrameLoader.count(bad.size(), "bad pose") + ":\n  " + String.join("\n  ", bad));
                 }
             }
             List<Intrinsics> intrinsics = new ArrayList<>(count);

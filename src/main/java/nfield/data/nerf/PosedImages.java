@@ -26,7 +26,8 @@ import java.util.Locale;
  * image row 0 is the top and column 0 the left. Continuous pixel coordinates (u, v) have (0, 0)
  * at the top-left corner of the image, so pixel (x, y) (column x, row y) has its centre at
  * (x + 0.5, y + 0.5). The ray through (u, v) has, in camera space, direction
- * {@code ((u − cx) / fx, −(v − cy) / fy, −1)}; in world space its origin is the pose's
+ * {@code ((u − cx) / fx, −(v − cy) / fy, −1)} for a pinhole camera, bent by the camera's
+ * {@link Lens} otherwise ({@link Intrinsics#direction}); in world space its origin is the pose's
  * translation column and its direction is the pose's rotation times that, normalised.
  * (The original NeRF code uses pixel corners, u = x; we use centres, which is where a renderer
  * such as Blender samples, a half-pixel difference.)
@@ -242,8 +243,9 @@ public final class PosedImages {
      * origin then unit direction, world space, into {@code dest[off..off+6)}.
      */
     public void ray(int k, double u, double v, double[] dest, int off) {
-        Intrinsics in = intrinsics[k];
-        double dx = (u - in.cx()) / in.fx(), dy = -(v - in.cy()) / in.fy(), dz = -1;
+        double[] c = new double[3];
+        intrinsics[k].direction(u, v, c);
+        double dx = c[0], dy = c[1], dz = c[2];
         int o = 16 * k;
         double wx = poses[o] * dx + poses[o + 1] * dy + poses[o + 2] * dz;
         double wy = poses[o + 4] * dx + poses[o + 5] * dy + poses[o + 6] * dz;
@@ -306,6 +308,7 @@ public final class PosedImages {
         sb.append(source).append(" (").append(split).append("): ").append(count()).append(count() == 1 ? " image " : " images ")
                 .append(width).append('x').append(height);
         sb.append(String.format(Locale.ROOT, ", fx %.1f", intrinsics[0].fx()));
+        if (!intrinsics[0].lens().isPinhole()) sb.append(", lens ").append(intrinsics[0].lens().describe());
         sb.append(String.format(Locale.ROOT, ", background %.3g %.3g %.3g", background[0], background[1], background[2]));
         if (alpha != null) sb.append(", with alpha");
         sb.append(String.format(Locale.ROOT, ", box [%.3g, %.3g, %.3g]..[%.3g, %.3g, %.3g]", box[0], box[1], box[2], box[3], box[4], box[5]));

@@ -7,15 +7,13 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import nfield.config.Json;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
 
 /**
  * Reads a NeRF / Blender {@code transforms*.json} and its images.
@@ -33,20 +31,27 @@ import java.util.stream.IntStream;
  * <li>instant-ngp's {@code aabb_scale} (with its {@code scale}, default 0.33, and
  * {@code offset}, default 0.5 per axis): the scene box is the points x with
  * x · scale + offset in [0.5 − aabb_scale / 2, 0.5 + aabb_scale / 2]³; without one, aabb_scale 1.</li>
- * <li>Lens distortion ({@code k1 k2 k3 k4 p1 p2}) is not modelled: non-zero values give a warning.</li>
+ * <li>Lens distortion, per frame or at the top level ({@link Lens}): {@code camera_model}
+ * (nerfstudio: "OPENCV", the default, "OPENCV_FISHEYE" or "PINHOLE"; instant-ngp's
+ * {@code is_fisheye: true} is the same as "OPENCV_FISHEYE") with {@code k1 k2 k3 k4 p1 p2}
+ * (absent ones 0): the radial-tangential lens with k1 … k4 the r², r⁴, r⁶, r⁸ terms, or the
+ * equidistant fisheye with k1 … k4 (then p1, p2 must be 0). {@link LoadOptions#pinhole()} reads
+ * every camera as a pinhole, with a warning when that drops distortion.</li>
  * </ul>
  * Other keys are ignored.
  *
  * <h2>Order of checks</h2>
- * The json, then every frame's pose and focal length, then every image file's existence (frames
- * whose image is missing are dropped, all named in one warning; more than half missing is an
- * error that lists them), then the holdout ({@link LoadOptions#holdout()}), then every image's size from its header (all must agree), then
- * the memory the images need; only then are the images decoded, in parallel on all cores.
+ * The json, then every frame's pose, focal length and lens, then the box; then (in
+ * {@link FrameLoader}) every image file's existence (frames whose image is missing are dropped,
+ * all named in one warning; more than half missing is an error that lists them), the holdout
+ * ({@link LoadOptions#holdout()}), every image's size from its header (all must agree, and agree
+ * with 'w' and 'h'), and the memory the images need; only then are the images decoded, in
+ * parallel on all cores.
  */
 public final class TransformsReader {
     private static final ObjectReader JSON = Json.MAPPER.reader().with(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS);
-    private static final String[] EXTENSIONS = {".png", ".jpg", ".jpeg"};
     private static final String[] DISTORTION = {"k1", "k2", "k3", "k4", "p1", "p2"};
+    private static final List<String> CAMERA_MODELS = List.of("OPENCV", "OPENCV_FISHEYE", "PINHOLE");
 
     private TransformsReader() {}
 
@@ -125,6 +130,7 @@ public final class TransformsReader {
         }
         double[] fx0 = new double[n], fy0 = new double[n], ax = new double[n], ay = new double[n];
         double[] cx0 = new double[n], cy0 = new double[n], w0 = new double[n], h0 = new double[n];
+        Lens[] lenses = new Lens[n];
         List<String> noFocal = new ArrayList<>();
         for (int k = 0; k < n; k++) {
             JsonNode f = frames.get(k);
@@ -138,13 +144,7 @@ public final class TransformsReader {
             w0[k] = number(name, what, f, root, "w");
             h0[k] = number(name, what, f, root, "h");
             if (Double.isNaN(fx0[k]) && Double.isNaN(ax[k])) noFocal.add(what);
-            for (String d : DISTORTION) {
-                double v = number(name, what, f, root, d);
-                if (!Double.isNaN(v) && v != 0) {
-                    String wline = "lens distortion is not modelled: ignored non-zero '" + d + "' (first in " + what + ")";
-                    if (warnings.stream().noneMatch(x -> x.contains("'" + d + "'"))) warnings.add(wline);
-                }
-            }
+            lenses[k] = lens(name, what, f, root);
         }
         if (!noFocal.isEmpty()) {
             throw new NerfFormatException(name + ": no focal length: give 'camera_angle_x' or 'fl_x', at the top level or in each frame; "
@@ -152,157 +152,38 @@ public final class TransformsReader {
                     + String.join(", ", noFocal)));
         }
 
-        // ---- files: frames whose image is missing are dropped (colmap2nerf lists frames whose blurry images were
-        // removed; instant-ngp drops them too), all named in one warning; an error when more than half are missing
+        double[] box = box(name, root);
         Path dir = json.toAbsolutePath().getParent();
         Path shown = json.getParent() == null ? Path.of("") : json.getParent();
-        Path[] files = new Path[n];
-        List<String> missing = new ArrayList<>();
-        List<Integer> kept = new ArrayList<>();
+        List<FrameLoader.Frame> list = new ArrayList<>(n);
         for (int k = 0; k < n; k++) {
-            files[k] = resolve(dir, paths[k]);
-            if (files[k] == null) missing.add(paths[k] + " (no " + shown.resolve(paths[k]).normalize() + ", nor with .png, .jpg, .jpeg)");
-            else kept.add(k);
+            String what = "frame " + k + " (" + paths[k] + ")";
+            int[] stated = Double.isNaN(w0[k]) && Double.isNaN(h0[k]) ? null : new int[] {whole(name, what, "w", w0[k]), whole(name, what, "h", h0[k])};
+            double fxk = fx0[k], fyk = fy0[k], axk = ax[k], ayk = ay[k], cxk = cx0[k], cyk = cy0[k];
+            Lens lens = lenses[k];
+            list.add(new FrameLoader.Frame(paths[k], what, Arrays.copyOfRange(poses, 16 * k, 16 * k + 16), stated, "'w' x 'h' say",
+                    (width, height) -> {
+                        double fx = !Double.isNaN(fxk) ? fxk : 0.5 * width / Math.tan(0.5 * axk);
+                        double fy = !Double.isNaN(fyk) ? fyk : !Double.isNaN(ayk) ? 0.5 * height / Math.tan(0.5 * ayk) : fx;
+                        double cx = Double.isNaN(cxk) ? 0.5 * width : cxk;
+                        double cy = Double.isNaN(cyk) ? 0.5 * height : cyk;
+                        if (!(fx > 0 && fy > 0 && Double.isFinite(fx) && Double.isFinite(fy))) {
+                            throw new NerfFormatException(name + ": " + what + ": focal lengths must be positive and finite, got fx "
+                                    + fx + ", fy " + fy + " (camera_angle_x must be in (0, π))");
+                        }
+                        return new Intrinsics(fx, fy, cx, cy, lens);
+                    }));
         }
-        if (2 * missing.size() > n) {
-            throw new NerfFormatException(name + ": " + missing.size() + " of " + n + " image files are missing: more than half of the "
-                    + "frames, so none is dropped (is it the right folder?):\n  " + String.join("\n  ", missing));
-        }
-        if (!missing.isEmpty()) {
-            warnings.add(count(missing.size(), "frame") + " of " + n + " dropped: " + (missing.size() == 1 ? "its image is" : "their images are")
-                    + " missing: " + String.join(", ", missing.stream().map(m -> m.substring(0, m.indexOf(" (no "))).toList()));
-        }
-        LoadOptions.Holdout holdout = opt.holdout();
-        if (holdout != null) {
-            List<Integer> part = new ArrayList<>();
-            for (int i = 0; i < kept.size(); i++) if (holdout.keeps(i)) part.add(kept.get(i));
-            if (part.isEmpty()) {
-                throw new NerfFormatException(name + ": --test-every " + holdout.every() + " leaves no " + (holdout.test() ? "test" : "training")
-                        + " frames of " + kept.size());
-            }
-            kept = part;
-            split = holdout.split();
-        }
-        if (kept.size() < n) {
-            int[] idx = kept.stream().mapToInt(Integer::intValue).toArray();
-            paths = pick(paths, idx);
-            files = pick(files, idx);
-            poses = pick(poses, idx, 16);
-            fx0 = pick(fx0, idx, 1); fy0 = pick(fy0, idx, 1); ax = pick(ax, idx, 1); ay = pick(ay, idx, 1);
-            cx0 = pick(cx0, idx, 1); cy0 = pick(cy0, idx, 1); w0 = pick(w0, idx, 1); h0 = pick(h0, idx, 1);
-            n = idx.length;
-        }
-        Path[] imageFiles = files;
-        List<String> fileNames = new ArrayList<>(n);
-        for (Path f : files) fileNames.add(display(shown, dir, f));
-
-        // ---- sizes from the headers: all alike, and as the json says
-        int[][] sizes = new int[n][];
-        String[] sizeErrors = new String[n];
-        IntStream.range(0, n).parallel().forEach(k -> {
-            try {
-                sizes[k] = ImageFiles.size(imageFiles[k]);
-            } catch (IOException e) {
-                sizeErrors[k] = fileNames.get(k) + " " + e.getMessage();
-            }
-        });
-        for (String e : sizeErrors) if (e != null) throw new NerfFormatException(name + ": " + e);
-        int width = sizes[0][0], height = sizes[0][1];
-        List<String> odd = new ArrayList<>();
-        for (int k = 1; k < n; k++) {
-            if (sizes[k][0] != width || sizes[k][1] != height) odd.add(fileNames.get(k) + " is " + sizes[k][0] + "x" + sizes[k][1]);
-        }
-        if (!odd.isEmpty()) {
-            throw new NerfFormatException(name + ": image sizes differ: " + fileNames.get(0) + " is " + width + "x" + height + " but "
-                    + (odd.size() == 1 ? odd.get(0) : count(odd.size(), "other") + " are not:\n  " + String.join("\n  ", odd)));
-        }
-        for (int k = 0; k < n; k++) {
-            if ((!Double.isNaN(w0[k]) && w0[k] != width) || (!Double.isNaN(h0[k]) && h0[k] != height)) {
-                throw new NerfFormatException(name + ": frame " + k + " (" + paths[k] + "): 'w' x 'h' say " + dim(w0[k]) + "x" + dim(h0[k])
-                        + " but " + fileNames.get(k) + " is " + width + "x" + height);
-            }
-        }
-
-        // ---- intrinsics, box, memory
-        int f = opt.downscale();
-        int w2 = width / f, h2 = height / f;
-        if (w2 == 0 || h2 == 0) {
-            throw new NerfFormatException(name + ": downscale " + f + " leaves nothing of " + width + "x" + height + " images");
-        }
-        if (w2 * f != width || h2 * f != height) {
-            warnings.add("downscale " + f + ": " + width + "x" + height + " is not a multiple; the last " + (width - w2 * f)
-                    + " columns and " + (height - h2 * f) + " rows are dropped");
-        }
-        List<Intrinsics> intrinsics = new ArrayList<>(n);
-        for (int k = 0; k < n; k++) {
-            double fx = !Double.isNaN(fx0[k]) ? fx0[k] : 0.5 * width / Math.tan(0.5 * ax[k]);
-            double fy = !Double.isNaN(fy0[k]) ? fy0[k] : !Double.isNaN(ay[k]) ? 0.5 * height / Math.tan(0.5 * ay[k]) : fx;
-            double cx = Double.isNaN(cx0[k]) ? 0.5 * width : cx0[k];
-            double cy = Double.isNaN(cy0[k]) ? 0.5 * height : cy0[k];
-            if (!(fx > 0 && fy > 0 && Double.isFinite(fx) && Double.isFinite(fy))) {
-                throw new NerfFormatException(name + ": frame " + k + " (" + paths[k] + "): focal lengths must be positive and finite, got fx "
-                        + fx + ", fy " + fy + " (camera_angle_x must be in (0, π))");
-            }
-            intrinsics.add(new Intrinsics(fx, fy, cx, cy).downscaled(f));
-        }
-        double[] box = box(name, root);
-        boolean anyAlpha = false;
-        for (int[] sz : sizes) anyAlpha |= sz[2] != 0;
-        checkMemory(name, n, w2, h2, anyAlpha ? 4 : 3);
-
-        // ---- decode, in parallel
-        byte[][] rgb = new byte[n][], alpha = new byte[n][];
-        String[] decodeErrors = new String[n];
-        AtomicInteger done = new AtomicInteger();
-        float[] background = opt.background();
-        LoadOptions.Progress progress = opt.progress();
-        IntStream.range(0, n).parallel().forEach(k -> {
-            try {
-                Compositor.Image im = ImageFiles.decode(imageFiles[k], background, f);
-                rgb[k] = im.rgb();
-                alpha[k] = im.alpha();
-                if (rgb[k].length != 3 * w2 * h2) decodeErrors[k] = fileNames.get(k) + " decodes to a different size than its header says";
-            } catch (IOException e) {
-                decodeErrors[k] = fileNames.get(k) + " " + e.getMessage();
-            } catch (UncheckedIOException e) {
-                decodeErrors[k] = fileNames.get(k) + " " + e.getCause().getMessage();
-            }
-            synchronized (done) { // counted and reported together, so the counts arrive in order
-                progress.update(done.incrementAndGet(), imageFiles.length);
-            }
-        });
-        for (String e : decodeErrors) if (e != null) throw new NerfFormatException(name + ": " + e);
-        return new PosedImages(name, split, w2, h2, List.of(rgb), java.util.Arrays.asList(alpha), intrinsics, poses, background, box,
-                fileNames, warnings);
+        return FrameLoader.load(name, split, dir, shown, list, box, warnings, opt);
     }
 
-    private static <T> T[] pick(T[] a, int[] idx) {
-        T[] out = java.util.Arrays.copyOf(a, idx.length);
-        for (int i = 0; i < idx.length; i++) out[i] = a[idx[i]];
-        return out;
-    }
-
-    /** Rows {@code idx} of a [.., stride] array. */
-    private static double[] pick(double[] a, int[] idx, int stride) {
-        double[] out = new double[idx.length * stride];
-        for (int i = 0; i < idx.length; i++) System.arraycopy(a, idx[i] * stride, out, i * stride, stride);
-        return out;
-    }
-
-    /** The file {@code filePath} names, relative to {@code dir}: as written, else with .png, .jpg, .jpeg; null when none is a file. */
-    static Path resolve(Path dir, String filePath) {
-        Path p = dir.resolve(filePath).normalize();
-        if (Files.isRegularFile(p)) return p;
-        for (String ext : EXTENSIONS) {
-            Path q = p.resolveSibling(p.getFileName() + ext);
-            if (Files.isRegularFile(q)) return q;
+    /** A stated image size: a whole number, or -1 when not stated. */
+    private static int whole(String name, String what, String key, double v) throws NerfFormatException {
+        if (Double.isNaN(v)) return -1;
+        if (v != Math.rint(v) || v < 1 || v > Integer.MAX_VALUE) {
+            throw new NerfFormatException(name + ": " + what + ": '" + key + "' must be a whole number of pixels, got " + v);
         }
-        return null;
-    }
-
-    /** The file as a path relative to where the user pointed (the json's folder as given). */
-    private static String display(Path shown, Path dir, Path file) {
-        return shown.resolve(dir.relativize(file)).normalize().toString();
+        return (int) v;
     }
 
     /** Key {@code key} in the frame, else at the top level, as a number; NaN when neither has it. */
@@ -318,6 +199,52 @@ public final class TransformsReader {
             throw new NerfFormatException(name + ": " + where + ": '" + key + "' must be a finite number, got " + v);
         }
         return v.doubleValue();
+    }
+
+    /** The frame's lens: {@code camera_model} (or {@code is_fisheye}) and {@code k1 k2 k3 k4 p1 p2}, per frame or top level. */
+    private static Lens lens(String name, String what, JsonNode frame, JsonNode root) throws NerfFormatException {
+        JsonNode m = frame.has("camera_model") ? frame.get("camera_model") : root.get("camera_model");
+        String where = frame.has("camera_model") ? what : "top level";
+        String model = "OPENCV";
+        if (m != null && !m.isNull()) {
+            if (!m.isTextual() || !CAMERA_MODELS.contains(m.asText().toUpperCase(Locale.ROOT))) {
+                throw new NerfFormatException(name + ": " + where + ": 'camera_model' " + m + " is not one nfield reads: "
+                        + String.join(", ", CAMERA_MODELS) + " (COLMAP's other models: convert the model with COLMAP's "
+                        + "image_undistorter, or give its sparse folder to nfield directly)");
+            }
+            model = m.asText().toUpperCase(Locale.ROOT);
+        }
+        JsonNode fe = frame.has("is_fisheye") ? frame.get("is_fisheye") : root.get("is_fisheye");
+        if (fe != null && !fe.isNull()) {
+            if (!fe.isBoolean()) throw new NerfFormatException(name + ": 'is_fisheye' must be true or false, got " + fe);
+            if (fe.booleanValue()) {
+                if (m != null && !m.isNull() && !model.equals("OPENCV_FISHEYE")) {
+                    throw new NerfFormatException(name + ": " + where + ": 'is_fisheye' is true but 'camera_model' is " + m);
+                }
+                model = "OPENCV_FISHEYE";
+            }
+        }
+        double[] c = new double[DISTORTION.length];
+        for (int i = 0; i < c.length; i++) {
+            double v = number(name, what, frame, root, DISTORTION[i]);
+            c[i] = Double.isNaN(v) ? 0 : v;
+        }
+        return switch (model) {
+            case "PINHOLE" -> {
+                for (int i = 0; i < c.length; i++) {
+                    if (c[i] != 0) throw new NerfFormatException(name + ": " + what + ": 'camera_model' is PINHOLE but '" + DISTORTION[i]
+                            + "' is " + c[i] + ": remove it, or say OPENCV");
+                }
+                yield Lens.PINHOLE;
+            }
+            case "OPENCV_FISHEYE" -> {
+                if (c[4] != 0 || c[5] != 0) {
+                    throw new NerfFormatException(name + ": " + what + ": a fisheye lens has no tangential terms, but p1 " + c[4] + ", p2 " + c[5]);
+                }
+                yield Lens.fisheye(c[0], c[1], c[2], c[3]);
+            }
+            default -> Lens.radialTangential(c[0], c[1], c[2], c[3], 0, 0, 0, c[4], c[5]);
+        };
     }
 
     private static double[] box(String name, JsonNode root) throws NerfFormatException {
@@ -353,31 +280,12 @@ public final class TransformsReader {
         return box;
     }
 
-    /**
-     * Refuses before allocating when n · W · H · {@code bytesPerPixel} bytes (3: RGB, 4: RGB + alpha)
-     * cannot fit in what the JVM may still take.
-     */
-    static void checkMemory(String name, int n, int w, int h, int bytesPerPixel) throws NerfFormatException {
-        long need = (long) bytesPerPixel * n * w * h;
-        Runtime rt = Runtime.getRuntime();
-        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-        if (need > free) {
-            throw new NerfFormatException(name + ": " + n + " images of " + w + "x" + h + " need " + MemoryEstimate.bytes(need)
-                    + (bytesPerPixel == 4 ? " as 8-bit RGB + alpha" : " as 8-bit RGB") + " but the JVM has " + MemoryEstimate.bytes(free) + " free (of -Xmx " + MemoryEstimate.bytes(rt.maxMemory())
-                    + "): raise -Xmx or read at a lower resolution (--downscale)");
-        }
-    }
-
     private static String shape(JsonNode m) {
         if (m.isArray()) return "an array of " + m.size();
         return m.getNodeType().toString().toLowerCase(Locale.ROOT);
     }
 
-    private static String dim(double v) {
-        return Double.isNaN(v) ? "?" : v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
-    }
-
-    static String count(int n, String what) {
-        return n + " " + what + (n == 1 ? "" : "s");
+    private static String count(int n, String what) {
+        return FrameLoader.count(n, what);
     }
 }

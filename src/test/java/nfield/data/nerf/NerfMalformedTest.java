@@ -64,6 +64,23 @@ class NerfMalformedTest {
     }
 
     @Test
+    void lensModelsOutsideWhatIsRead() {
+        png("a.png", 4, 4);
+        jsonError(transforms(ANGLE + ", \"camera_model\": \"FOV\"", frame("a", AT_Z4)),
+                "top level: 'camera_model' \"FOV\" is not one nfield reads: OPENCV, OPENCV_FISHEYE, PINHOLE", "image_undistorter");
+        jsonError(transforms(ANGLE, frame("a", AT_Z4, "\"camera_model\": 3")), "frame 0 (a): 'camera_model' 3 is not one nfield reads");
+        jsonError(transforms(ANGLE + ", \"camera_model\": \"PINHOLE\", \"k1\": 0.1", frame("a", AT_Z4)),
+                "frame 0 (a): 'camera_model' is PINHOLE but 'k1' is 0.1: remove it, or say OPENCV");
+        jsonError(transforms(ANGLE + ", \"camera_model\": \"OPENCV_FISHEYE\", \"p2\": 0.01", frame("a", AT_Z4)),
+                "frame 0 (a): a fisheye lens has no tangential terms, but p1 0.0, p2 0.01");
+        jsonError(transforms(ANGLE + ", \"camera_model\": \"OPENCV\", \"is_fisheye\": true", frame("a", AT_Z4)),
+                "'is_fisheye' is true but 'camera_model' is \"OPENCV\"");
+        jsonError(transforms(ANGLE + ", \"is_fisheye\": 1", frame("a", AT_Z4)), "'is_fisheye' must be true or false, got 1");
+        jsonError(transforms(ANGLE + ", \"k2\": \"0.1\"", frame("a", AT_Z4)), "top level: 'k2' must be a finite number, got \"0.1\"");
+        jsonError(transforms(ANGLE, frame("a", AT_Z4, "\"p1\": NaN")), "frame 0 (a): 'p1' must be a finite number, got \"NaN\"");
+    }
+
+    @Test
     void inconsistentImageSizesNameBothFiles() {
         png("a.png", 8, 6);
         png("b.png", 8, 6);

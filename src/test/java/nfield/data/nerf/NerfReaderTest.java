@@ -205,11 +205,44 @@ class NerfReaderTest {
         PosedImages s = read(transforms("\"fl_x\": 30, \"aabb_scale\": 2, \"scale\": 0.5, \"offset\": [0.5, 0, 1], \"k1\": 0.01",
                 frame("a", AT_Z4)), LoadOptions.DEFAULT);
         assertArrayEquals(new double[] {-2, -1, -3, 2, 3, 1}, s.box(), 1e-12);
-        assertEquals(List.of("lens distortion is not modelled: ignored non-zero 'k1' (first in frame 0 (a))"), s.warnings());
+        assertEquals(List.of(), s.warnings());
+        assertEquals(Lens.opencv(0.01, 0, 0, 0, 0), s.intrinsics(0).lens());
 
         PosedImages plain = read(transforms(ANGLE, frame("a", AT_Z4)), LoadOptions.DEFAULT);
         assertArrayEquals(PosedImages.defaultBox(), plain.box());
         assertEquals(0.5 / 0.33, plain.box()[3], 1e-12);
+    }
+
+    @Test
+    void lensModelsPerFrameOrAtTheTopLevel() throws IOException {
+        for (String f : List.of("a", "b", "c", "d")) flatPng(dir.resolve(f + ".png"), 40, 20, 0xFFFFFFFF);
+        String json = transforms("\"fl_x\": 30, \"k1\": 0.05, \"k2\": -0.01, \"p1\": 0.001, \"p2\": -0.002",
+                frame("a", AT_Z4),
+                frame("b", AT_Z4, "\"camera_model\": \"OPENCV_FISHEYE\"", "\"p1\": 0", "\"p2\": 0", "\"k3\": 0.003", "\"k4\": 0.0004"),
+                frame("c", AT_Z4, "\"is_fisheye\": true", "\"p1\": 0", "\"p2\": 0"),
+                frame("d", AT_Z4, "\"camera_model\": \"PINHOLE\"", "\"k1\": 0", "\"k2\": 0", "\"p1\": 0", "\"p2\": 0"));
+        PosedImages d = read(json, LoadOptions.DEFAULT);
+        assertEquals(Lens.radialTangential(0.05, -0.01, 0, 0, 0, 0, 0, 0.001, -0.002), d.intrinsics(0).lens());
+        assertEquals(Lens.fisheye(0.05, -0.01, 0.003, 0.0004), d.intrinsics(1).lens());
+        assertEquals(Lens.fisheye(0.05, -0.01, 0, 0), d.intrinsics(2).lens());
+        assertEquals(Lens.PINHOLE, d.intrinsics(3).lens());
+        assertTrue(d.describe().contains("lens radial-tangential k1 0.0500 k2 -0.0100 p1 0.00100 p2 -0.00200"), d.describe());
+
+        // the ray through a pixel, projected through the lens, lands on that pixel; the pinhole ray does not
+        double[] ray = new double[6], uv = new double[2];
+        d.ray(0, 37.25, 2.5, ray, 0);
+        Intrinsics in = d.intrinsics(0);
+        in.project(ray[3], ray[4], ray[5] , uv); // the pose is a translation: world directions are camera directions
+        assertEquals(37.25, uv[0], 1e-9);
+        assertEquals(2.5, uv[1], 1e-9);
+        double[] flat = new double[3];
+        in.pinhole().direction(37.25, 2.5, flat);
+        assertTrue(Math.abs(flat[0] / -flat[2] - ray[3] / -ray[5]) > 1e-3, "distortion moves the ray");
+
+        PosedImages p = read(json, LoadOptions.DEFAULT.withPinhole(true));
+        for (int k = 0; k < 4; k++) assertEquals(Lens.PINHOLE, p.intrinsics(k).lens());
+        assertEquals(List.of("lens distortion ignored (pinhole cameras asked for): radial-tangential k1 0.0500 k2 -0.0100 p1 0.00100 "
+                + "p2 -0.00200 (first in frame 0 (a))"), p.warnings());
     }
 
     /** The NeRF / Blender convention: −z forward, +y up, +x right, row 0 at the top, rays through pixel centres. */
