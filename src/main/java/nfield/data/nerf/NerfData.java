@@ -18,16 +18,25 @@ import java.util.Locale;
 public final class NerfData {
     private NerfData() {}
 
-    /** Whether {@code path} looks like a posed-image set: an .npz, a .json, or a folder with a transforms*.json. */
+    /**
+     * Whether {@code path} looks like a posed-image set: an .npz, a .json, or a folder with a
+     * transforms*.json or a COLMAP model ({@link ColmapReader#find}).
+     */
     public static boolean isPosedImages(Path path) {
         String s = path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(Locale.ROOT);
         if (s.endsWith(".npz") || s.endsWith(".json")) return true;
-        return Files.isDirectory(path) && !transformsFiles(path).isEmpty();
+        return Files.isDirectory(path) && (!transformsFiles(path).isEmpty() || ColmapReader.isModel(path));
     }
 
+    /**
+     * Reads {@code path}: an .npz, a transforms*.json, or a folder, which is read by its
+     * transforms*.json when it has one (a folder nerfstudio or colmap2nerf made holds both that
+     * and the COLMAP model it came from), else as a COLMAP model.
+     */
     public static PosedImages read(Path path, LoadOptions opt) throws IOException {
         String s = path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(Locale.ROOT);
         if (s.endsWith(".npz")) return NpzReader.read(path, opt);
+        if (Files.isDirectory(path) && transformsFiles(path).isEmpty() && ColmapReader.isModel(path)) return ColmapReader.read(path, opt);
         return TransformsReader.read(transformsFile(path, opt.split()), opt);
     }
 
