@@ -30,7 +30,9 @@ import java.util.concurrent.Callable;
                 "",
                 "DATA is a mesh file (.obj, .ply, .stl, .off), a mesh nfield generates (shape:knot, shape:torus), "
                         + "an analytic SDF (analytic:torus, analytic:sphere), or posed images: a NeRF transforms*.json "
-                        + "(or a folder holding transforms_train.json) or a tiny-NeRF .npz.",
+                        + "(or a folder holding transforms_train.json or transforms.json, as instant-ngp's colmap2nerf and nerfstudio's "
+                        + "ns-process-data write them, lens distortion included), a COLMAP folder (sparse/0/cameras.bin or "
+                        + ".txt, images.*, points3D.*, with its images/ folder), or a tiny-NeRF .npz.",
                 "",
                 "Posed images (default scene scenes/nerf-default.json: Instant NGP's hash grid, density network and a "
                         + "colour network on the view direction's spherical harmonics; scenes/nerf-plain.json has no view "
@@ -56,11 +58,12 @@ import java.util.concurrent.Callable;
                 "Examples:",
                 "  nfield fit shape:knot -o knot.nfield --time 60s",
                 "  nfield fit bunny.obj -o bunny.nfield --time 60s && nfield mesh bunny.nfield -o bunny-fit.ply",
-                "  nfield fit lego/transforms_train.json -o lego.nfield --time 20m --snapshots 1m,5m"})
+                "  nfield fit lego/transforms_train.json -o lego.nfield --time 20m --snapshots 1m,5m",
+                "  nfield fit fox -o fox.nfield --test-every 8 --downscale 4 --time 10m   (a phone capture)"})
 final class FitCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DATA",
             description = "What to fit: MESH.obj|.ply|.stl|.off, shape:knot|shape:torus, analytic:torus|analytic:sphere, "
-                    + "transforms_train.json|DIR|data.npz.")
+                    + "transforms_train.json|DIR|COLMAP_DIR|data.npz.")
     String data;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FIELD",

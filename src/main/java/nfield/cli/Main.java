@@ -20,8 +20,10 @@ import java.io.UncheckedIOException;
                 "             nfield eval bunny.nfield bunny.obj       (Chamfer, F-score, normals, IoU)",
                 "Photos:      nfield fit lego/transforms_train.json -o lego.nfield --time 5m",
                 "             nfield eval lego.nfield lego/transforms_test.json   (PSNR, SSIM)",
+                "Your photos: nfield poses my-photos -o my-scene             (COLMAP: poses and lenses)",
+                "             nfield fit my-scene -o my.nfield --test-every 8 --downscale 4 --time 10m",
                 "             nfield bench --json                      (training and inference throughput)"},
-        subcommands = {DevicesCommand.class, FitCommand.class, MeshCommand.class, EvalCommand.class, RenderCommand.class, ViewCommand.class,
+        subcommands = {DevicesCommand.class, PosesCommand.class, FitCommand.class, MeshCommand.class, EvalCommand.class, RenderCommand.class, ViewCommand.class,
                 ExportCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

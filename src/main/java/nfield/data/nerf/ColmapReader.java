@@ -90,16 +90,12 @@ public final class ColmapReader {
         if (opt.split() != null && !opt.split().equals("train") && !opt.split().equals("all")) {
             throw new NerfFormatException(dir + ": a COLMAP model has no " + opt.split() + " split: hold frames out with --test-every N");
         }
-        ColmapModel model = readModel(at);
         String name = dir.toString();
-        if (model.images().isEmpty()) throw new NerfFormatException(at.model().resolve(file("images", at)) + ": no registered images");
+        Scene scene = scene(at);
+        ColmapModel model = scene.model();
+        double[] poses = scene.poses(), box = scene.box();
         List<String> warnings = new ArrayList<>();
         int n = model.images().size();
-        double[] poses = new double[16 * n];
-        for (int k = 0; k < n; k++) System.arraycopy(model.images().get(k).nerfPose(), 0, poses, 16 * k, 16);
-        double[] pts = model.points().clone();
-        normalise(poses, pts);
-        double[] box = box(pts, poses);
         if (model.pointCount() < 8) {
             warnings.add("only " + model.pointCount() + " sparse points: the scene box is the cameras' bounding cube");
         }
@@ -113,6 +109,25 @@ public final class ColmapReader {
         }
         Path shown = at.images();
         return FrameLoader.load(name, "all", at.images().toAbsolutePath().normalize(), shown, frames, box, warnings, opt);
+    }
+
+    /**
+     * A model in nfield's world (see the class doc): the model as read, its images' camera-to-world
+     * poses [n, 16] (NeRF convention, in the order of {@code model.images()}), the scene box and
+     * the transform that made the world.
+     */
+    public record Scene(ColmapModel model, double[] poses, double[] box, World world) {}
+
+    /** Reads the model at {@code at} and makes nfield's world of it; refuses a model without registered images. */
+    public static Scene scene(Location at) throws IOException {
+        ColmapModel model = readModel(at);
+        if (model.images().isEmpty()) throw new NerfFormatException(at.model().resolve(file("images", at)) + ": no registered images");
+        int n = model.images().size();
+        double[] poses = new double[16 * n];
+        for (int k = 0; k < n; k++) System.arraycopy(model.images().get(k).nerfPose(), 0, poses, 16 * k, 16);
+        double[] pts = model.points().clone();
+        World w = normalise(poses, pts);
+        return new Scene(model, poses, box(pts, poses), w);
     }
 
     /** The file name of {@code stem} in the form at {@code at}: "cameras.bin". */
@@ -449,8 +464,8 @@ public final class ColmapReader {
     // ---- the world
 
     /** What {@link #normalise} did: the rotation (row-major [9]), the focus it moved to the origin, the scale. */
-    record World(double[] rotation, double[] focus, double scale, boolean fromAxes) {
-        String describe() {
+    public record World(double[] rotation, double[] focus, double scale, boolean fromAxes) {
+        public String describe() {
             return String.format(Locale.ROOT, "COLMAP world turned to z up, focus %s (%.3g, %.3g, %.3g) moved to the origin, scaled by %.4g",
                     fromAxes ? "of the optical axes" : "(the sparse points' median)", focus[0], focus[1], focus[2], scale);
         }

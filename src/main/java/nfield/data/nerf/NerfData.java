@@ -60,7 +60,7 @@ public final class NerfData {
         Path single = dir.resolve("transforms.json");
         if (Files.isRegularFile(single) && !split.equals("test") && !split.equals("val")) return single;
         List<String> have = transformsFiles(dir);
-        throw new NerfFormatException(path + ": no " + split + " split: no " + want + (have.isEmpty() ? " and no transforms*.json there"
+        throw new NerfFormatException(path + ": no " + split + " split: no " + want + (have.isEmpty() ? " and no transforms*.json (nor a COLMAP model) there"
                 : " (there: " + String.join(", ", have) + ")"));
     }
 

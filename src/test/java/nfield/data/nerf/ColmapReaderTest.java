@@ -174,6 +174,36 @@ class ColmapReaderTest {
     }
 
     @Test
+    void aTransformsJsonWrittenFromTheModelReadsBackToTheSameCameras() throws IOException {
+        Path root = scene("tw", true, ring(6));
+        ColmapReader.Scene s = ColmapReader.scene(ColmapReader.find(root));
+        Path json = root.resolve("transforms.json");
+        TransformsWriter.write(json, s, "images/");
+        PosedImages fromJson = NerfData.read(json, LoadOptions.DEFAULT);
+        Files.delete(json);
+        PosedImages fromModel = NerfData.read(root, LoadOptions.DEFAULT);
+        assertEquals(fromModel.count(), fromJson.count());
+        for (int k = 0; k < fromModel.count(); k++) {
+            assertArrayEquals(fromModel.pose(k), fromJson.pose(k), 1e-12);
+            assertEquals(fromModel.intrinsics(k), fromJson.intrinsics(k));
+        }
+        // the box becomes the cube around it, sharing its centre and longest side
+        double[] a = fromModel.box(), b = fromJson.box();
+        double edge = 0;
+        for (int i = 0; i < 3; i++) edge = Math.max(edge, a[i + 3] - a[i]);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(0.5 * (a[i] + a[i + 3]), 0.5 * (b[i] + b[i + 3]), 1e-9);
+            assertEquals(edge, b[i + 3] - b[i], 1e-9);
+        }
+        // COLMAP's rational terms have no place in a transforms.json
+        ColmapFiles.write(root.resolve("sparse/0"), true, List.of(new Cam(1, ColmapModel.Model.FULL_OPENCV, W, H, 30, 31, 19.5, 15.2, -0.1, 0.01,
+                0, 0, 0.001, 0.02, 0, 0), FISHEYE), ring(6), points(10, 1));
+        NerfFormatException e = assertThrows(NerfFormatException.class,
+                () -> TransformsWriter.write(json, ColmapReader.scene(ColmapReader.find(root)), "images/"));
+        assertTrue(e.getMessage().contains("camera 1 (FULL_OPENCV) has rational distortion terms that a transforms.json cannot hold"), e.getMessage());
+    }
+
+    @Test
     void missingImagesAreDroppedAndHoldoutApplies() throws IOException {
         Path root = scene("m", true, ring(8));
         Files.delete(root.resolve("images/frame_03.png"));
