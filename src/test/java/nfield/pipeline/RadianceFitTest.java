@@ -102,6 +102,27 @@ class RadianceFitTest {
         }
     }
 
+    /** fit --no-distortion: every camera a pinhole, recorded in the field, and eval reads the cameras so again. */
+    @Test
+    void pinholeCamerasAreRecordedAndEvalFollows() throws IOException {
+        PosedSphere.writeSplit(dir, "train", 4, 0, 0.69, 8);
+        Path data = dir.resolve("transforms_train.json");
+        Files.writeString(data, Files.readString(data).replaceFirst("\\{", "{\"k1\": 0.05, \"p2\": 0.001, "));
+        assertEquals(nfield.data.nerf.Lens.opencv(0.05, 0, 0, 0.001, 0), NerfData.read(data, LoadOptions.DEFAULT).intrinsics(0).lens());
+        Recorder rec = new Recorder();
+        Path out = dir.resolve("pin.nfield");
+        try (RefBackend b = new RefBackend()) {
+            FitResult r = RadianceFit.run(FitRequest.of(data.toString(), SCENE).withBudget(FitRequest.Budget.steps(2)).withOutput(out),
+                    new RadianceFit.Options(null, null, 2, 0, true), b, rec);
+            assertTrue(r.fitted().meta().fittedTo().pinholeCameras());
+            assertTrue(rec.events.stream().anyMatch(e -> e.contains("warning: lens distortion ignored (pinhole cameras asked for): "
+                    + "radial-tangential k1 0.0500 p2 0.00100")), rec.events.toString());
+            assertTrue(FieldFile.readMeta(out).fittedTo().pinholeCameras(), "the file records it");
+            PosedImages views = RadianceEval.testViews(FieldFile.load(out, b), data, 2, 0, s -> {});
+            assertEquals(nfield.data.nerf.Lens.PINHOLE, views.intrinsics(0).lens());
+        }
+    }
+
     @Test
     void aLossARadianceFitCannotTakeIsRefused() throws IOException {
         PosedSphere.writeSplit(dir, "train", 3, 0, 0.69, 8);
