@@ -78,6 +78,13 @@ final class FitOptions {
                         + "eval and render of the field then do the same. For measuring what modelling the lens brings.")
         boolean noDistortion;
 
+        @Option(names = "--contract", paramLabel = "auto|on|off",
+                description = "Unbounded scenes: contract the space beyond the box of interest (mip-NeRF 360's contraction, "
+                        + "disparity-spaced samples), so the subject gets the field's resolution and the background still has a place. "
+                        + "auto (the scene's default): when the data's box is larger than its subject's (instant-ngp's aabb_scale > 1, "
+                        + "a COLMAP model's far points and cameras); off samples the whole box evenly.")
+        String contract;
+
         /** The radiance-only flags given. */
         List<String> given() {
             List<String> g = new java.util.ArrayList<>();
@@ -86,6 +93,7 @@ final class FitOptions {
             if (testEvery != 0) g.add("--test-every");
             if (downscale != 1) g.add("--downscale");
             if (noDistortion) g.add("--no-distortion");
+            if (contract != null) g.add("--contract");
             return g;
         }
 
@@ -101,7 +109,7 @@ final class FitOptions {
             } catch (IllegalArgumentException e) {
                 throw new UserError("--background " + background + ": expected " + TrainBackground.SPELLINGS);
             }
-            return new RadianceFit.Options(bg, bg == null ? null : "--background", downscale, testEvery, noDistortion);
+            return new RadianceFit.Options(bg, bg == null ? null : "--background", downscale, testEvery, noDistortion, contract);
         }
     }
 }

@@ -13,9 +13,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * fill about {@code samples_per_step} samples. Compositing stops where the transmittance falls
  * below {@code min_transmittance}. {@code train_background} is what lies behind the training rays
  * (see {@link TrainBackground}: auto, random, white, black or R,G,B; default auto).
+ * {@code contract} is how space beyond the scene's box of interest is handled (unbounded scenes):
+ * "auto" (default) contracts it when the data's box is larger than its box of interest (an
+ * instant-ngp {@code aabb_scale} above 1, a COLMAP model's far points), "on", or "off" (the
+ * whole box sampled evenly); see {@code nfield.radiance.RayMarcher}.
  */
 public record MarchingConfig(int samplesPerStep, int maxSamplesPerRay, int stepsAcross, int grid, int gridEvery,
-                             double gridShare, double minTransmittance, TrainBackground trainBackground) {
+                             double gridShare, double minTransmittance, TrainBackground trainBackground, String contract) {
+    public static final java.util.List<String> CONTRACT = java.util.List.of("auto", "on", "off");
+
     public static MarchingConfig parse(ConfigNode n) {
         MarchingConfig c = new MarchingConfig(
                 n.integer("samples_per_step", 1 << 16, 256, 1 << 23),
@@ -25,7 +31,8 @@ public record MarchingConfig(int samplesPerStep, int maxSamplesPerRay, int steps
                 n.integer("grid_every", 16, 1, 1 << 20),
                 n.real("grid_share", 0.25, 0, 1, true),
                 n.real("min_transmittance", 1e-4, 0, 0.5, false),
-                background(n));
+                background(n),
+                n.string("contract", "auto", CONTRACT));
         n.done();
         return c;
     }
@@ -40,7 +47,12 @@ public record MarchingConfig(int samplesPerStep, int maxSamplesPerRay, int steps
     }
 
     public MarchingConfig withTrainBackground(TrainBackground b) {
-        return new MarchingConfig(samplesPerStep, maxSamplesPerRay, stepsAcross, grid, gridEvery, gridShare, minTransmittance, b);
+        return new MarchingConfig(samplesPerStep, maxSamplesPerRay, stepsAcross, grid, gridEvery, gridShare, minTransmittance, b, contract);
+    }
+
+    public MarchingConfig withContract(String c) {
+        if (!CONTRACT.contains(c)) throw new IllegalArgumentException("contract " + c + ": one of " + CONTRACT);
+        return new MarchingConfig(samplesPerStep, maxSamplesPerRay, stepsAcross, grid, gridEvery, gridShare, minTransmittance, trainBackground, c);
     }
 
     public static MarchingConfig defaults() {
@@ -55,6 +67,6 @@ public record MarchingConfig(int samplesPerStep, int maxSamplesPerRay, int steps
     public ObjectNode toJson() {
         return ConfigNode.newObject().put("samples_per_step", samplesPerStep).put("max_samples_per_ray", maxSamplesPerRay)
                 .put("steps_across", stepsAcross).put("grid", grid).put("grid_every", gridEvery).put("grid_share", gridShare)
-                .put("min_transmittance", minTransmittance).put("train_background", trainBackground.toString());
+                .put("min_transmittance", minTransmittance).put("train_background", trainBackground.toString()).put("contract", contract);
     }
 }

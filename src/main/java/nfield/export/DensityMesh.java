@@ -20,6 +20,10 @@ public final class DensityMesh {
     /** Refuses a non-positive iso, and a level no density reaches, naming the fix. */
     public static Result extract(ExportedField f, int res, double iso) {
         if (!(iso > 0)) throw new IllegalArgumentException("--iso " + iso + ": must be a positive density");
+        if (f.meta().radiance() != null && f.meta().radiance().contracted()) {
+            throw new IllegalArgumentException(f.file() + ": a field of an unbounded scene (its space beyond the subject contracted) has "
+                    + "no mesh export yet; fit it with --contract off for one");
+        }
         FieldMesher.Result r = FieldMesher.extract(ScalarField.densityLevel(new FieldQuery(f.field()), (float) iso), res, true,
                 f.file().getFileName().toString(), false);
         if (r.mesh().triangleCount() == 0) {

@@ -53,11 +53,13 @@ public record FieldMeta(FieldConfig config, long steps, Normalization normalizat
      * {@code "z"}, as its cameras hold it), the background put behind rendered rays (the colour the
      * data's images are composited on), what lay behind the training rays ({@code random},
      * {@code data}, or a colour {@code r,g,b}; null when not recorded) and the scene box
-     * [min xyz, max xyz] in the data's coordinates (null when not recorded).
+     * [min xyz, max xyz] in the data's coordinates (null when not recorded), and for a contracted
+     * field (an unbounded scene: {@code nfield.radiance.RayMarcher}) the box of interest that its
+     * normalisation maps to [-1, 1]^3 (null: a bounded field, normalised by the scene box).
      */
-    public record Radiance(String up, float[] background, String trainBackground, double[] box) {
+    public record Radiance(String up, float[] background, String trainBackground, double[] box, double[] inner) {
         /** What files without these keys mean: z up (the Blender convention of NeRF's scenes), white behind. */
-        public static final Radiance DEFAULT = new Radiance("z", new float[]{1, 1, 1}, null, null);
+        public static final Radiance DEFAULT = new Radiance("z", new float[]{1, 1, 1}, null, null, null);
 
         public Radiance {
             if (!"y".equals(up) && !"z".equals(up)) throw new IllegalArgumentException("radiance up axis must be y or z, got " + up);
@@ -65,9 +67,16 @@ public record FieldMeta(FieldConfig config, long steps, Normalization normalizat
             if (box != null && box.length != 6) throw new IllegalArgumentException("radiance box needs 6 values [min xyz, max xyz]");
             background = background.clone();
             box = box == null ? null : box.clone();
+            if (inner != null && (inner.length != 6 || box == null)) throw new IllegalArgumentException("a contracted field needs a box and a box of interest of 6 values");
+            inner = inner == null ? null : inner.clone();
         }
 
         public boolean zUp() { return up.equals("z"); }
+
+        /** Whether the field is contracted (an unbounded scene). */
+        public boolean contracted() { return inner != null; }
+
+        @Override public double[] inner() { return inner == null ? null : inner.clone(); }
 
         @Override public float[] background() { return background.clone(); }
 
@@ -76,16 +85,16 @@ public record FieldMeta(FieldConfig config, long steps, Normalization normalizat
         @Override
         public boolean equals(Object o) {
             return o instanceof Radiance r && up.equals(r.up) && Arrays.equals(background, r.background)
-                    && Objects.equals(trainBackground, r.trainBackground) && Arrays.equals(box, r.box);
+                    && Objects.equals(trainBackground, r.trainBackground) && Arrays.equals(box, r.box) && Arrays.equals(inner, r.inner);
         }
 
         @Override
-        public int hashCode() { return Objects.hash(up, Arrays.hashCode(background), trainBackground, Arrays.hashCode(box)); }
+        public int hashCode() { return Objects.hash(up, Arrays.hashCode(background), trainBackground, Arrays.hashCode(box), Arrays.hashCode(inner)); }
 
         @Override
         public String toString() {
             return "Radiance[up=" + up + ", background=" + Arrays.toString(background) + ", trainBackground=" + trainBackground
-                    + ", box=" + Arrays.toString(box) + "]";
+                    + ", box=" + Arrays.toString(box) + (inner == null ? "" : ", inner=" + Arrays.toString(inner)) + "]";
         }
     }
 

@@ -49,6 +49,7 @@ final class MetaCodec {
             for (float c : r.background()) bg.add(c);
             if (r.trainBackground() != null) o.put("train_background", r.trainBackground());
             if (r.box() != null) o.set("box", Json.MAPPER.valueToTree(r.box()));
+            if (r.inner() != null) o.set("inner", Json.MAPPER.valueToTree(r.inner()));
             out.put("radiance", Json.write(o));
         }
         return out;
@@ -88,7 +89,9 @@ final class MetaCodec {
         if (o != null) {
             float[] bg = floats(file, "radiance.background", o.get("background"), 3);
             double[] box = o.has("box") ? doubles(file, "radiance.box", o.get("box"), 6) : null;
-            r = radiance(file, "radiance.up", o.path("up").asText("z"), bg, str(o, "train_background"), box);
+            double[] inner = o.has("inner") ? doubles(file, "radiance.inner", o.get("inner"), 6) : null;
+            if (inner != null && box == null) throw bad(file, "radiance.inner", "a contracted field needs radiance.box too");
+            r = radiance(file, "radiance.up", o.path("up").asText("z"), bg, str(o, "train_background"), box, inner);
         }
         return new FieldMeta(cfg, steps, norm, p, scene, r);
     }
@@ -104,14 +107,15 @@ final class MetaCodec {
         if (cfg.kind().equals("radiance")) {
             float[] bg = meta.has("background") ? floats(file, "background", json(file, meta, "background"), 3) : new float[]{1, 1, 1};
             double[] box = meta.has("box") ? doubles(file, "box", json(file, meta, "box"), 6) : null;
-            r = radiance(file, "up", meta.has("up") ? meta.get("up").asText() : "z", bg, str(meta, "train_background"), box);
+            r = radiance(file, "up", meta.has("up") ? meta.get("up").asText() : "z", bg, str(meta, "train_background"), box, null);
         }
         return new FieldMeta(cfg, steps, norm, p, scene, r);
     }
 
-    private static FieldMeta.Radiance radiance(Path file, String key, String up, float[] bg, String train, double[] box) throws IOException {
+    private static FieldMeta.Radiance radiance(Path file, String key, String up, float[] bg, String train, double[] box, double[] inner)
+            throws IOException {
         if (!up.equals("y") && !up.equals("z")) throw bad(file, key, "must be \"y\" or \"z\", got \"" + up + "\"");
-        return new FieldMeta.Radiance(up, bg, train, box);
+        return new FieldMeta.Radiance(up, bg, train, box, inner);
     }
 
     /** [cx, cy, cz, scale]; absent: the identity (analytic fits and the oldest files). */

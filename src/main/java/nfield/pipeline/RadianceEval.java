@@ -92,7 +92,7 @@ public final class RadianceEval {
         if (k < 0 || k >= views.count()) {
             throw new FitError("--camera " + k + ": " + views.source() + " has cameras 0 .. " + (views.count() - 1));
         }
-        return render(new RadianceRenderer(f.field(), f.normalization(), f.meta().marching()), views, k);
+        return render(RadianceRenderer.of(f), views, k);
     }
 
     /** {@link #render} of camera {@code k} of {@code data} (null: the fit's) at 1/{@code downscale}, as a PNG; returns the views it took it from. */
@@ -109,7 +109,7 @@ public final class RadianceEval {
     /** Scores {@code f} on {@code test}; with {@code images}, writes prediction|truth PNGs there (view_000.png, ...). */
     public static Result run(FittedField f, PosedImages test, Path images, Consumer<View> progress) throws IOException {
         int w = test.width(), h = test.height();
-        RadianceRenderer renderer = new RadianceRenderer(f.field(), f.normalization(), f.meta().marching());
+        RadianceRenderer renderer = RadianceRenderer.of(f);
         List<View> views = new ArrayList<>();
         double sumPsnr = 0, sumSsim = 0;
         long t0 = System.nanoTime();

@@ -15,6 +15,7 @@ import nfield.field.Field;
 import nfield.field.FieldMeta;
 import nfield.field.FittedField;
 import nfield.geom.Normalization;
+import nfield.radiance.RayMarcher;
 import nfield.train.Adam;
 import nfield.train.RadianceObjective;
 import nfield.train.Trainer;
@@ -44,15 +45,31 @@ public final class RadianceFit {
      * {@code marching.train_background}) and where that setting came from, for messages; the
      * images at 1/{@code downscale} of their resolution; with {@code testEvery} N ≥ 2, every
      * N-th frame of the data held out (the LLFF convention; 0: train on all); with {@code pinhole},
-     * every camera read as a pinhole, its lens distortion ignored.
+     * every camera read as a pinhole, its lens distortion ignored; {@code contract} "auto", "on" or
+     * "off" overrides the scene's marching.contract (null: the scene's).
      */
-    public record Options(TrainBackground background, String where, int downscale, int testEvery, boolean pinhole) {
-        public static final Options DEFAULT = new Options(null, null, 1, 0, false);
+    public record Options(TrainBackground background, String where, int downscale, int testEvery, boolean pinhole, String contract) {
+        public static final Options DEFAULT = new Options(null, null, 1, 0, false, null);
+
+        public Options(TrainBackground background, String where, int downscale, int testEvery, boolean pinhole) {
+            this(background, where, downscale, testEvery, pinhole, null);
+        }
 
         public Options {
             if (downscale < 1) throw new FitError("--downscale " + downscale + ": use 1 (full resolution) or more");
             if (testEvery != 0 && testEvery < 2) throw new FitError("--test-every " + testEvery + ": hold out every N-th frame with N >= 2");
+            if (contract != null && !MarchingConfig.CONTRACT.contains(contract)) {
+                throw new FitError("--contract " + contract + ": auto (when the data's box is larger than its subject's), on or off");
+            }
         }
+    }
+
+    /**
+     * Whether a fit of {@code data} contracts space beyond the box of interest: marching.contract
+     * "on", or "auto" and the data's scene box is larger than its box of interest.
+     */
+    public static boolean contracts(MarchingConfig mc, PosedImages data) {
+        return mc.contract().equals("on") || (mc.contract().equals("auto") && data.unbounded());
     }
 
     /** The transform from the scene box (world) into the field's box: centred, the longest side to [-1, 1]. */
@@ -138,22 +155,32 @@ public final class RadianceFit {
         MarchingConfig mc = scene.marching();
         Background back = background(mc.trainBackground(), train, where);
         listener.info(memory(scene, train).describe());
-        Normalization norm = normalization(train.box());
+        if (opt.contract() != null) {
+            scene = new SceneConfig(scene.name(), scene.field(), scene.loss(), scene.optimizer(), scene.train(), scene.sampling(),
+                    scene.eikonal(), scene.marching().withContract(opt.contract()));
+            mc = scene.marching();
+        }
+        boolean contract = contracts(mc, train);
+        Normalization norm = normalization(contract ? train.inner() : train.box());
         FieldMeta meta = new FieldMeta(scene.field(), 0, norm,
                 new FieldMeta.Provenance(req.data(), scene.loss().type(), lossFn.kind() == LossFn.Kind.HUBER ? lossFn.delta() : null, null, null,
                         opt.testEvery() == 0 ? null : opt.testEvery(), opt.pinhole() ? Boolean.TRUE : null),
-                scene, new FieldMeta.Radiance(upAxis(train), train.background(), back.recorded(), train.box()));
+                scene, new FieldMeta.Radiance(upAxis(train), train.background(), back.recorded(), train.box(), contract ? train.inner() : null));
 
         listener.info("nfield fit: " + req.data() + " on " + backend.device());
         Checkpoints.Start start = Checkpoints.start(req, meta, seed, backend, listener);
         Field field = start.field();
         Adam adam = new Adam(scene.optimizer(), field.params(), field.trainableOffset());
         adam.setSteps(start.steps());
-        RadianceObjective objective = new RadianceObjective(field, train, norm, mc, seed + 1).withLoss(lossFn)
+        RadianceObjective objective = new RadianceObjective(field, train, norm, mc, RayMarcher.of(mc, meta.radiance(), norm), seed + 1).withLoss(lossFn)
                 .withBackground(back.colour(), back.random());
         if (start.steps() > 0) objective.refreshGrid(1.0, seed + 2); // a resumed field's empty space is known already
         Trainer trainer = new Trainer(field, objective, adam, tc);
         listener.info(describe(field, mc, lossFn, back, tc));
+        if (contract) {
+            listener.info("unbounded scene: the box of interest fills the field's inner half, the rest of the scene box is contracted "
+                    + "around it (marching.contract " + mc.contract() + "; --contract off samples the whole box evenly)");
+        }
         FittedField initial = new FittedField(req.output() == null ? req.data() : req.output().toString(), field, meta);
         Checkpoints.Trained t = Checkpoints.train(req, trainer, initial, listener, f -> f);
         double secs = t.seconds(), last = trainer.lastLoss();

@@ -20,13 +20,23 @@ public final class RadianceRenderer {
     private final VolumeBatch batch;
 
     public RadianceRenderer(Field field, Normalization norm, MarchingConfig mc) {
+        this(field, norm, mc, new RayMarcher(mc.step(), mc.maxSamplesPerRay()));
+    }
+
+    /** A fitted field's renderer: bounded or contracted as it was trained. */
+    public static RadianceRenderer of(nfield.field.FittedField f) {
+        return new RadianceRenderer(f.field(), f.normalization(), f.meta().marching(),
+                RayMarcher.of(f.meta().marching(), f.radiance(), f.normalization()));
+    }
+
+    public RadianceRenderer(Field field, Normalization norm, MarchingConfig mc, RayMarcher marcher) {
         this.norm = norm;
-        marcher = new RayMarcher(mc.step(), mc.maxSamplesPerRay());
+        this.marcher = marcher;
         batch = new VolumeBatch(field, mc.minTransmittance());
         grid = new OccupancyGrid(mc.grid());
         FieldQuery q = new FieldQuery(field);
         // four passes of one random point per cell (the estimate keeps about their maximum): thin parts are not lost
-        for (int i = 0; i < 4; i++) grid.update(q::values, 1.0, OccupancyGrid.densityThreshold(marcher.step()), 1234 + i);
+        for (int i = 0; i < 4; i++) grid.update(marcher.forGrid(q::values), 1.0, OccupancyGrid.densityThreshold(marcher.baseDelta()), 1234 + i);
     }
 
     public OccupancyGrid grid() { return grid; }

@@ -63,7 +63,7 @@ public final class Turntable {
      * box turned so its vertical is z ({@code zUp}) or y, the field's background behind.
      */
     public void radiance(FittedField f, Camera cam, boolean zUp, int w, int h) throws IOException {
-        RadianceRenderer renderer = new RadianceRenderer(f.field(), f.normalization(), f.meta().marching());
+        RadianceRenderer renderer = RadianceRenderer.of(f);
         for (int i = 0; i < frames(); i++) {
             float[] img = renderer.render(OrbitRays.of(camera(cam, i), w, h, f.normalization(), zUp), w, h, f.radiance().background());
             Images.writePng(file(i), img, w, h);

@@ -21,6 +21,7 @@ public final class VolumeBaker {
     private final FieldMeta.Radiance settings;
     private final boolean zUp;
     private final float threshold;
+    private final boolean contracted;
     private final int res, coarse;
 
     /** {@code up}: "y" or "z", or null for the axis the fit recorded. */
@@ -32,11 +33,13 @@ public final class VolumeBaker {
         if (fitted.isSdf()) throw new IllegalArgumentException(fitted.name() + ": an sdf field has no volume to bake");
         settings = fitted.radiance();
         zUp = up == null ? settings.zUp() : up.equals("z");
-        threshold = (float) OccupancyGrid.densityThreshold(fitted.meta().marching().step());
+        // a contracted field's box of interest is the inner half of what it reads: the bake covers that
+        contracted = settings.contracted();
+        threshold = (float) OccupancyGrid.densityThreshold(fitted.meta().marching().step() * (contracted ? 2 : 1));
         query = new FieldQuery(fitted.field());
         this.coarse = coarse;
         // the coarse pass costs a fixed 64^3; the fine lattice covers a box usually well under the whole
-        this.res = res == AUTO ? BakeResolution.auto(radiance(query, zUp, Camera.HOME),
+        this.res = res == AUTO ? BakeResolution.auto(radiance(query, zUp, Camera.HOME, contracted),
                 1 + (double) COARSE * COARSE * COARSE / (128 * 128 * 128), 128, 224) : res;
     }
 
@@ -46,7 +49,7 @@ public final class VolumeBaker {
 
     /** The bake, a view-dependent field's colour as {@code view} sees it. */
     public VolumeGrid bake(Camera view) {
-        return VolumeGrid.bake(radiance(query, zUp, view), res, coarse, threshold, zUp);
+        return VolumeGrid.bake(radiance(query, zUp, view, contracted), res, coarse, threshold, zUp);
     }
 
     /**
@@ -54,7 +57,17 @@ public final class VolumeBaker {
      * seen along {@code view}'s forward direction (viewer space, y up; the field's axes when zUp).
      */
     public static VolumeGrid.Radiance radiance(FieldQuery q, boolean zUp, Camera view) {
+        return radiance(q, zUp, view, false);
+    }
+
+    /** As above; for a {@code contracted} field the box [-1, 1]^3 is its box of interest, which it reads at half scale. */
+    public static VolumeGrid.Radiance radiance(FieldQuery q, boolean zUp, Camera view, boolean contracted) {
         float[] dir = Camera.toScene(view.forward(), zUp);
-        return (xyz, n) -> q.outputs(xyz, dir, n);
+        if (!contracted) return (xyz, n) -> q.outputs(xyz, dir, n);
+        return (xyz, n) -> {
+            float[] half = new float[3 * n];
+            for (int i = 0; i < 3 * n; i++) half[i] = 0.5f * xyz[i];
+            return q.outputs(half, dir, n);
+        };
     }
 }

@@ -47,13 +47,18 @@ public final class RadianceObjective implements Trainer.Objective {
     private float[] fixedBackground; // null: the data's own
 
     public RadianceObjective(Field field, PosedImages data, Normalization norm, MarchingConfig mc, long seed) {
+        this(field, data, norm, mc, new RayMarcher(mc.step(), mc.maxSamplesPerRay()), seed);
+    }
+
+    /** With the marcher given (a contracted one for an unbounded scene: {@link RayMarcher#of}). */
+    public RadianceObjective(Field field, PosedImages data, Normalization norm, MarchingConfig mc, RayMarcher marcher, long seed) {
         this.field = field;
         this.data = data;
         this.norm = norm;
         this.mc = mc;
         this.seed = seed;
         grid = new OccupancyGrid(mc.grid());
-        marcher = new RayMarcher(mc.step(), mc.maxSamplesPerRay());
+        this.marcher = marcher;
         batch = new VolumeBatch(field, mc.minTransmittance());
         query = new FieldQuery(field);
         samplesPerRay = Math.min(mc.maxSamplesPerRay(), mc.stepsAcross() / 2.0);
@@ -89,7 +94,7 @@ public final class RadianceObjective implements Trainer.Objective {
     /** Refreshes the occupancy grid from the field's density (the threshold: optical thickness 0.01 over one step). */
     public void refreshGrid(double share, long s) {
         long t = System.nanoTime();
-        grid.update(query::values, share, OccupancyGrid.densityThreshold(marcher.step()), s);
+        grid.update(marcher.forGrid(query::values), share, OccupancyGrid.densityThreshold(marcher.baseDelta()), s);
         gridUpdates++;
         nanosGrid += System.nanoTime() - t;
     }
@@ -126,6 +131,11 @@ public final class RadianceObjective implements Trainer.Objective {
         int w = data.width(), h = data.height();
         for (int r = 0; r < n; r++) {
             int k = rng.nextInt(data.count()), x = rng.nextInt(w), y = rng.nextInt(h);
+            // a masked pixel leaves the loss: draw again in the same image (every mask keeps some pixels)
+            for (int tries = 0; !data.kept(k, x, y) && tries < 1000; tries++) {
+                x = rng.nextInt(w);
+                y = rng.nextInt(h);
+            }
             data.ray(k, x + rng.nextDouble(), y + rng.nextDouble(), ray, 0);
             RayMarcher.toField(norm, ray, rays, 6 * r);
             jitter[r] = (float) rng.nextDouble();

@@ -123,6 +123,38 @@ class RadianceFitTest {
         }
     }
 
+    /** An unbounded scene (aabb_scale 4): contracted by default, normalised by the box of interest, recorded; --contract off is not. */
+    @Test
+    void unboundedScenesAreContractedAndRecordedSo() throws IOException {
+        PosedSphere.writeSplit(dir, "train", 4, 0, 0.69, 8);
+        Path data = dir.resolve("transforms_train.json");
+        Files.writeString(data, Files.readString(data).replaceFirst("\\{", "{\"aabb_scale\": 4, "));
+        PosedImages train = NerfData.read(data, LoadOptions.DEFAULT);
+        assertTrue(train.unbounded());
+        Path out = dir.resolve("u.nfield");
+        try (RefBackend b = new RefBackend()) {
+            Recorder rec = new Recorder();
+            FitResult r = RadianceFit.run(FitRequest.of(data.toString(), SCENE).withBudget(FitRequest.Budget.steps(3)).withOutput(out),
+                    RadianceFit.Options.DEFAULT, b, rec);
+            FieldMeta.Radiance rad = r.fitted().radiance();
+            assertTrue(rad.contracted());
+            assertArrayEquals(train.inner(), rad.inner());
+            assertArrayEquals(train.box(), rad.box());
+            assertEquals(RadianceFit.normalization(train.inner()), r.fitted().normalization(), "the box of interest fills the normalised cube");
+            assertTrue(rec.events.stream().anyMatch(e -> e.startsWith("info unbounded scene: ")), rec.events.toString());
+            assertEquals(rad, FieldFile.readMeta(out).radiance(), "the file records the box of interest");
+            assertTrue(nfield.radiance.RadianceRenderer.of(FieldFile.load(out, b)).grid().occupancy() > 0);
+            float[] img = RadianceEval.render(r.fitted(), train, 0);
+            for (float v : img) assertTrue(v >= 0 && v <= 1, "a contracted render gives colours: " + v);
+
+            FitResult off = RadianceFit.run(FitRequest.of(data.toString(), SCENE).withBudget(FitRequest.Budget.steps(1)),
+                    new RadianceFit.Options(null, null, 1, 0, false, "off"), b, FitListener.NONE);
+            assertTrue(!off.fitted().radiance().contracted());
+            assertEquals(RadianceFit.normalization(train.box()), off.fitted().normalization());
+            assertEquals("off", off.fitted().meta().marching().contract());
+        }
+    }
+
     @Test
     void aLossARadianceFitCannotTakeIsRefused() throws IOException {
         PosedSphere.writeSplit(dir, "train", 3, 0, 0.69, 8);

@@ -54,4 +54,77 @@ class RayMarcherTest {
         assertTrue(s.total() > 80 && s.total() < 160, "samples " + s.total()); // only the cells around the ball, |x| < 0.75
         for (int i = 0; i < s.total(); i++) assertTrue(Math.abs(s.points()[3 * i]) < 0.76, "sample at x = " + s.points()[3 * i]);
     }
+
+    // ---- contracted (unbounded scenes)
+
+    @Test
+    void theContractionKeepsTheBoxOfInterestAndSqueezesTheRest() {
+        float[] q = new float[3];
+        RayMarcher.contract(0.8, -0.3, 1.0, q, 0); // inside (max norm 1): halved
+        assertEquals(0.4f, q[0], 1e-7);
+        assertEquals(-0.15f, q[1], 1e-7);
+        assertEquals(0.5f, q[2], 1e-7);
+        RayMarcher.contract(4, 2, -1, q, 0); // m = 4: (2 - 1/4) p / 4, halved
+        assertEquals(0.5 * 1.75, q[0], 1e-6);
+        assertEquals(0.5 * 1.75 * 0.5, q[1], 1e-6);
+        assertEquals(-0.5 * 1.75 * 0.25, q[2], 1e-6);
+        // continuous at the box of interest's surface, monotone outward, never reaching the field's box edge
+        double last = 0;
+        for (double m = 0.5; m < 1e6; m *= 1.5) {
+            RayMarcher.contract(m, 0.3 * m, 0, q, 0);
+            assertTrue(q[0] > last && q[0] < 1, m + " -> " + q[0]);
+            last = q[0];
+        }
+        RayMarcher.contract(1 + 1e-9, 0, 0, q, 0);
+        assertEquals(0.5f, q[0], 1e-6);
+    }
+
+    @Test
+    void contractedSamplesAreEvenInsideAndDisparitySpacedBeyond() {
+        double[] outer = {-8, -8, -8, 8, 8, 8};
+        RayMarcher m = new RayMarcher(0.01, 4096, outer);
+        assertEquals(0.02, m.baseDelta(), 1e-15);
+        // along +x through the centre from x = -8: the whole scene box, t in [0, 16]
+        float[] rays = {-8, 0, 0, 1, 0, 0, /* a miss */ -9, 9, 0, 1, 0, 0};
+        RayMarcher.Samples s = m.march(rays, 2, new float[] {0.5f, 0.5f}, null);
+        assertEquals(0, s.count()[1]);
+        double sum = 0;
+        int inside = 0;
+        for (int i = 0; i < s.count()[0]; i++) {
+            float x = s.points()[3 * i];
+            sum += s.deltas()[i];
+            assertTrue(Math.abs(x) < 1, "what the field reads lies in its box: " + x);
+            if (Math.abs(x) <= 0.5f) {
+                inside++;
+                assertEquals(0.02f, s.deltas()[i], 1e-6, "a step of 2 · 0.01 inside the box of interest");
+            }
+            if (i > 0) assertTrue(x > s.points()[3 * (i - 1)], "samples advance along the ray");
+        }
+        assertEquals(100, inside, 1, "the box of interest, 2 long, holds 2 / 0.02 samples");
+        assertEquals(16, sum, 0.02 * 64, "the segments cover the ray's way through the scene box, to within the last (longest) step");
+        // beyond it, each step is 0.02 · m² long (m the max norm where the sample lies)
+        assertEquals(0.02 * 64, s.deltas()[0], 0.02 * 64 * 0.25, "far out (m about 8) a step is about 0.02 · 64 long");
+        for (int i = 0; i < s.count()[0]; i++) {
+            double x = Math.abs(s.points()[3 * i]);
+            if (x > 0.5) { // back from what the field reads to the normalised max norm: 2x = 2 - 1/m
+                double mm = 1 / (2 - 2 * x);
+                assertEquals(0.02 * mm * mm, s.deltas()[i], 0.02 * mm * mm * 1e-4, "sample " + i);
+            }
+        }
+        // about 1/0.02 samples each side in the contracted shell (from contracted radius 1 to 2 - 1/8), far fewer than 14 / 0.02
+        int beyond = s.count()[0] - inside;
+        assertTrue(beyond > 60 && beyond < 120, beyond + " samples beyond the box of interest");
+    }
+
+    @Test
+    void theGridComparesEachCellsOwnSegmentLength() {
+        RayMarcher m = new RayMarcher(0.01, 64, new double[] {-4, -4, -4, 4, 4, 4});
+        assertEquals(1, m.deltaScale(0.3f, -0.5f, 0.2f), 0);
+        // q = 0.75: contracted radius 1.5 = 2 - 1/m, so m = 2 and the segment is 4 times the base
+        assertEquals(4, m.deltaScale(0.75f, 0.1f, 0), 1e-5);
+        float[] d = m.forGrid((xyz, n) -> new float[] {1, 1}).at(new float[] {0.1f, 0, 0, 0, -0.75f, 0}, 2);
+        assertEquals(1, d[0]);
+        assertEquals(4, d[1], 1e-5);
+        assertEquals(1, new RayMarcher(0.01, 64).deltaScale(0.9f, 0, 0), 0, "a bounded marcher's segments are all alike");
+    }
 }

@@ -31,9 +31,10 @@ import java.util.Set;
  * {@code colmap2nerf} does, the reader turns it so that the cameras' mean up vector is +z, moves
  * the origin to the cameras' focus (the point nearest to all their optical axes, in the least
  * squares sense; the sparse points' median when the axes are near parallel), and scales it so the
- * cameras are on average {@link #CAMERA_DISTANCE} from there. The scene box holds the sparse
- * points (each axis from their 1st to their 99th percentile, grown by a tenth), since those are
- * what the photos show. Camera poses follow the NeRF convention ({@link PosedImages}).
+ * cameras are on average {@link #CAMERA_DISTANCE} from there. The box of interest holds the
+ * sparse points (each axis from their 1st to their 99th percentile, grown by a tenth), since those
+ * are what the photos show; the scene box holds that and the cameras (grown by a tenth where they
+ * lie beyond), so what lies around the subject is the unbounded rest. Camera poses follow the NeRF convention ({@link PosedImages}).
  *
  * <h2>Errors</h2>
  * Every malformed file is a {@link NerfFormatException} naming the file, the record and what is
@@ -108,7 +109,7 @@ public final class ColmapReader {
                     new int[] {cam.width(), cam.height()}, "camera " + cam.id() + " (" + cam.model() + ") says", (width, height) -> in));
         }
         Path shown = at.images();
-        return FrameLoader.load(name, "all", at.images().toAbsolutePath().normalize(), shown, frames, box, warnings, opt);
+        return FrameLoader.load(name, "all", at.images().toAbsolutePath().normalize(), shown, frames, box, warnings, opt).withInner(scene.inner());
     }
 
     /**
@@ -116,7 +117,7 @@ public final class ColmapReader {
      * poses [n, 16] (NeRF convention, in the order of {@code model.images()}), the scene box and
      * the transform that made the world.
      */
-    public record Scene(ColmapModel model, double[] poses, double[] box, World world) {}
+    public record Scene(ColmapModel model, double[] poses, double[] box, double[] inner, World world) {}
 
     /** Reads the model at {@code at} and makes nfield's world of it; refuses a model without registered images. */
     public static Scene scene(Location at) throws IOException {
@@ -127,7 +128,19 @@ public final class ColmapReader {
         for (int k = 0; k < n; k++) System.arraycopy(model.images().get(k).nerfPose(), 0, poses, 16 * k, 16);
         double[] pts = model.points().clone();
         World w = normalise(poses, pts);
-        return new Scene(model, poses, box(pts, poses), w);
+        double[] inner = box(pts, poses), box = inner.clone();
+        for (int k = 0; k < n; k++) {
+            for (int a = 0; a < 3; a++) {
+                box[a] = Math.min(box[a], poses[16 * k + 4 * a + 3]);
+                box[a + 3] = Math.max(box[a + 3], poses[16 * k + 4 * a + 3]);
+            }
+        }
+        for (int a = 0; a < 3; a++) { // the cameras too, with a margin, when they lie beyond the subject
+            double grow = 0.1 * (box[a + 3] - box[a]);
+            if (box[a] < inner[a]) box[a] -= grow;
+            if (box[a + 3] > inner[a + 3]) box[a + 3] += grow;
+        }
+        return new Scene(model, poses, box, inner, w);
     }
 
     /** The file name of {@code stem} in the form at {@code at}: "cameras.bin". */

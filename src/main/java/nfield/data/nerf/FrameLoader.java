@@ -33,7 +33,11 @@ final class FrameLoader {
      * for its image (null when none) with the words that state it ("'w' x 'h' say"), and its
      * camera; {@code what} names the frame in messages ("frame 3 (images/0004.jpg)").
      */
-    record Frame(String path, String what, double[] pose, int[] statedSize, String statedBy, Camera camera) {}
+    record Frame(String path, String what, double[] pose, int[] statedSize, String statedBy, Camera camera, String mask) {
+        Frame(String path, String what, double[] pose, int[] statedSize, String statedBy, Camera camera) {
+            this(path, what, pose, statedSize, statedBy, camera, null);
+        }
+    }
 
     /**
      * Loads {@code frames}: images resolved against {@code dir} (shown to the user as
@@ -159,8 +163,48 @@ final class FrameLoader {
             }
         });
         for (String e : decodeErrors) if (e != null) throw new NerfFormatException(source + ": " + e);
-        return new PosedImages(source, split, w2, h2, List.of(rgb), Arrays.asList(alpha), intrinsics, poses, background, box,
+        PosedImages out = new PosedImages(source, split, w2, h2, List.of(rgb), Arrays.asList(alpha), intrinsics, poses, background, box,
                 fileNames, warnings);
+        return use.stream().anyMatch(fr -> fr.mask() != null) ? out.withMasks(masks(source, dir, shown, use, width, height, f)) : out;
+    }
+
+    /**
+     * nerfstudio's masks: per frame, an image as large as the frame's whose dark pixels (below
+     * half intensity; after a downscale, blocks mostly dark) leave the loss. [H, W] bytes, 0 for a
+     * pixel left out, 1 for one kept; null for a frame without a mask.
+     */
+    private static byte[][] masks(String source, Path dir, Path shown, List<Frame> use, int width, int height, int f) throws NerfFormatException {
+        int m = use.size();
+        byte[][] out = new byte[m][];
+        String[] errors = new String[m];
+        IntStream.range(0, m).parallel().forEach(k -> {
+            String p = use.get(k).mask();
+            if (p == null) return;
+            Path file = resolve(dir, p);
+            String name = shown.resolve(p).normalize().toString();
+            try {
+                if (file == null) throw new IOException("is missing (the mask_path of " + use.get(k).what() + ")");
+                int[] size = ImageFiles.size(file);
+                if (size[0] != width || size[1] != height) {
+                    throw new IOException("is " + size[0] + "x" + size[1] + " but its image is " + width + "x" + height + " (a mask is as large as its image)");
+                }
+                byte[] rgb = ImageFiles.decode(file, new float[] {0, 0, 0}, f).rgb();
+                byte[] keep = new byte[rgb.length / 3];
+                int kept = 0;
+                for (int i = 0; i < keep.length; i++) {
+                    keep[i] = (byte) ((rgb[3 * i] & 0xFF) >= 128 ? 1 : 0);
+                    kept += keep[i];
+                }
+                if (kept == 0) throw new IOException("masks out every pixel of " + use.get(k).what());
+                out[k] = keep;
+            } catch (IOException e) {
+                errors[k] = "mask " + name + " " + e.getMessage();
+            } catch (UncheckedIOException e) {
+                errors[k] = "mask " + name + " " + e.getCause().getMessage();
+            }
+        });
+        for (String e : errors) if (e != null) throw new NerfFormatException(source + ": " + e);
+        return out;
     }
 
     /** The file {@code filePath} names, relative to {@code dir}: as written, else with .png, .jpg, .jpeg; null when none is a file. */

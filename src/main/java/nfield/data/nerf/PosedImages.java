@@ -54,6 +54,8 @@ public final class PosedImages {
     private final double[] poses;
     private final float[] background;
     private final double[] box;
+    private double[] inner; // the box of interest, within box; set by the reader right after construction
+    private byte[][] masks; // null, or per image null or [H, W] (0: out of the loss); set by the reader right after construction
     private final List<String> files;
     private final List<String> warnings;
 
@@ -140,6 +142,7 @@ public final class PosedImages {
         this.poses = poses.clone();
         this.background = background.clone();
         this.box = box.clone();
+        this.inner = box.clone();
         this.files = List.copyOf(files);
         this.warnings = List.copyOf(warnings);
     }
@@ -196,6 +199,47 @@ public final class PosedImages {
 
     /** The scene box [minX, minY, minZ, maxX, maxY, maxZ], a copy. */
     public double[] box() { return box.clone(); }
+
+    /**
+     * The box of interest, within {@link #box()}: where the scene's subject is (instant-ngp's unit
+     * cube when the file's {@code aabb_scale} is above 1; the bulk of a COLMAP model's sparse
+     * points), a copy; the scene box itself when the data says nothing more.
+     */
+    public double[] inner() { return inner.clone(); }
+
+    /** Whether the scene box is larger than the box of interest: space beyond the subject (an unbounded scene). */
+    public boolean unbounded() { return !Arrays.equals(inner, box); }
+
+    /** Whether any image has a mask ({@link #kept}). */
+    public boolean hasMasks() { return masks != null; }
+
+    /** Whether pixel (x, y) of image {@code k} counts in the loss: true unless the image's mask leaves it out. */
+    public boolean kept(int k, int x, int y) {
+        return masks == null || masks[k] == null || masks[k][y * width + x] != 0;
+    }
+
+    /** Sets the masks (readers, right after construction): per image null, or [H, W] bytes, 0 for a pixel out of the loss. */
+    PosedImages withMasks(byte[][] m) {
+        if (m.length != rgb.length) throw new IllegalArgumentException(source + ": " + rgb.length + " images but " + m.length + " masks");
+        for (byte[] a : m) if (a != null && a.length != width * height) throw new IllegalArgumentException(source + ": a mask is not " + width + "x" + height);
+        masks = m.clone();
+        return this;
+    }
+
+    /** Sets the box of interest (readers, right after construction); it must lie within the scene box. */
+    PosedImages withInner(double[] in) {
+        if (in.length != 6 || !(in[0] < in[3] && in[1] < in[4] && in[2] < in[5])) {
+            throw new IllegalArgumentException(source + ": box of interest must be [min xyz, max xyz] with min < max: " + Arrays.toString(in));
+        }
+        double[] b = box.clone();
+        for (int a = 0; a < 3; a++) {
+            b[a] = Math.min(b[a], in[a]);
+            b[a + 3] = Math.max(b[a + 3], in[a + 3]);
+        }
+        if (!Arrays.equals(b, box)) throw new IllegalArgumentException(source + ": box of interest " + Arrays.toString(in) + " is not within the scene box " + Arrays.toString(box));
+        inner = in.clone();
+        return this;
+    }
 
     /** The image files (or array entries) the images came from, one per image. */
     public List<String> files() { return files; }
@@ -311,7 +355,12 @@ public final class PosedImages {
         if (!intrinsics[0].lens().isPinhole()) sb.append(", lens ").append(intrinsics[0].lens().describe());
         sb.append(String.format(Locale.ROOT, ", background %.3g %.3g %.3g", background[0], background[1], background[2]));
         if (alpha != null) sb.append(", with alpha");
+        if (masks != null) sb.append(", masked (").append(java.util.Arrays.stream(masks).filter(java.util.Objects::nonNull).count()).append(" of ").append(count()).append(" images)");
         sb.append(String.format(Locale.ROOT, ", box [%.3g, %.3g, %.3g]..[%.3g, %.3g, %.3g]", box[0], box[1], box[2], box[3], box[4], box[5]));
+        if (unbounded()) {
+            sb.append(String.format(Locale.ROOT, ", subject in [%.3g, %.3g, %.3g]..[%.3g, %.3g, %.3g]", inner[0], inner[1], inner[2], inner[3],
+                    inner[4], inner[5]));
+        }
         return sb.toString();
     }
 }

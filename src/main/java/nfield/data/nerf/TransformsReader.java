@@ -30,15 +30,20 @@ import java.util.Locale;
  * must match the image.</li>
  * <li>instant-ngp's {@code aabb_scale} (with its {@code scale}, default 0.33, and
  * {@code offset}, default 0.5 per axis): the scene box is the points x with
- * x · scale + offset in [0.5 − aabb_scale / 2, 0.5 + aabb_scale / 2]³; without one, aabb_scale 1.</li>
+ * x · scale + offset in [0.5 − aabb_scale / 2, 0.5 + aabb_scale / 2]³; without one, aabb_scale 1. The
+ * box of interest ({@link PosedImages#inner()}) is that box at aabb_scale 1, instant-ngp's unit cube.</li>
  * <li>Lens distortion, per frame or at the top level ({@link Lens}): {@code camera_model}
  * (nerfstudio: "OPENCV", the default, "OPENCV_FISHEYE" or "PINHOLE"; instant-ngp's
  * {@code is_fisheye: true} is the same as "OPENCV_FISHEYE") with {@code k1 k2 k3 k4 p1 p2}
  * (absent ones 0): the radial-tangential lens with k1 … k4 the r², r⁴, r⁶, r⁸ terms, or the
  * equidistant fisheye with k1 … k4 (then p1, p2 must be 0). {@link LoadOptions#pinhole()} reads
  * every camera as a pinhole, with a warning when that drops distortion.</li>
+ * <li>nerfstudio's per-frame {@code mask_path}: an image as large as the frame's whose dark
+ * pixels (below half intensity) leave the training loss ({@link PosedImages#kept}); and its
+ * top-level {@code applied_transform} (what it did to COLMAP's poses, already in the frames'),
+ * checked for shape and otherwise ignored.</li>
  * </ul>
- * Other keys are ignored.
+ * Other keys (instant-ngp's {@code sharpness}, ...) are ignored.
  *
  * <h2>Order of checks</h2>
  * The json, then every frame's pose, focal length and lens, then the box; then (in
@@ -88,13 +93,23 @@ public final class TransformsReader {
         if (frames == null || !frames.isArray()) {
             throw new NerfFormatException(name + ": no 'frames' array" + (frames == null ? "" : " ('frames' is " + frames.getNodeType().toString().toLowerCase(Locale.ROOT) + ")"));
         }
+        JsonNode applied = root.get("applied_transform");
+        if (applied != null && !applied.isNull()) { // nerfstudio's record of what it did to COLMAP's poses; the frames' poses include it
+            boolean ok = applied.isArray() && (applied.size() == 3 || applied.size() == 4);
+            for (int r = 0; ok && r < applied.size(); r++) {
+                JsonNode row = applied.get(r);
+                ok = row.isArray() && row.size() == 4;
+                for (int c = 0; ok && c < 4; c++) ok = row.get(c).isNumber() && Double.isFinite(row.get(c).doubleValue());
+            }
+            if (!ok) throw new NerfFormatException(name + ": 'applied_transform' must be 3 or 4 rows of 4 finite numbers, got " + applied);
+        }
         String split = splitOf(json);
         int n = frames.size();
         if (n == 0) throw new NerfFormatException(name + ": the " + split + " split is empty: 'frames' has no entries");
         List<String> warnings = new ArrayList<>();
 
         // ---- frames: file path, pose, raw intrinsic fields
-        String[] paths = new String[n];
+        String[] paths = new String[n], maskPaths = new String[n];
         double[] poses = new double[16 * n];
         List<String> badPoses = new ArrayList<>();
         for (int k = 0; k < n; k++) {
@@ -106,6 +121,11 @@ public final class TransformsReader {
             }
             paths[k] = fp.asText();
             String what = "frame " + k + " (" + paths[k] + ")";
+            JsonNode mp = f.get("mask_path");
+            if (mp != null && !mp.isNull()) {
+                if (!mp.isTextual() || mp.asText().isEmpty()) throw new NerfFormatException(name + ": " + what + ": 'mask_path' must be a file name, got " + mp);
+                maskPaths[k] = mp.asText();
+            }
             JsonNode m = f.get("transform_matrix");
             if (m == null) throw new NerfFormatException(name + ": " + what + " has no 'transform_matrix'");
             if (!m.isArray() || m.size() != 4) {
@@ -152,7 +172,7 @@ public final class TransformsReader {
                     + String.join(", ", noFocal)));
         }
 
-        double[] box = box(name, root);
+        double[] box = box(name, root, false), inner = box(name, root, true);
         Path dir = json.toAbsolutePath().getParent();
         Path shown = json.getParent() == null ? Path.of("") : json.getParent();
         List<FrameLoader.Frame> list = new ArrayList<>(n);
@@ -172,9 +192,9 @@ public final class TransformsReader {
                                     + fx + ", fy " + fy + " (camera_angle_x must be in (0, π))");
                         }
                         return new Intrinsics(fx, fy, cx, cy, lens);
-                    }));
+                    }, maskPaths[k]));
         }
-        return FrameLoader.load(name, split, dir, shown, list, box, warnings, opt);
+        return FrameLoader.load(name, split, dir, shown, list, box, warnings, opt).withInner(inner);
     }
 
     /** A stated image size: a whole number, or -1 when not stated. */
@@ -247,7 +267,8 @@ public final class TransformsReader {
         };
     }
 
-    private static double[] box(String name, JsonNode root) throws NerfFormatException {
+    /** The scene box; with {@code unit}, the box of interest: the same at aabb_scale 1 (instant-ngp's unit cube). */
+    private static double[] box(String name, JsonNode root, boolean unit) throws NerfFormatException {
         double a = 1, s = PosedImages.NGP_DEFAULT_SCALE;
         double[] off = {0.5, 0.5, 0.5};
         JsonNode v = root.get("aabb_scale");
@@ -256,7 +277,7 @@ public final class TransformsReader {
             if (!v.isNumber() || !(v.doubleValue() > 0) || !Double.isFinite(v.doubleValue())) {
                 throw new NerfFormatException(name + ": 'aabb_scale' must be a positive number, got " + v);
             }
-            a = v.doubleValue();
+            a = unit ? Math.min(1, v.doubleValue()) : v.doubleValue();
         }
         v = root.get("scale");
         if (v != null) {

@@ -13,9 +13,9 @@ import java.nio.file.StandardCopyOption;
 /**
  * Writes a COLMAP model, in nfield's world ({@link ColmapReader.Scene}), as a
  * {@code transforms.json} that {@link TransformsReader} reads back to the same cameras: per-frame
- * intrinsics and lens ({@code camera_model}, {@code k1 k2 k3 k4 p1 p2}), poses, and the scene box
- * as instant-ngp's {@code aabb_scale} 1 with the {@code scale} and {@code offset} that make it
- * the cube around the box. Written atomically (a temporary file, then a rename).
+ * intrinsics and lens ({@code camera_model}, {@code k1 k2 k3 k4 p1 p2}), poses, and the boxes as
+ * instant-ngp's {@code scale} and {@code offset} that make its unit cube the cube around the box of
+ * interest, with the {@code aabb_scale} (a power of two) whose cube holds the scene box. Written atomically (a temporary file, then a rename).
  */
 public final class TransformsWriter {
     private TransformsWriter() {}
@@ -24,13 +24,21 @@ public final class TransformsWriter {
     public static void write(Path json, ColmapReader.Scene scene, String imagesPrefix) throws IOException {
         ColmapModel model = scene.model();
         ObjectNode root = Json.MAPPER.createObjectNode();
-        double[] box = scene.box();
+        double[] inner = scene.inner(), box = scene.box();
         double edge = 0;
-        for (int a = 0; a < 3; a++) edge = Math.max(edge, box[a + 3] - box[a]);
-        root.put("aabb_scale", 1);
+        for (int a = 0; a < 3; a++) edge = Math.max(edge, inner[a + 3] - inner[a]);
+        // instant-ngp's unit cube is the cube around the box of interest; aabb_scale (a power of two) holds the scene box
+        double need = 1;
+        for (int a = 0; a < 3; a++) {
+            double c = 0.5 * (inner[a] + inner[a + 3]);
+            need = Math.max(need, 2 * Math.max(c - box[a], box[a + 3] - c) / edge);
+        }
+        int aabb = 1;
+        while (aabb < need && aabb < 128) aabb *= 2;
+        root.put("aabb_scale", aabb);
         root.put("scale", 1 / edge);
         ArrayNode off = root.putArray("offset");
-        for (int a = 0; a < 3; a++) off.add(0.5 - 0.5 * (box[a] + box[a + 3]) / edge);
+        for (int a = 0; a < 3; a++) off.add(0.5 - 0.5 * (inner[a] + inner[a + 3]) / edge);
         root.put("nfield_world", scene.world().describe());
         ArrayNode frames = root.putArray("frames");
         for (int k = 0; k < model.images().size(); k++) {

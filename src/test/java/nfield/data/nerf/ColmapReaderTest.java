@@ -144,11 +144,18 @@ class ColmapReaderTest {
         double len = Math.sqrt(up[0] * up[0] + up[1] * up[1] + up[2] * up[2]);
         assertEquals(1, up[2] / len, 1e-12, "the mean up is +z: " + Arrays.toString(up));
         assertEquals(ColmapReader.CAMERA_DISTANCE, dist, 1e-9);
-        // the points lie within 0.5 · √3 of the focus, at scale 4/3: the box from their percentiles holds about that
-        double[] box = d.box();
+        // the points lie within 0.5 · √3 of the focus, at scale 4/3: the box of interest from their percentiles holds about that
+        double[] box = d.inner();
         for (int a = 0; a < 3; a++) {
             assertTrue(box[a] > -1.5 && box[a] < -0.3, Arrays.toString(box));
             assertTrue(box[a + 3] < 1.5 && box[a + 3] > 0.3, Arrays.toString(box));
+        }
+        // and the scene box holds the cameras too: the rest of the scene, around the subject
+        assertTrue(d.unbounded());
+        for (int k = 0; k < d.count(); k++) {
+            double[] c = new double[3];
+            d.cameraCentre(k, c);
+            assertTrue(ColmapReaderTest.inside(d.box(), c), "camera " + k + " at " + Arrays.toString(c) + " outside " + Arrays.toString(d.box()));
         }
     }
 
@@ -187,13 +194,14 @@ class ColmapReaderTest {
             assertArrayEquals(fromModel.pose(k), fromJson.pose(k), 1e-12);
             assertEquals(fromModel.intrinsics(k), fromJson.intrinsics(k));
         }
-        // the box becomes the cube around it, sharing its centre and longest side
-        double[] a = fromModel.box(), b = fromJson.box();
+        // the box of interest becomes the cube around it, sharing its centre and longest side; the scene box holds the model's
+        double[] a = fromModel.inner(), b = fromJson.inner();
         double edge = 0;
         for (int i = 0; i < 3; i++) edge = Math.max(edge, a[i + 3] - a[i]);
         for (int i = 0; i < 3; i++) {
             assertEquals(0.5 * (a[i] + a[i + 3]), 0.5 * (b[i] + b[i + 3]), 1e-9);
             assertEquals(edge, b[i + 3] - b[i], 1e-9);
+            assertTrue(fromJson.box()[i] <= fromModel.box()[i] && fromJson.box()[i + 3] >= fromModel.box()[i + 3]);
         }
         // COLMAP's rational terms have no place in a transforms.json
         ColmapFiles.write(root.resolve("sparse/0"), true, List.of(new Cam(1, ColmapModel.Model.FULL_OPENCV, W, H, 30, 31, 19.5, 15.2, -0.1, 0.01,

@@ -81,6 +81,21 @@ class NerfMalformedTest {
     }
 
     @Test
+    void masksThatCannotBeUsed() {
+        png("a.png", 4, 4);
+        png("small.png", 2, 2);
+        NerfFiles.rgbaPng(dir.resolve("black.png"), 4, 4, (x, y) -> 0x000000FF);
+        jsonError(transforms(ANGLE, frame("a", AT_Z4, "\"mask_path\": \"nope.png\"")),
+                "mask " + dir.resolve("nope.png") + " is missing (the mask_path of frame 0 (a))");
+        jsonError(transforms(ANGLE, frame("a", AT_Z4, "\"mask_path\": \"small.png\"")),
+                "small.png is 2x2 but its image is 4x4 (a mask is as large as its image)");
+        jsonError(transforms(ANGLE, frame("a", AT_Z4, "\"mask_path\": \"black.png\"")), "black.png masks out every pixel of frame 0 (a)");
+        jsonError(transforms(ANGLE, frame("a", AT_Z4, "\"mask_path\": 7")), "frame 0 (a): 'mask_path' must be a file name, got 7");
+        jsonError(transforms(ANGLE + ", \"applied_transform\": [[1, 0, 0]]", frame("a", AT_Z4)),
+                "'applied_transform' must be 3 or 4 rows of 4 finite numbers, got [[1,0,0]]");
+    }
+
+    @Test
     void inconsistentImageSizesNameBothFiles() {
         png("a.png", 8, 6);
         png("b.png", 8, 6);

@@ -201,6 +201,11 @@ class NerfReaderTest {
         // instant-ngp: scale 0.33, offset 0.5, aabb_scale 4: x · 0.33 + 0.5 in [-1.5, 2.5]
         double h = 2 / 0.33;
         assertArrayEquals(new double[] {-h, -h, -h, h, h, h}, d.box(), 1e-12);
+        // the box of interest: instant-ngp's unit cube, the same at aabb_scale 1
+        double u = 0.5 / 0.33;
+        assertArrayEquals(new double[] {-u, -u, -u, u, u, u}, d.inner(), 1e-12);
+        assertTrue(d.unbounded());
+        assertTrue(d.describe().contains("subject in [-1.52, -1.52, -1.52]..[1.52, 1.52, 1.52]"), d.describe());
 
         PosedImages s = read(transforms("\"fl_x\": 30, \"aabb_scale\": 2, \"scale\": 0.5, \"offset\": [0.5, 0, 1], \"k1\": 0.01",
                 frame("a", AT_Z4)), LoadOptions.DEFAULT);
@@ -210,6 +215,8 @@ class NerfReaderTest {
 
         PosedImages plain = read(transforms(ANGLE, frame("a", AT_Z4)), LoadOptions.DEFAULT);
         assertArrayEquals(PosedImages.defaultBox(), plain.box());
+        assertArrayEquals(plain.box(), plain.inner());
+        assertTrue(!plain.unbounded());
         assertEquals(0.5 / 0.33, plain.box()[3], 1e-12);
     }
 
@@ -243,6 +250,27 @@ class NerfReaderTest {
         for (int k = 0; k < 4; k++) assertEquals(Lens.PINHOLE, p.intrinsics(k).lens());
         assertEquals(List.of("lens distortion ignored (pinhole cameras asked for): radial-tangential k1 0.0500 k2 -0.0100 p1 0.00100 "
                 + "p2 -0.00200 (first in frame 0 (a))"), p.warnings());
+    }
+
+    @Test
+    void nerfstudioMasksLeavePixelsOutOfTheLoss() throws IOException {
+        flatPng(dir.resolve("a.png"), 4, 2, 0xFFFFFFFF);
+        flatPng(dir.resolve("b.png"), 4, 2, 0xFFFFFFFF);
+        NerfFiles.rgbaPng(dir.resolve("masks/a.png"), 4, 2, (x, y) -> x < 2 ? 0x000000FF : 0xFFFFFFFF); // left half out
+        String json = transforms("\"fl_x\": 3, \"applied_transform\": [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]]",
+                frame("a", AT_Z4, "\"mask_path\": \"masks/a.png\""), frame("b", AT_Z4));
+        PosedImages d = read(json, LoadOptions.DEFAULT);
+        assertTrue(d.hasMasks());
+        for (int y = 0; y < 2; y++) {
+            for (int x = 0; x < 4; x++) {
+                assertEquals(x >= 2, d.kept(0, x, y), "a " + x + "," + y);
+                assertTrue(d.kept(1, x, y), "b has no mask");
+            }
+        }
+        assertTrue(d.describe().contains("masked (1 of 2 images)"), d.describe());
+        PosedImages half = read(json, LoadOptions.DEFAULT.withDownscale(2)); // 2x1: the left block out, the right kept
+        assertTrue(!half.kept(0, 0, 0));
+        assertTrue(half.kept(0, 1, 0));
     }
 
     /** The NeRF / Blender convention: −z forward, +y up, +x right, row 0 at the top, rays through pixel centres. */
