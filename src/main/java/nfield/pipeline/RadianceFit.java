@@ -174,6 +174,8 @@ public final class RadianceFit {
         adam.setSteps(start.steps());
         RadianceObjective objective = new RadianceObjective(field, train, norm, mc, RayMarcher.of(mc, meta.radiance(), norm), seed + 1).withLoss(lossFn)
                 .withBackground(back.colour(), back.random());
+        double seenShare = objective.restrictToSeen();
+        listener.info(String.format(Locale.ROOT, "occupancy grid: %.1f%% of its cells seen by a training camera; the rest stays empty", 100 * seenShare));
         if (start.steps() > 0) objective.refreshGrid(1.0, seed + 2); // a resumed field's empty space is known already
         Trainer trainer = new Trainer(field, objective, adam, tc);
         listener.info(describe(field, mc, lossFn, back, tc));

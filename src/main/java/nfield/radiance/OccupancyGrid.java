@@ -23,6 +23,7 @@ public final class OccupancyGrid {
     private final int res;
     private final float[] estimate;
     private final boolean[] occupied;
+    private boolean[] seen; // null: every cell may hold density; else cells outside it are empty for good
     private int occupiedCount;
 
     /** The density threshold training and rendering use: optical thickness 0.01 over one marching step. */
@@ -66,6 +67,41 @@ public final class OccupancyGrid {
     }
 
     /**
+     * Marks every cell outside {@code seen} empty for good (instant-ngp marks the cells no
+     * training camera sees so: nothing there is ever trained, so whatever density the network
+     * puts there is noise that would only cost samples).
+     */
+    public void restrict(boolean[] seen) {
+        if (seen.length != occupied.length) throw new IllegalArgumentException("restrict: " + seen.length + " flags for " + occupied.length + " cells");
+        this.seen = seen.clone();
+        int count = 0;
+        for (int c = 0; c < occupied.length; c++) {
+            if (!seen[c]) {
+                occupied[c] = false;
+                estimate[c] = 0;
+            }
+            if (occupied[c]) count++;
+        }
+        occupiedCount = count;
+    }
+
+    /** Cells any training camera sees ({@link #restrict}), or null when not restricted. */
+    public int seenCells() {
+        if (seen == null) return occupied.length;
+        int n = 0;
+        for (boolean b : seen) if (b) n++;
+        return n;
+    }
+
+    /** The centre of cell {@code c} in field coordinates into dest[0..3). */
+    public void centre(int c, double[] dest) {
+        double h = 2.0 / res;
+        dest[0] = -1 + (c % res + 0.5) * h;
+        dest[1] = -1 + ((c / res) % res + 0.5) * h;
+        dest[2] = -1 + (c / (res * res) + 0.5) * h;
+    }
+
+    /**
      * Updates {@code share} of the cells, chosen at random (at least one), each at a random point
      * inside it, then re-derives occupancy with the threshold (a density: cells below
      * min(mean, threshold) are empty).
@@ -104,7 +140,7 @@ public final class OccupancyGrid {
         double cut = Math.min(finite > 0 ? sum / finite : threshold, threshold);
         int count = 0;
         for (int c = 0; c < n; c++) {
-            occupied[c] = estimate[c] > cut; // never-visited cells (infinite estimate) stay occupied
+            occupied[c] = estimate[c] > cut && (seen == null || seen[c]); // never-visited cells (infinite estimate) stay occupied
             if (occupied[c]) count++;
         }
         occupiedCount = count;

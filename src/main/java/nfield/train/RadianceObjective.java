@@ -64,6 +64,45 @@ public final class RadianceObjective implements Trainer.Objective {
         samplesPerRay = Math.min(mc.maxSamplesPerRay(), mc.stepsAcross() / 2.0);
     }
 
+    /**
+     * Restricts the occupancy grid to the cells some training camera sees (with a margin of the
+     * cell's size): the rest is never trained. Returns the share of cells seen.
+     */
+    public double restrictToSeen() {
+        int res = grid.resolution(), cells = grid.cells();
+        boolean[] seen = new boolean[cells];
+        int n = data.count();
+        double[][] cams = new double[n][];
+        for (int k = 0; k < n; k++) cams[k] = data.pose(k);
+        double cellField = 2.0 / res;
+        java.util.stream.IntStream.range(0, cells).parallel().forEach(c -> {
+            double[] q = new double[3], p = new double[3], corner = new double[3];
+            grid.centre(c, q);
+            marcher.toNormalised(q[0], q[1], q[2], p);
+            // the cell's radius in normalised units: its far corner back through the contraction
+            marcher.toNormalised(q[0] + (q[0] >= 0 ? 0.5 : -0.5) * cellField, q[1] + (q[1] >= 0 ? 0.5 : -0.5) * cellField,
+                    q[2] + (q[2] >= 0 ? 0.5 : -0.5) * cellField, corner);
+            double radius = Math.sqrt(sq(corner[0] - p[0]) + sq(corner[1] - p[1]) + sq(corner[2] - p[2])) / norm.scale();
+            double[] w = norm.invert(p);
+            for (int k = 0; k < n && !seen[c]; k++) {
+                double[] m = cams[k];
+                double dx = w[0] - m[3], dy = w[1] - m[7], dz = w[2] - m[11];
+                // camera space: the rotation's transpose; the camera looks down -z
+                double x = m[0] * dx + m[4] * dy + m[8] * dz, y = m[1] * dx + m[5] * dy + m[9] * dz, z = -(m[2] * dx + m[6] * dy + m[10] * dz);
+                if (z <= -radius) continue;
+                if (z < radius) { seen[c] = true; break; } // the camera is in or next to the cell
+                nfield.data.nerf.Intrinsics in = data.intrinsics(k);
+                double u = in.fx() * x / z + in.cx(), v = -in.fy() * y / z + in.cy();
+                double mu = in.fx() * radius / z + 0.1 * data.width(), mv = in.fy() * radius / z + 0.1 * data.height(); // a lens bends the edges
+                if (u > -mu && u < data.width() + mu && v > -mv && v < data.height() + mv) seen[c] = true;
+            }
+        });
+        grid.restrict(seen);
+        return grid.seenCells() / (double) cells;
+    }
+
+    private static double sq(double v) { return v * v; }
+
     /** The photometric loss: l2 (the default, also for null) or huber. */
     public RadianceObjective withLoss(LossFn fn) {
         this.loss = fn == null || fn.kind() == LossFn.Kind.L2 ? null : fn;

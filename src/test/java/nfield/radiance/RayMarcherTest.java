@@ -127,4 +127,21 @@ class RayMarcherTest {
         assertEquals(4, d[1], 1e-5);
         assertEquals(1, new RayMarcher(0.01, 64).deltaScale(0.9f, 0, 0), 0, "a bounded marcher's segments are all alike");
     }
+
+    @Test
+    void uncontractUndoesTheContraction() {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        float[] q = new float[3];
+        double[] p = new double[3];
+        for (int i = 0; i < 1000; i++) {
+            double scale = Math.exp(rng.nextDouble(-2, 4));
+            double x = rng.nextDouble(-1, 1) * scale, y = rng.nextDouble(-1, 1) * scale, z = rng.nextDouble(-1, 1) * scale;
+            RayMarcher.contract(x, y, z, q, 0);
+            RayMarcher.uncontract(q[0], q[1], q[2], p);
+            double tol = 1e-5 * Math.max(1, scale * scale); // float q: the far shell is squeezed
+            assertEquals(x, p[0], tol);
+            assertEquals(y, p[1], tol);
+            assertEquals(z, p[2], tol);
+        }
+    }
 }

@@ -45,4 +45,27 @@ class MaskedTargetsTest {
             }
         }
     }
+
+    /** The occupancy grid keeps only cells a training camera sees: one camera on +z looking at the origin sees none behind it. */
+    @Test
+    void cellsNoCameraSeesStayEmpty() throws IOException {
+        BufferedImage im = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+        ImageIO.write(im, "png", dir.resolve("a.png").toFile());
+        Files.writeString(dir.resolve("transforms.json"), "{\"fl_x\": 8, \"frames\": [{\"file_path\": \"a.png\", "
+                + "\"transform_matrix\": [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 1], [0, 0, 0, 1]]}]}");
+        PosedImages data = NerfData.read(dir.resolve("transforms.json"), LoadOptions.DEFAULT);
+        try (RefBackend b = new RefBackend()) {
+            RadianceObjective o = new RadianceObjective(nfield.radiance.PhotometricLossTest.field(b), data,
+                    new nfield.geom.Normalization(0, 0, 0, 1), nfield.config.MarchingConfig.defaults(), 9);
+            double share = o.restrictToSeen();
+            nfield.radiance.OccupancyGrid g = o.grid();
+            // the camera at z = 1 (the box's top face) looks down -z, 53° across (f = W): its view pyramid holds 1/3 of the box
+            assertTrue(g.occupied(0, 0, -0.5f), "straight ahead");
+            assertTrue(!g.occupied(0.95f, 0.95f, 0.9f), "beside the camera, outside its view");
+            assertTrue(g.occupied(0.9f, 0, -0.9f), "inside the view cone, near its edge, far away");
+            assertTrue(share > 0.33 && share < 0.55, "the view pyramid's share of the box, 1/3, and the margins (10% of the image "
+                    + "each side: 1.2² · 1/3 = 0.48): " + share);
+            assertEquals(g.occupiedCells(), g.seenCells(), "before any update every seen cell is occupied and no other");
+        }
+    }
 }
