@@ -99,7 +99,9 @@ final class RenderCommand implements Callable<Integer> {
         Turntable tt = new Turntable(out, turntable);
         Camera cam = new Camera(azimuth, elevation, distance);
         if (up != null && !up.equals("y") && !up.equals("z")) throw new UserError("--up " + up + ": use y or z");
+        if (rad.camera != null && rad.camerasPath != null) throw new UserError("--camera and --cameras-path: give one");
         if (rad.camera != null) return renderCamera();
+        if (rad.camerasPath != null) return renderPath();
         if (FieldInputs.isRadianceFile(field)) return "baked".equals(path) ? renderVolume(tt, cam, m, wh) : renderRadiance(tt, cam, m, wh);
         if ("z".equals(up)) throw new UserError("--up z: SDF fields are drawn y-up");
         if (path == null) path = "baked";
@@ -130,6 +132,22 @@ final class RenderCommand implements Callable<Integer> {
         }
         System.err.printf(Locale.ROOT, "wrote %s: %dx%d radiance (volume rendering on %s), %s in %.2f s%n", tt.describe(), wh[0], wh[1],
                 backends.backend, tt.count(), (System.nanoTime() - t0) * 1e-9);
+        return 0;
+    }
+
+    /** A fly-through along its data's cameras, volume-rendered on the compute device. */
+    private Integer renderPath() throws Exception {
+        long t0 = System.nanoTime();
+        Turntable files = new Turntable(out, rad.camerasPath);
+        try (Backend backend = backends.open()) {
+            FittedField f = FieldInputs.load(Path.of(field), backend);
+            var views = RadianceEval.cameras(f, rad.data, rad.downscale);
+            int n = rad.camerasPath;
+            RadianceEval.renderPath(f, views, n, files, i -> System.err.printf(Locale.ROOT, "\rframe %d/%d  %s elapsed", i + 1, n,
+                    nfield.pipeline.Durations.format((System.nanoTime() - t0) * 1e-9)));
+            System.err.printf(Locale.ROOT, "%nwrote %s: %dx%d, %d frames along the %d cameras of %s, %.1f s%n", files.describe(), views.width(),
+                    views.height(), n, views.count(), views.source(), (System.nanoTime() - t0) * 1e-9);
+        }
         return 0;
     }
 

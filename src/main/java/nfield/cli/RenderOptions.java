@@ -16,9 +16,14 @@ final class RenderOptions {
                     + "its resolution / --downscale, instead of the orbit.")
     Integer camera;
 
-    @Option(names = "--data", paramLabel = "transforms.json|DIR|data.npz", description = "The posed images --camera takes its camera from.")
+    @Option(names = "--cameras-path", paramLabel = "N",
+            description = "A fly-through: N frames (OUT-000.png, ...) along the path through the cameras of the posed images "
+                    + "(--data; default: the data the field was fitted to) in their order, at their resolution / --downscale.")
+    Integer camerasPath;
+
+    @Option(names = "--data", paramLabel = "transforms.json|DIR|data.npz", description = "The posed images --camera and --cameras-path take their cameras from.")
     Path data;
 
-    @Option(names = "--downscale", defaultValue = "1", paramLabel = "N", description = "With --camera: 1/N of the camera's resolution.")
+    @Option(names = "--downscale", defaultValue = "1", paramLabel = "N", description = "With --camera or --cameras-path: 1/N of the cameras' resolution.")
     int downscale = 1;
 }

@@ -102,6 +102,85 @@ public final class RadianceEval {
         return views;
     }
 
+    /**
+     * A fly-through: {@code frames} views along the path through the cameras of {@code views} in
+     * their order (centres interpolated linearly, orientations by slerp), each a pinhole with the
+     * first camera's intrinsics at the views' resolution; frame i to {@code files.file(i)}, each
+     * announced to {@code progress} once written.
+     */
+    public static void renderPath(FittedField f, PosedImages views, int frames, nfield.render.Turntable files,
+                                  java.util.function.IntConsumer progress) throws IOException {
+        if (frames < 2) throw new FitError("--cameras-path " + frames + ": a path needs 2 frames or more");
+        if (views.count() < 2) throw new FitError(views.source() + ": a path needs 2 cameras or more; it has " + views.count());
+        RadianceRenderer renderer = RadianceRenderer.of(f);
+        nfield.data.nerf.Intrinsics in = views.intrinsics(0).pinhole();
+        for (int i = 0; i < frames; i++) {
+            double s = (double) i * (views.count() - 1) / (frames - 1);
+            int a = Math.min((int) Math.floor(s), views.count() - 2);
+            double[] m = interpolate(views.pose(a), views.pose(a + 1), s - a);
+            double[] c = new double[3];
+            float[] img = renderer.render((x, y, dest) -> {
+                in.direction(x + 0.5, y + 0.5, c);
+                double wx = m[0] * c[0] + m[1] * c[1] + m[2] * c[2], wy = m[4] * c[0] + m[5] * c[1] + m[6] * c[2];
+                double wz = m[8] * c[0] + m[9] * c[1] + m[10] * c[2];
+                double inv = 1 / Math.sqrt(wx * wx + wy * wy + wz * wz);
+                dest[0] = m[3];
+                dest[1] = m[7];
+                dest[2] = m[11];
+                dest[3] = wx * inv;
+                dest[4] = wy * inv;
+                dest[5] = wz * inv;
+            }, views.width(), views.height(), views.background());
+            Images.writePng(files.file(i), img, views.width(), views.height());
+            progress.accept(i);
+        }
+    }
+
+    /** The pose a share {@code t} of the way from {@code a} to {@code b} (row-major 4×4): centres lerped, rotations slerped. */
+    static double[] interpolate(double[] a, double[] b, double t) {
+        double[] qa = quaternion(a), qb = quaternion(b);
+        double dot = 0;
+        for (int i = 0; i < 4; i++) dot += qa[i] * qb[i];
+        if (dot < 0) {
+            for (int i = 0; i < 4; i++) qb[i] = -qb[i];
+            dot = -dot;
+        }
+        double[] q = new double[4];
+        if (dot > 0.9995) {
+            for (int i = 0; i < 4; i++) q[i] = qa[i] + t * (qb[i] - qa[i]);
+        } else {
+            double th = Math.acos(dot), sa = Math.sin((1 - t) * th) / Math.sin(th), sb = Math.sin(t * th) / Math.sin(th);
+            for (int i = 0; i < 4; i++) q[i] = sa * qa[i] + sb * qb[i];
+        }
+        double l = Math.sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
+        double w = q[0] / l, x = q[1] / l, y = q[2] / l, z = q[3] / l;
+        return new double[] {
+            1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y), a[3] + t * (b[3] - a[3]),
+            2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x), a[7] + t * (b[7] - a[7]),
+            2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y), a[11] + t * (b[11] - a[11]),
+            0, 0, 0, 1};
+    }
+
+    /** The unit quaternion (w, x, y, z) of a pose's rotation (row-major 4×4). */
+    static double[] quaternion(double[] m) {
+        double r00 = m[0], r01 = m[1], r02 = m[2], r10 = m[4], r11 = m[5], r12 = m[6], r20 = m[8], r21 = m[9], r22 = m[10];
+        double tr = r00 + r11 + r22, w, x, y, z;
+        if (tr > 0) {
+            double s = Math.sqrt(tr + 1) * 2;
+            w = 0.25 * s; x = (r21 - r12) / s; y = (r02 - r20) / s; z = (r10 - r01) / s;
+        } else if (r00 > r11 && r00 > r22) {
+            double s = Math.sqrt(1 + r00 - r11 - r22) * 2;
+            w = (r21 - r12) / s; x = 0.25 * s; y = (r01 + r10) / s; z = (r02 + r20) / s;
+        } else if (r11 > r22) {
+            double s = Math.sqrt(1 + r11 - r00 - r22) * 2;
+            w = (r02 - r20) / s; x = (r01 + r10) / s; y = 0.25 * s; z = (r12 + r21) / s;
+        } else {
+            double s = Math.sqrt(1 + r22 - r00 - r11) * 2;
+            w = (r10 - r01) / s; x = (r02 + r20) / s; y = (r12 + r21) / s; z = 0.25 * s;
+        }
+        return new double[] {w, x, y, z};
+    }
+
     private static float[] render(RadianceRenderer renderer, PosedImages views, int k) {
         return renderer.render((x, y, dest) -> views.pixelRay(k, x, y, dest, 0), views.width(), views.height(), views.background());
     }

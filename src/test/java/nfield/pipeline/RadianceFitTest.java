@@ -155,6 +155,41 @@ class RadianceFitTest {
         }
     }
 
+    /** render --cameras-path: frames along the cameras, the ends at the first and last camera, orientations slerped between. */
+    @Test
+    void aPathThroughTheCameras() throws IOException {
+        double c = Math.cos(0.3), s = Math.sin(0.3);
+        double[] a = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 4, 0, 0, 0, 1};
+        double[] b = {c, 0, s, 2, 0, 1, 0, 0, -s, 0, c, 4, 0, 0, 0, 1}; // turned 0.3 rad about y, moved 2 along x
+        assertArrayEquals(a, RadianceEval.interpolate(a, b, 0), 1e-12);
+        assertArrayEquals(b, RadianceEval.interpolate(a, b, 1), 1e-12);
+        double c2 = Math.cos(0.15), s2 = Math.sin(0.15);
+        assertArrayEquals(new double[] {c2, 0, s2, 1, 0, 1, 0, 0, -s2, 0, c2, 4, 0, 0, 0, 1}, RadianceEval.interpolate(a, b, 0.5), 1e-12);
+
+        PosedSphere.writeSplit(dir, "train", 3, 0, 0.69, 8);
+        Path data = dir.resolve("transforms_train.json");
+        try (RefBackend bk = new RefBackend()) {
+            FitResult r = RadianceFit.run(FitRequest.of(data.toString(), SCENE).withBudget(FitRequest.Budget.steps(2)),
+                    RadianceFit.Options.DEFAULT, bk, FitListener.NONE);
+            PosedImages views = NerfData.read(data, LoadOptions.DEFAULT);
+            nfield.render.Turntable files = new nfield.render.Turntable(dir.resolve("fly.png"), 5);
+            List<Integer> done = new java.util.ArrayList<>();
+            RadianceEval.renderPath(r.fitted(), views, 5, files, done::add);
+            assertEquals(List.of(0, 1, 2, 3, 4), done);
+            for (int i = 0; i < 5; i++) {
+                java.awt.image.BufferedImage im = javax.imageio.ImageIO.read(files.file(i).toFile());
+                assertEquals(views.width(), im.getWidth());
+            }
+            // the first frame is camera 0's view through a pinhole: what render --camera 0 gives
+            float[] cam0 = RadianceEval.render(r.fitted(), views, 0);
+            java.awt.image.BufferedImage first = javax.imageio.ImageIO.read(files.file(0).toFile());
+            int rgb = first.getRGB(3, 4);
+            assertEquals(Math.round(255 * cam0[3 * (4 * views.width() + 3)]), (rgb >> 16) & 0xFF, 1);
+            FitError e = org.junit.jupiter.api.Assertions.assertThrows(FitError.class, () -> RadianceEval.renderPath(r.fitted(), views, 1, files, i -> {}));
+            assertTrue(e.getMessage().startsWith("--cameras-path 1: a path needs 2 frames"), e.getMessage());
+        }
+    }
+
     @Test
     void aLossARadianceFitCannotTakeIsRefused() throws IOException {
         PosedSphere.writeSplit(dir, "train", 3, 0, 0.69, 8);

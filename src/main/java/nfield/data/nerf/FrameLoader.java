@@ -141,6 +141,19 @@ final class FrameLoader {
         for (int[] sz : sizes) anyAlpha |= sz[2] != 0;
         checkMemory(source, m, w2, h2, anyAlpha ? 4 : 3);
 
+        // ---- nerfstudio's images_2/4/8: the same photos already at 1/f beside the originals, read instead when all are there
+        Path[] smaller = new Path[m];
+        boolean pre = f > 1 && use.stream().noneMatch(fr -> fr.mask() != null);
+        for (int k = 0; pre && k < m; k++) {
+            Path folder = files[k].getParent();
+            smaller[k] = folder == null || folder.getFileName() == null ? null
+                    : folder.resolveSibling(folder.getFileName() + "_" + f).resolve(files[k].getFileName());
+            pre = smaller[k] != null && Files.isRegularFile(smaller[k]);
+        }
+        if (pre) warnings.add("read the images at 1/" + f + " from " + shown.resolve(dir.relativize(smaller[0].getParent())).normalize()
+                + " (nerfstudio's images_" + f + ")");
+        boolean usePre = pre;
+
         // ---- decode, in parallel
         byte[][] rgb = new byte[m][], alpha = new byte[m][];
         String[] decodeErrors = new String[m];
@@ -149,7 +162,8 @@ final class FrameLoader {
         LoadOptions.Progress progress = opt.progress();
         IntStream.range(0, m).parallel().forEach(k -> {
             try {
-                Compositor.Image im = ImageFiles.decode(files[k], background, f);
+                Compositor.Image im = usePre ? ImageFiles.decode(smaller[k], background, 1) : null;
+                if (im == null || im.rgb().length != 3 * w2 * h2) im = ImageFiles.decode(files[k], background, f); // not the size it should be
                 rgb[k] = im.rgb();
                 alpha[k] = im.alpha();
                 if (rgb[k].length != 3 * w2 * h2) decodeErrors[k] = fileNames.get(k) + " decodes to a different size than its header says";

@@ -273,6 +273,25 @@ class NerfReaderTest {
         assertTrue(half.kept(0, 1, 0));
     }
 
+    @Test
+    void nerfstudiosSmallerImagesAreReadWhenThere() throws IOException {
+        flatPng(dir.resolve("images/a.png"), 8, 4, 0xFFFFFFFF); // white at full size
+        flatPng(dir.resolve("images/b.png"), 8, 4, 0xFFFFFFFF);
+        flatPng(dir.resolve("images_2/a.png"), 4, 2, 0xFF0000FF); // red at half size: a different picture, to tell which was read
+        flatPng(dir.resolve("images_2/b.png"), 4, 2, 0xFF0000FF);
+        String json = transforms("\"fl_x\": 6", frame("images/a.png", AT_Z4), frame("images/b.png", AT_Z4));
+        PosedImages half = read(json, LoadOptions.DEFAULT.withDownscale(2));
+        assertArrayEquals(new int[] {255, 0, 0}, rgb(half, 0, 1, 1), "read from images_2");
+        assertEquals(3, half.intrinsics(0).fx(), 1e-12);
+        assertTrue(half.warnings().get(0).startsWith("read the images at 1/2 from "), half.warnings().toString());
+        assertArrayEquals(new int[] {255, 255, 255}, rgb(read(json, LoadOptions.DEFAULT), 0, 1, 1), "full size: the originals");
+        // images_4 is absent: the originals, box-filtered
+        assertArrayEquals(new int[] {255, 255, 255}, rgb(read(json, LoadOptions.DEFAULT.withDownscale(4)), 0, 0, 0));
+        // one smaller image of the wrong size: that frame falls back to its original
+        flatPng(dir.resolve("images_2/b.png"), 3, 2, 0xFF0000FF);
+        assertArrayEquals(new int[] {255, 255, 255}, rgb(read(json, LoadOptions.DEFAULT.withDownscale(2)), 1, 1, 1));
+    }
+
     /** The NeRF / Blender convention: −z forward, +y up, +x right, row 0 at the top, rays through pixel centres. */
     @Test
     void raysFollowTheBlenderConvention() throws IOException {
