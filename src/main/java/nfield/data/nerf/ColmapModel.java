@@ -10,7 +10,7 @@ import java.util.Map;
  * (0.5, 0.5)). {@link ColmapReader} reads one and turns it into posed images.
  *
  * @param cameras by id
- * @param images  in the order of their ids
+ * @param images  in the order of their file names, numbers read as numbers (r_2 before r_10)
  * @param points  the 3D points, [n, 3] world coordinates
  * @param errors  each point's mean reprojection error in pixels, [n]
  */

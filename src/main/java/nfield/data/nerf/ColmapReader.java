@@ -159,8 +159,35 @@ public final class ColmapReader {
             System.arraycopy(points.get(i), 0, xyz, 3 * i, 3);
             err[i] = points.get(i)[3];
         }
-        images.sort(Comparator.comparingInt(ColmapModel.Image::id));
+        images.sort(Comparator.comparing(ColmapModel.Image::name, ColmapReader::naturalOrder).thenComparingInt(ColmapModel.Image::id));
         return new ColmapModel(cameras, images, xyz, err);
+    }
+
+    /**
+     * File names in the order a person reads them: runs of digits compared as numbers, so r_2
+     * comes before r_10 (the order of a capture, whatever ids COLMAP gave the images).
+     */
+    static int naturalOrder(String a, String b) {
+        int i = 0, j = 0;
+        while (i < a.length() && j < b.length()) {
+            char x = a.charAt(i), y = b.charAt(j);
+            if (Character.isDigit(x) && Character.isDigit(y)) {
+                int i2 = i, j2 = j;
+                while (i2 < a.length() && Character.isDigit(a.charAt(i2))) i2++;
+                while (j2 < b.length() && Character.isDigit(b.charAt(j2))) j2++;
+                String p = a.substring(i, i2).replaceFirst("^0+(?=.)", ""), q = b.substring(j, j2).replaceFirst("^0+(?=.)", "");
+                int c = p.length() != q.length() ? Integer.compare(p.length(), q.length()) : p.compareTo(q);
+                if (c != 0) return c;
+                i = i2;
+                j = j2;
+            } else {
+                if (x != y) return Character.compare(x, y);
+                i++;
+                j++;
+            }
+        }
+        int c = Integer.compare(a.length() - i, b.length() - j);
+        return c != 0 ? c : a.compareTo(b); // r_02 and r_2 tie as numbers: the plain order decides
     }
 
     // ---- binary

@@ -160,6 +160,13 @@ class ColmapReaderTest {
     }
 
     @Test
+    void imagesComeInTheirNamesNaturalOrder() {
+        List<String> names = new ArrayList<>(List.of("r_10.png", "r_2.png", "r_1.png", "img007.jpg", "img7b.jpg", "r_02.png", "a.png"));
+        names.sort(ColmapReader::naturalOrder);
+        assertEquals(List.of("a.png", "img007.jpg", "img7b.jpg", "r_1.png", "r_02.png", "r_2.png", "r_10.png"), names);
+    }
+
+    @Test
     void modelFolderLayouts() throws IOException {
         scene("a", true, ring(4));
         ColmapReader.Location at = ColmapReader.find(dir.resolve("a"));
