@@ -43,6 +43,10 @@ public final class Exports {
     public static String write(String format, Path file, FittedField f, Path output, int res, double iso, Consumer<String> warn)
             throws IOException {
         ExportedField e = ExportedField.of(file, f);
+        if (f.radiance() != null && f.radiance().contracted() && !format.equals("obj") && !format.equals("ply")) {
+            warn.accept("warning: " + file + " is a field of an unbounded scene: it reads points contracted beyond its box of interest "
+                    + "(FORMAT.md, radiance.inner); the export takes those contracted points, not the normalised ones");
+        }
         switch (format) {
             case "safetensors" -> {
                 FieldFile.write(output, f, false); // the field's own tensors and metadata, no optimizer state

@@ -51,6 +51,11 @@ final class Checkpoints {
             throw new FitError(req.resume() + ": its field (" + Json.write(stored.config().toJson()) + ") differs from the scene's ("
                     + Json.write(meta.config().toJson()) + "); resume with the scene it was trained with, or without --config");
         }
+        boolean was = stored.radiance() != null && stored.radiance().contracted(), is = meta.radiance() != null && meta.radiance().contracted();
+        if (was != is) {
+            throw new FitError(req.resume() + ": it was fitted " + (was ? "with" : "without") + " the space beyond its box of interest contracted, "
+                    + "this fit would be " + (is ? "with" : "without") + "; resume with --contract " + (was ? "on" : "off"));
+        }
         if (!stored.normalization().equals(meta.normalization())) {
             String what = meta.isSdf() ? "data normalised as " : "a scene box normalised as ";
             throw new FitError(req.resume() + ": it was fitted to " + what + json(stored) + ", but " + req.data() + " gives "

@@ -152,6 +152,11 @@ class RadianceFitTest {
             assertTrue(!off.fitted().radiance().contracted());
             assertEquals(RadianceFit.normalization(train.box()), off.fitted().normalization());
             assertEquals("off", off.fitted().meta().marching().contract());
+            // resuming the contracted field without contraction is refused, naming the flag
+            FitError e = org.junit.jupiter.api.Assertions.assertThrows(FitError.class, () -> RadianceFit.run(FitRequest.of(data.toString(), SCENE)
+                    .withBudget(FitRequest.Budget.steps(1)).withResume(out), new RadianceFit.Options(null, null, 1, 0, false, "off"), b, FitListener.NONE));
+            assertTrue(e.getMessage().endsWith("it was fitted with the space beyond its box of interest contracted, this fit would be without; "
+                    + "resume with --contract on"), e.getMessage());
         }
     }
 
