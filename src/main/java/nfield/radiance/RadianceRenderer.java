@@ -41,6 +41,30 @@ public final class RadianceRenderer {
 
     public OccupancyGrid grid() { return grid; }
 
+    private boolean warm;
+
+    /**
+     * One pass of {@link #SAMPLE_CAP} samples on {@link #CHUNK} rays before the first render, so
+     * the device buffers of the field and the batch are made at their largest once: the
+     * backends keep a buffer until they close, and buffers made for each new largest pass
+     * would add up view after view.
+     */
+    private void warmUp() {
+        if (warm) return;
+        warm = true;
+        int rays = CHUNK, per = SAMPLE_CAP / CHUNK;
+        int[] first = new int[rays], count = new int[rays];
+        for (int r = 0; r < rays; r++) {
+            first[r] = r * per;
+            count[r] = per;
+        }
+        float[] rayData = new float[6 * rays];
+        for (int r = 0; r < rays; r++) rayData[6 * r + 5] = -1;
+        float[] deltas = new float[rays * per];
+        java.util.Arrays.fill(deltas, 1e-3f);
+        batch.render(new RayMarcher.Samples(rays, rays * per, new float[3 * rays * per], deltas, first, count, rayData), new float[3 * rays]);
+    }
+
     /** A ray source: world-space origin and unit direction of pixel (x, y) into dest[0..6). */
     @FunctionalInterface
     public interface Camera {
@@ -63,6 +87,7 @@ public final class RadianceRenderer {
      * marched again with half the rays).
      */
     public float[] render(Camera camera, int w, int h, float[] background) {
+        warmUp();
         float[] img = new float[3 * w * h];
         int n = w * h;
         double[] ray = new double[6];
