@@ -118,19 +118,8 @@ public final class RadianceEval {
             double s = (double) i * (views.count() - 1) / (frames - 1);
             int a = Math.min((int) Math.floor(s), views.count() - 2);
             double[] m = interpolate(views.pose(a), views.pose(a + 1), s - a);
-            double[] c = new double[3];
-            float[] img = renderer.render((x, y, dest) -> {
-                in.direction(x + 0.5, y + 0.5, c);
-                double wx = m[0] * c[0] + m[1] * c[1] + m[2] * c[2], wy = m[4] * c[0] + m[5] * c[1] + m[6] * c[2];
-                double wz = m[8] * c[0] + m[9] * c[1] + m[10] * c[2];
-                double inv = 1 / Math.sqrt(wx * wx + wy * wy + wz * wz);
-                dest[0] = m[3];
-                dest[1] = m[7];
-                dest[2] = m[11];
-                dest[3] = wx * inv;
-                dest[4] = wy * inv;
-                dest[5] = wz * inv;
-            }, views.width(), views.height(), views.background());
+            float[] img = renderer.render((x, y, dest) -> PosedImages.ray(m, 0, in, x + 0.5, y + 0.5, dest, 0),
+                    views.width(), views.height(), views.background());
             Images.writePng(files.file(i), img, views.width(), views.height());
             progress.accept(i);
         }
@@ -153,32 +142,17 @@ public final class RadianceEval {
             for (int i = 0; i < 4; i++) q[i] = sa * qa[i] + sb * qb[i];
         }
         double l = Math.sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
-        double w = q[0] / l, x = q[1] / l, y = q[2] / l, z = q[3] / l;
+        double[] r = nfield.geom.Rotations.matrix(q[0] / l, q[1] / l, q[2] / l, q[3] / l);
         return new double[] {
-            1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y), a[3] + t * (b[3] - a[3]),
-            2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x), a[7] + t * (b[7] - a[7]),
-            2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y), a[11] + t * (b[11] - a[11]),
+            r[0], r[1], r[2], a[3] + t * (b[3] - a[3]),
+            r[3], r[4], r[5], a[7] + t * (b[7] - a[7]),
+            r[6], r[7], r[8], a[11] + t * (b[11] - a[11]),
             0, 0, 0, 1};
     }
 
     /** The unit quaternion (w, x, y, z) of a pose's rotation (row-major 4×4). */
     static double[] quaternion(double[] m) {
-        double r00 = m[0], r01 = m[1], r02 = m[2], r10 = m[4], r11 = m[5], r12 = m[6], r20 = m[8], r21 = m[9], r22 = m[10];
-        double tr = r00 + r11 + r22, w, x, y, z;
-        if (tr > 0) {
-            double s = Math.sqrt(tr + 1) * 2;
-            w = 0.25 * s; x = (r21 - r12) / s; y = (r02 - r20) / s; z = (r10 - r01) / s;
-        } else if (r00 > r11 && r00 > r22) {
-            double s = Math.sqrt(1 + r00 - r11 - r22) * 2;
-            w = (r21 - r12) / s; x = 0.25 * s; y = (r01 + r10) / s; z = (r02 + r20) / s;
-        } else if (r11 > r22) {
-            double s = Math.sqrt(1 + r11 - r00 - r22) * 2;
-            w = (r02 - r20) / s; x = (r01 + r10) / s; y = 0.25 * s; z = (r12 + r21) / s;
-        } else {
-            double s = Math.sqrt(1 + r22 - r00 - r11) * 2;
-            w = (r10 - r01) / s; x = (r02 + r20) / s; y = (r12 + r21) / s; z = 0.25 * s;
-        }
-        return new double[] {w, x, y, z};
+        return nfield.geom.Rotations.quaternion(m[0], m[1], m[2], m[4], m[5], m[6], m[8], m[9], m[10]);
     }
 
     private static float[] render(RadianceRenderer renderer, PosedImages views, int k) {

@@ -146,20 +146,15 @@ public final class RadianceFit {
         LossFn lossFn = loss(scene);
         String where = "marching.train_background";
         if (opt.background() != null) {
-            scene = new SceneConfig(scene.name(), scene.field(), scene.loss(), scene.optimizer(), scene.train(), scene.sampling(),
-                    scene.eikonal(), scene.marching().withTrainBackground(opt.background()));
+            scene = scene.withMarching(scene.marching().withTrainBackground(opt.background()));
             where = opt.where() == null ? "background" : opt.where();
         }
+        if (opt.contract() != null) scene = scene.withMarching(scene.marching().withContract(opt.contract()));
         TrainConfig tc = req.train();
         long seed = req.seedOrScene();
         MarchingConfig mc = scene.marching();
         Background back = background(mc.trainBackground(), train, where);
         listener.info(memory(scene, train).describe());
-        if (opt.contract() != null) {
-            scene = new SceneConfig(scene.name(), scene.field(), scene.loss(), scene.optimizer(), scene.train(), scene.sampling(),
-                    scene.eikonal(), scene.marching().withContract(opt.contract()));
-            mc = scene.marching();
-        }
         boolean contract = contracts(mc, train);
         Normalization norm = normalization(contract ? train.inner() : train.box());
         FieldMeta meta = new FieldMeta(scene.field(), 0, norm,

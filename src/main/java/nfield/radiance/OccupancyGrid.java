@@ -85,7 +85,7 @@ public final class OccupancyGrid {
         occupiedCount = count;
     }
 
-    /** Cells any training camera sees ({@link #restrict}), or null when not restricted. */
+    /** How many cells some training camera sees ({@link #restrict}): all of them when not restricted. */
     public int seenCells() {
         if (seen == null) return occupied.length;
         int n = 0;

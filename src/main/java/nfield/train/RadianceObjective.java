@@ -73,10 +73,14 @@ public final class RadianceObjective implements Trainer.Objective {
         boolean[] seen = new boolean[cells];
         int n = data.count();
         double[][] cams = new double[n][];
-        for (int k = 0; k < n; k++) cams[k] = data.pose(k);
+        nfield.data.nerf.Intrinsics[] pinholes = new nfield.data.nerf.Intrinsics[n]; // a lens bends the edges: the margin covers it
+        for (int k = 0; k < n; k++) {
+            cams[k] = data.pose(k);
+            pinholes[k] = data.intrinsics(k).pinhole();
+        }
         double cellField = 2.0 / res;
         java.util.stream.IntStream.range(0, cells).parallel().forEach(c -> {
-            double[] q = new double[3], p = new double[3], corner = new double[3];
+            double[] q = new double[3], p = new double[3], corner = new double[3], uv = new double[2];
             grid.centre(c, q);
             marcher.toNormalised(q[0], q[1], q[2], p);
             // the cell's radius in normalised units: its far corner back through the contraction
@@ -91,10 +95,10 @@ public final class RadianceObjective implements Trainer.Objective {
                 double x = m[0] * dx + m[4] * dy + m[8] * dz, y = m[1] * dx + m[5] * dy + m[9] * dz, z = -(m[2] * dx + m[6] * dy + m[10] * dz);
                 if (z <= -radius) continue;
                 if (z < radius) { seen[c] = true; break; } // the camera is in or next to the cell
-                nfield.data.nerf.Intrinsics in = data.intrinsics(k);
-                double u = in.fx() * x / z + in.cx(), v = -in.fy() * y / z + in.cy();
-                double mu = in.fx() * radius / z + 0.1 * data.width(), mv = in.fy() * radius / z + 0.1 * data.height(); // a lens bends the edges
-                if (u > -mu && u < data.width() + mu && v > -mv && v < data.height() + mv) seen[c] = true;
+                nfield.data.nerf.Intrinsics in = pinholes[k];
+                in.project(x, y, -z, uv);
+                double mu = in.fx() * radius / z + 0.1 * data.width(), mv = in.fy() * radius / z + 0.1 * data.height();
+                if (uv[0] > -mu && uv[0] < data.width() + mu && uv[1] > -mv && uv[1] < data.height() + mv) seen[c] = true;
             }
         });
         grid.restrict(seen);

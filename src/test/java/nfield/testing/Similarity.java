@@ -27,10 +27,7 @@ public record Similarity(double s, double[] r, double[] t) {
             sxy - syx, szx + sxz, syz + szy, -sxx - syy + szz};
         double[] q = largestEigenvector(nm);
         double w = q[0], qx = q[1], qy = q[2], qz = q[3];
-        double[] r = {
-            1 - 2 * (qy * qy + qz * qz), 2 * (qx * qy - w * qz), 2 * (qx * qz + w * qy),
-            2 * (qx * qy + w * qz), 1 - 2 * (qx * qx + qz * qz), 2 * (qy * qz - w * qx),
-            2 * (qx * qz - w * qy), 2 * (qy * qz + w * qx), 1 - 2 * (qx * qx + qy * qy)};
+        double[] r = nfield.geom.Rotations.matrix(w, qx, qy, qz);
         // scale: sum y' . R x' / sum |x'|^2
         double num = 0;
         for (int i = 0; i < n; i++) {

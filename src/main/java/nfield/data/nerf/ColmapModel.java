@@ -77,11 +77,7 @@ public record ColmapModel(Map<Integer, Camera> cameras, List<Image> images, doub
     public record Image(int id, double[] q, double[] t, int cameraId, String name) {
         /** The rotation R of the quaternion, row-major [9]. */
         public double[] rotation() {
-            double w = q[0], x = q[1], y = q[2], z = q[3];
-            return new double[] {
-                1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
-                2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
-                2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)};
+            return nfield.geom.Rotations.matrix(q[0], q[1], q[2], q[3]);
         }
 
         /** The camera's centre in world coordinates, −Rᵀ t. */

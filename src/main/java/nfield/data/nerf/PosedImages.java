@@ -287,10 +287,17 @@ public final class PosedImages {
      * origin then unit direction, world space, into {@code dest[off..off+6)}.
      */
     public void ray(int k, double u, double v, double[] dest, int off) {
+        ray(poses, 16 * k, intrinsics[k], u, v, dest, off);
+    }
+
+    /**
+     * The ray through (u, v) of the camera {@code in} at the camera-to-world pose
+     * {@code poses[o..o+16)} (the class doc's convention): origin, unit direction, world space.
+     */
+    public static void ray(double[] poses, int o, Intrinsics in, double u, double v, double[] dest, int off) {
         double[] c = new double[3];
-        intrinsics[k].direction(u, v, c);
+        in.direction(u, v, c);
         double dx = c[0], dy = c[1], dz = c[2];
-        int o = 16 * k;
         double wx = poses[o] * dx + poses[o + 1] * dy + poses[o + 2] * dz;
         double wy = poses[o + 4] * dx + poses[o + 5] * dy + poses[o + 6] * dz;
         double wz = poses[o + 8] * dx + poses[o + 9] * dy + poses[o + 10] * dz;

@@ -132,21 +132,6 @@ final class ColmapFiles {
 
     /** The unit quaternion (w, x, y, z) of the row-major rotation {@code r}. */
     static double[] quaternion(double[] r) {
-        double tr = r[0] + r[4] + r[8];
-        double w, x, y, z;
-        if (tr > 0) {
-            double s = Math.sqrt(tr + 1) * 2;
-            w = 0.25 * s; x = (r[7] - r[5]) / s; y = (r[2] - r[6]) / s; z = (r[3] - r[1]) / s;
-        } else if (r[0] > r[4] && r[0] > r[8]) {
-            double s = Math.sqrt(1 + r[0] - r[4] - r[8]) * 2;
-            w = (r[7] - r[5]) / s; x = 0.25 * s; y = (r[1] + r[3]) / s; z = (r[2] + r[6]) / s;
-        } else if (r[4] > r[8]) {
-            double s = Math.sqrt(1 + r[4] - r[0] - r[8]) * 2;
-            w = (r[2] - r[6]) / s; x = (r[1] + r[3]) / s; y = 0.25 * s; z = (r[5] + r[7]) / s;
-        } else {
-            double s = Math.sqrt(1 + r[8] - r[0] - r[4]) * 2;
-            w = (r[3] - r[1]) / s; x = (r[2] + r[6]) / s; y = (r[5] + r[7]) / s; z = 0.25 * s;
-        }
-        return new double[] {w, x, y, z};
+        return nfield.geom.Rotations.quaternion(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8]);
     }
 }
