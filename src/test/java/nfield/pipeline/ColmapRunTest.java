@@ -125,7 +125,9 @@ class ColmapRunTest {
         for (int k = 0; k < VIEWS; k++) ImageIO.write(render(k), "png", photos.resolve(String.format("view_%02d.png", k)).toFile());
         List<String> stages = new ArrayList<>();
         Path scene = dir.resolve("scene");
-        ColmapRun.Result r = ColmapRun.run(photos, scene, new ColmapRun.Options("exhaustive", "PINHOLE", true, 2, 0.5), stages::add);
+        // SIMPLE_PINHOLE, as the renders are (one focal length): with PINHOLE's two, COLMAP let fy drift 1.5% from fx on this
+        // small cube, which tilted every pose by about 0.5° and put the worst view at 0.7° here and 1.05° on another machine
+        ColmapRun.Result r = ColmapRun.run(photos, scene, new ColmapRun.Options("exhaustive", "SIMPLE_PINHOLE", true, 2, 0.5), stages::add);
         System.err.println("nfield poses: " + r.describe());
         assertEquals(4, stages.size(), stages.toString());
         assertTrue(stages.get(0).startsWith("[1/4] photos: " + VIEWS + " in "), stages.toString());
