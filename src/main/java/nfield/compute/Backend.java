@@ -174,6 +174,22 @@ public interface Backend extends AutoCloseable {
     void close();
 
     /**
+     * A scope of allocations: closing it releases every tensor made since it opened, which must
+     * not be used after (compiled programs stay). A run of many fits on one backend closes one
+     * per fit, so its memory does not grow with the number of fits. Scopes nest; a backend whose
+     * memory the garbage collector reclaims does nothing.
+     */
+    default Scope scope() {
+        return () -> {};
+    }
+
+    /** See {@link #scope()}. */
+    interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
      * The PCG-RXS-M-XS 32-bit hash (Jarzynski and Olano 2020, "Hash functions for GPU
      * rendering"), the row sampler's random source on every backend.
      */

@@ -46,20 +46,30 @@ public final class SdfFit {
     }
 
     public static FitResult run(FitRequest req, Options opt, Backend backend, FitListener listener) throws IOException {
+        return train(prepare(req, opt, listener), req, opt, backend, listener);
+    }
+
+    /**
+     * A fit made ready on the host, before the device is touched: the mesh read, normalised,
+     * its BVH and sign method built and the first sample pool drawn (an analytic shape: only
+     * the pool). {@code mesh} is in its own coordinates (null for an analytic shape); {@code seconds}
+     * is the time all this took. {@code fit-many} prepares the next shape so while the device
+     * trains this one.
+     */
+    public record Prepared(String data, Mesh mesh, Normalization norm, String sign, RefreshingPool.Generator generator,
+                           RefreshingPool.First first, long poolSeed, double seconds) {}
+
+    /** Prepares {@code req}'s data for {@link #train}; the lines it reports go to {@code listener}. */
+    public static Prepared prepare(FitRequest req, Options opt, FitListener listener) throws IOException {
         SceneConfig scene = req.scene();
         if (!scene.field().kind().equals("sdf")) throw new FitError("scene " + scene.name() + ": an SDF fit needs an sdf field");
         SamplingConfig sampling = opt.sign() == null ? scene.sampling() : scene.sampling().withSign(opt.sign());
-        TrainConfig tc = req.train();
-        if (opt.batch() != null) {
-            if (opt.batch() < 1) throw new FitError("--batch " + opt.batch() + ": must be at least 1");
-            tc = tc.withBatch(opt.batch());
-        }
-        long seed = req.seedOrScene();
         String data = req.data();
-
+        long t0 = System.nanoTime();
         RefreshingPool.Generator generator;
         Normalization norm = Normalization.IDENTITY;
         String sign;
+        Mesh mesh = null;
         AnalyticShape shape = AnalyticShape.parse(data);
         if (shape != null) {
             generator = (rows, from, to, sd) -> {
@@ -69,7 +79,7 @@ public final class SdfFit {
             };
             sign = "exact";
         } else {
-            Mesh mesh = Fits.loadMesh(data, listener::info);
+            mesh = Fits.loadMesh(data, listener::info);
             norm = mesh.fitNormalization(Normalization.DEFAULT_EXTENT);
             MeshSdf sdf = new MeshSdf(mesh.normalized(norm));
             MeshSampler sampler = new MeshSampler(sdf, sampling);
@@ -79,17 +89,40 @@ public final class SdfFit {
                             : "open or non-manifold (" + sdf.boundaryEdges() + " boundary edges)", sign));
             generator = sampler::sample;
         }
+        long poolSeed = req.seedOrScene() + 1;
+        int poolSize = req.train().poolSize();
+        long t1 = System.nanoTime();
+        RefreshingPool.First first = RefreshingPool.first(poolSize, 1, generator, poolSeed);
+        long t2 = System.nanoTime();
+        listener.info(String.format("sampled %,d points in %.1f s (ambiguous signs: %.2f%%)", poolSize, (t2 - t1) * 1e-9,
+                100.0 * first.ambiguous() / poolSize));
+        return new Prepared(data, mesh, norm, sign, generator, first, poolSeed, (t2 - t0) * 1e-9);
+    }
+
+    /** Trains the field {@code req} asks for on data {@link #prepare}d for it (the same request's data, seed and pool size). */
+    public static FitResult train(Prepared prep, FitRequest req, Options opt, Backend backend, FitListener listener) throws IOException {
+        SceneConfig scene = req.scene();
+        SamplingConfig sampling = opt.sign() == null ? scene.sampling() : scene.sampling().withSign(opt.sign());
+        TrainConfig tc = req.train();
+        if (opt.batch() != null) {
+            if (opt.batch() < 1) throw new FitError("--batch " + opt.batch() + ": must be at least 1");
+            tc = tc.withBatch(opt.batch());
+        }
+        long seed = req.seedOrScene();
+        String data = req.data();
+        if (!prep.data().equals(data) || prep.poolSeed() != seed + 1 || prep.first().rows().length != 4 * tc.poolSize()) {
+            throw new IllegalArgumentException("prepared for " + prep.data() + ", not for this request of " + data);
+        }
+        Normalization norm = prep.norm();
+        String sign = prep.sign();
         FieldMeta meta = new FieldMeta(scene.field(), 0, norm,
                 new FieldMeta.Provenance(data, scene.loss().type(), null, sign, null, null, null), scene, null);
 
         listener.info("nfield fit: " + data + " on " + backend.device());
         Checkpoints.Start start = Checkpoints.start(req, meta, seed, backend, listener);
-        long t0 = System.nanoTime();
-        try (RefreshingPool source = new RefreshingPool(backend, tc.poolSize(), 1, generator, tc.refreshEvery(),
+        try (RefreshingPool source = new RefreshingPool(backend, prep.first(), 1, prep.generator(), tc.refreshEvery(),
                 sampling.refreshFraction(), seed + 1, data)) {
-            double sampled = (System.nanoTime() - t0) * 1e-9;
-            listener.info(String.format("sampled %,d points in %.1f s (ambiguous signs: %.2f%%)", tc.poolSize(), sampled,
-                    100 * source.ambiguousShare()));
+            double sampled = prep.seconds();
             Loss loss = new Loss("sdf", scene.loss(), backend);
             Adam adam = new Adam(scene.optimizer(), start.field().params(), start.field().trainableOffset());
             adam.setSteps(start.steps());
@@ -111,7 +144,7 @@ public final class SdfFit {
             figures.put("samples_drawn", (double) source.drawn());
             figures.put("refreshes", (double) source.refreshes());
             Map<String, Double> timing = new LinkedHashMap<>();
-            timing.put("sampling", sampled);
+            timing.put("preparing", sampled); // reading, BVH, sign method and the first pool
             timing.put("training", secs);
             listener.info(String.format(Locale.ROOT, "%s%d steps in %.1f s, final loss %.6f (%s); %,d samples drawn, %d refreshes, "
                             + "ambiguous signs %.2f%%", req.output() == null ? "" : "wrote " + req.output() + ": ", adam.steps(), secs, last,

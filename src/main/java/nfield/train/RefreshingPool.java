@@ -18,6 +18,16 @@ public final class RefreshingPool implements SampleSource, AutoCloseable {
         long fill(float[] rows, int from, int to, long seed);
     }
 
+    /** A first pool drawn on the host: [n, 3 + C] rows and how many of them were ambiguous. */
+    public record First(float[] rows, long ambiguous) {}
+
+    /** Draws a first pool of {@code n} rows (on all cores). */
+    public static First first(int n, int targetWidth, Generator generator, long seed) {
+        float[] rows = new float[n * (3 + targetWidth)];
+        long amb = generator.fill(rows, 0, n, seed);
+        return new First(rows, amb);
+    }
+
     private final PoolSource pool;
     private final Generator generator;
     private final float[] rows;
@@ -35,14 +45,24 @@ public final class RefreshingPool implements SampleSource, AutoCloseable {
      */
     public RefreshingPool(Backend backend, int n, int targetWidth, Generator generator, int refreshEvery, double fraction,
                           long seed, String what) {
-        this.n = n;
+        this(backend, first(n, targetWidth, generator, seed), targetWidth, generator, refreshEvery, fraction, seed, what);
+    }
+
+    /**
+     * A pool whose first rows were drawn already (by {@link #first}, perhaps on another thread
+     * while the device trained something else); it uploads them and renews them as above.
+     */
+    public RefreshingPool(Backend backend, First first, int targetWidth, Generator generator, int refreshEvery, double fraction,
+                          long seed, String what) {
         this.width = 3 + targetWidth;
+        if (first.rows().length % width != 0) throw new IllegalArgumentException("rows of width " + width + " expected");
+        this.n = first.rows().length / width;
         this.generator = generator;
         this.refreshEvery = refreshEvery;
         this.chunk = (int) Math.min(n, Math.round(n * fraction));
         this.seed = seed;
-        rows = new float[n * width];
-        ambiguous = generator.fill(rows, 0, n, seed);
+        rows = first.rows();
+        ambiguous = first.ambiguous();
         drawn = n;
         pool = new PoolSource(backend, rows, n, targetWidth, seed + 1, what);
         worker = refreshEvery > 0 && chunk > 0 ? new ForkJoinPool(1) : null;

@@ -151,8 +151,19 @@ public final class Trainer {
         long first = adam.steps();
         double lastLogT = 0;
         double samplesSinceLog = 0;
+        // steps are queued without waiting, so under a time budget the clock only tells the truth after a wait for the
+        // device: wait every syncEvery steps, chosen so that a wait comes about every 50 ms of work (the budget's overshoot)
+        long syncEvery = 1, lastSyncStep = first;
+        double lastSyncT = 0;
         while (true) {
             long done = adam.steps() - first;
+            if (cfg.seconds() > 0 && done > 0 && (adam.steps() - lastSyncStep) % syncEvery == 0) {
+                field.backend().finish();
+                double t = (System.nanoTime() - start) * 1e-9, perStep = (t - lastSyncT) / (adam.steps() - lastSyncStep);
+                syncEvery = Math.max(1, Math.min(cfg.logEvery(), Math.round(0.05 / Math.max(1e-6, perStep))));
+                lastSyncT = t;
+                lastSyncStep = adam.steps();
+            }
             double elapsed = (System.nanoTime() - start) * 1e-9;
             double progress = Math.max(total > 0 ? (double) done / total : 0, cfg.seconds() > 0 ? elapsed / cfg.seconds() : 0);
             boolean last = (total > 0 && done + 1 >= total) || (cfg.seconds() > 0 && elapsed >= cfg.seconds()) || stopRequested;

@@ -56,7 +56,7 @@ class SdfFitTest {
         assertEquals("exact", m.fittedTo().sign());
         assertEquals(0.0, m.fittedTo().ambiguousShare());
         assertEquals(scene(8), m.scene());
-        assertTrue(r.timing().containsKey("sampling") && r.timing().containsKey("training"), r.timing().toString());
+        assertTrue(r.timing().containsKey("preparing") && r.timing().containsKey("training"), r.timing().toString());
         try (var files = Files.list(dir)) {
             assertEquals(0, files.count(), "no output asked for: nothing written");
         }

@@ -350,11 +350,9 @@ public final class ClBackend implements Backend {
 
     private void ensurePartials(long floats) {
         if (floats <= partialsFloats) return;
-        if (partials != null) {
-            owned.remove(partials);
-            clReleaseMemObject(partials);
-        }
-        partials = buffer(floats);
+        if (partials != null) clReleaseMemObject(partials);
+        // the backend's own scratch, outside {@code owned}: a scope never releases it
+        partials = clCreateBuffer(context, CL_MEM_READ_WRITE, Math.max(1, floats) * Sizeof.cl_float, null, null);
         partialsFloats = floats;
     }
 
@@ -466,6 +464,24 @@ public final class ClBackend implements Backend {
         clFinish(queue);
     }
 
+    /** Device buffers held now (tensors and the backend's own; not the scratch), for tests. */
+    int buffers() {
+        return owned.size();
+    }
+
+    /** Releases the buffers allocated since it opened (programs, kernels and the backend's scratch stay). */
+    @Override
+    public Scope scope() {
+        int mark = owned.size();
+        return () -> {
+            if (closed) return;
+            clFinish(queue);
+            List<cl_mem> since = owned.subList(Math.min(mark, owned.size()), owned.size());
+            since.forEach(org.jocl.CL::clReleaseMemObject);
+            since.clear();
+        };
+    }
+
     @Override
     public void close() {
         if (closed) return;
@@ -474,6 +490,7 @@ public final class ClBackend implements Backend {
         kernels.values().forEach(org.jocl.CL::clReleaseKernel);
         programs.values().forEach(org.jocl.CL::clReleaseProgram);
         owned.forEach(org.jocl.CL::clReleaseMemObject);
+        if (partials != null) clReleaseMemObject(partials);
         clReleaseCommandQueue(queue);
         clReleaseContext(context);
     }

@@ -1,0 +1,402 @@
+package nfield.pipeline.many;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import nfield.compute.Backend;
+import nfield.config.Json;
+import nfield.config.SceneConfig;
+import nfield.data.mesh.Mesh;
+import nfield.data.mesh.MeshMetrics;
+import nfield.field.FieldMeta;
+import nfield.field.FittedField;
+import nfield.io.FieldFile;
+import nfield.io.FieldMesher;
+import nfield.io.MeshWriter;
+import nfield.pipeline.FitControl;
+import nfield.pipeline.FitError;
+import nfield.pipeline.FitListener;
+import nfield.pipeline.FitRequest;
+import nfield.pipeline.FitResult;
+import nfield.pipeline.Fits;
+import nfield.pipeline.SdfFit;
+import nfield.train.Trainer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Many signed distance fields, one a shape, into one folder ({@code nfield fit-many}). The local
+ * engine: shapes one after another on one backend (one OpenCL context, its programs compiled
+ * once), the next shape's preparation (reading, BVH, sign, first pool) on a helper thread while
+ * this one trains, and its Chamfer/IoU scored there while the next trains, every tensor of a
+ * shape released when it is done. Each field is written atomically as {@code DIR/NAME.nfield}
+ * (a checkpoint, the mesh's normalisation in it) and its record into {@link Results}; a shape
+ * whose field is there is skipped unless {@code force}; a shape that cannot be read or fitted is
+ * recorded as failed and the run goes on. Each shape's seed derives from its name (and the
+ * scene's seed), so a rerun fits the same field.
+ */
+public final class FitMany {
+    private FitMany() {}
+
+    /**
+     * The run's settings: the output folder; the scene (a file, a built-in name, or null for
+     * sdf-default); a time and/or step budget a shape (null: the scene's); the base seed (null:
+     * the scene's); refit what is done; write each surface as {@code NAME.ply} ({@code mesh})
+     * and score it against its own mesh ({@code eval}) on a {@code res}^3 grid with
+     * {@code evalPoints} points; the SDF fit's own options.
+     */
+    public record Options(Path dir, String scene, Double seconds, Integer steps, Long seed, boolean force, boolean mesh, boolean eval,
+                          int res, int evalPoints, SdfFit.Options sdf) {
+        public Options {
+            if (dir == null) throw new FitError("fit-many needs an output folder (-o DIR)");
+            if (seconds != null && !(seconds > 0)) throw new FitError("--time must be positive");
+            if (steps != null && steps < 1) throw new FitError("--steps " + steps + ": must be at least 1");
+            if (res < 16 || res > 1024) throw new FitError("--res " + res + ": must be in [16, 1024]");
+            if (evalPoints < 1000) throw new FitError("--eval-points " + evalPoints + ": must be at least 1000");
+            if (sdf == null) sdf = SdfFit.Options.DEFAULT;
+        }
+
+        public static Options defaults(Path dir) {
+            return new Options(dir, null, null, null, null, false, false, false, 128, 100_000, SdfFit.Options.DEFAULT);
+        }
+    }
+
+    /** What a run reports, on the fitting thread (records may come from the scoring thread). */
+    public interface Listener {
+        /** A line for a person: a warning, a skipped shape. */
+        default void info(String line) {}
+
+        /** Shape {@code index} (0-based, of {@code total}) starts training; {@code etaS}: the whole run's time left. */
+        default void started(int index, int total, ShapeJob job, double etaS) {}
+
+        /** The training progress of the shape that runs. */
+        default void progress(ShapeJob job, Trainer.Progress p, double etaS) {}
+
+        /** A shape's record is written ({@code done} shapes of {@code total} have one). */
+        default void finished(int done, int total, ObjectNode record) {}
+    }
+
+    /** The run as it ended: every shape's record in manifest order, and counts; {@code budgetS}: the time budgets of the shapes fitted. */
+    public record Summary(List<ObjectNode> records, int fitted, int skipped, int failed, boolean stopped, double wallS, double budgetS) {}
+
+    static final Pattern TEMP = Pattern.compile("^\\..+\\.(\\d+)\\.tmp$");
+
+    /** The seed of shape {@code name}: {@code base} mixed with a hash of the name (SplitMix64's finaliser over FNV-1a). */
+    public static long seedOf(String name, long base) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : name.getBytes(StandardCharsets.UTF_8)) h = (h ^ (b & 0xff)) * 0x100000001b3L;
+        long z = h ^ (base * 0x9E3779B97F4A7C15L);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return (z ^ (z >>> 31)) >>> 1;
+    }
+
+    /** A shape as the run will fit it: its request (seed, budget; no output: the run writes it), where its field goes. */
+    record Planned(int index, ShapeJob job, FitRequest request, Path output) {}
+
+    public static Summary run(List<ShapeJob> jobs, Options opt, Backend backend, FitControl control, Listener listener) throws IOException {
+        long t0 = System.nanoTime();
+        Files.createDirectories(opt.dir());
+        removeStaleTemps(opt.dir(), listener);
+        Results results = Results.load(opt.dir());
+        results.warnings().forEach(listener::info);
+        Map<String, SceneConfig> scenes = new HashMap<>();
+        List<Planned> todo = new ArrayList<>();
+        int skipped = 0, failed = 0, fitted = 0;
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            ShapeJob j = jobs.get(i);
+            order.add(j.name());
+            Path out = opt.dir().resolve(j.name() + ".nfield");
+            FitRequest req;
+            try {
+                req = request(j, opt, scenes);
+            } catch (FitError e) {
+                results.put(failure(j, out, "scene", e.getMessage()));
+                listener.finished(++failed, jobs.size(), results.get(j.name()));
+                continue;
+            }
+            if (!opt.force() && done(j, out, results, listener)) {
+                skipped++;
+                continue;
+            }
+            todo.add(new Planned(i, j, req, out));
+        }
+        if (skipped > 0) listener.info(skipped + " of " + jobs.size() + " shapes are done already (their fields are in " + opt.dir() + "; --force fits them again)");
+
+        double budgetS = 0;
+        Estimates est = new Estimates(todo);
+        // one helper thread, first come first served, for the next shape's preparation and the last one's score: their
+        // parallel loops run inside it, so they take one core and leave the rest to the device
+        ForkJoinPool helper = new ForkJoinPool(1, ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, true);
+        ExecutorService prep = helper, post = helper;
+        List<Future<?>> scoring = new ArrayList<>();
+        boolean stopped = false;
+        try {
+            Future<SdfFit.Prepared> next = todo.isEmpty() ? null : prep.submit(() -> prepare(todo.get(0), opt, listener));
+            for (int k = 0; k < todo.size(); k++) {
+                Planned p = todo.get(k);
+                Future<SdfFit.Prepared> cur = next;
+                next = k + 1 < todo.size() ? prep.submit(prepareTask(todo.get(k + 1), opt, listener)) : null;
+                long s0 = System.nanoTime();
+                SdfFit.Prepared prepared;
+                try {
+                    prepared = cur.get();
+                } catch (ExecutionException e) {
+                    results.put(failure(p.job(), p.output(), "read", message(e.getCause())));
+                    failed++;
+                    listener.finished(results.all().size(), jobs.size(), results.get(p.job().name()));
+                    est.done(p, 0, (System.nanoTime() - s0) * 1e-9, 0);
+                    continue;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    stopped = true;
+                    break;
+                }
+                if (control.stopped()) {
+                    stopped = true;
+                    break;
+                }
+                listener.started(p.index(), jobs.size(), p.job(), est.left(p, 0));
+                ObjectNode record;
+                Mesh surface = null;
+                FitResult r = null;
+                try (Backend.Scope scope = backend.scope()) {
+                    r = SdfFit.train(prepared, p.request(), opt.sdf(), backend, new FitListener() {
+                        @Override
+                        public void info(String line) {
+                            if (line.contains("warning")) listener.info(p.job().name() + ": " + line);
+                        }
+
+                        @Override
+                        public void progress(Trainer.Progress pr) {
+                            listener.progress(p.job(), pr, est.left(p, pr.elapsedS()));
+                        }
+                    });
+                    if (control.stopped()) {
+                        stopped = true; // a stopped shape is not done: its field is not written, and a rerun fits it
+                        break;
+                    }
+                    FieldFile.write(p.output(), r.fitted(), true);
+                    if (opt.mesh() || opt.eval()) surface = FieldMesher.surface(r.fitted(), opt.res(), false, p.job().name()).mesh();
+                    record = success(p, r, prepared);
+                } catch (IOException | RuntimeException e) {
+                    record = failure(p.job(), p.output(), r == null ? "train" : "mesh", message(e));
+                }
+                fitted += record.get("status").asText().equals("ok") ? 1 : 0;
+                failed += record.get("status").asText().equals("ok") ? 0 : 1;
+                if (p.request().budget() != null) budgetS += p.request().budget().seconds();
+                double train = r == null ? 0 : r.seconds();
+                est.done(p, r == null ? 0 : r.steps(), (System.nanoTime() - s0) * 1e-9, train);
+                ObjectNode rec = record;
+                Mesh mesh = surface, reference = prepared.mesh();
+                scoring.add(post.submit(() -> {
+                    finish(rec, mesh, reference, p, opt);
+                    results.put(rec);
+                    listener.finished(results.all().size(), jobs.size(), rec);
+                    return null;
+                }));
+            }
+            for (Future<?> f : scoring) f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopped = true;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(message(e.getCause()), e.getCause());
+        } finally {
+            helper.shutdownNow();
+        }
+        List<ObjectNode> records = new ArrayList<>();
+        for (String n : order) if (results.get(n) != null) records.add(results.get(n));
+        return new Summary(records, fitted, skipped, failed, stopped, (System.nanoTime() - t0) * 1e-9, budgetS);
+    }
+
+    private static java.util.concurrent.Callable<SdfFit.Prepared> prepareTask(Planned p, Options opt, Listener listener) {
+        return () -> prepare(p, opt, listener);
+    }
+
+    private static SdfFit.Prepared prepare(Planned p, Options opt, Listener listener) throws IOException {
+        return SdfFit.prepare(p.request(), opt.sdf(), new FitListener() {
+            @Override
+            public void info(String line) {
+                if (line.contains("warning")) listener.info(p.job().name() + ": " + line);
+            }
+        });
+    }
+
+    /** The request of shape {@code j}: its scene, seed and budget. */
+    static FitRequest request(ShapeJob j, Options opt, Map<String, SceneConfig> scenes) {
+        String name = j.scene() != null ? j.scene() : opt.scene();
+        SceneConfig scene = scenes.computeIfAbsent(name == null ? "sdf-default" : name,
+                n -> n.toLowerCase(java.util.Locale.ROOT).endsWith(".json") ? SceneConfig.load(Path.of(n)) : SceneConfig.preset(n));
+        if (!scene.field().kind().equals("sdf")) {
+            throw new FitError(j.where() + ": scene " + scene.name() + " is a " + scene.field().kind() + " scene; fit-many fits signed distance fields to meshes");
+        }
+        if (Fits.isPosedImages(j.data())) throw new FitError(j.where() + ": " + j.data() + " is a posed-image set; fit-many fits meshes (use nfield fit)");
+        long seed = j.seed() != null ? j.seed() : seedOf(j.name(), opt.seed() != null ? opt.seed() : scene.train().seed());
+        FitRequest req = FitRequest.of(j.data(), scene).withSeed(seed);
+        Double seconds = j.seconds() != null || j.steps() != null ? j.seconds() : opt.seconds();
+        Integer steps = j.seconds() != null || j.steps() != null ? j.steps() : opt.steps();
+        if (seconds != null || steps != null) req = req.withBudget(new FitRequest.Budget(steps == null ? 0 : steps, seconds == null ? 0 : seconds));
+        return req;
+    }
+
+    /**
+     * Whether shape {@code j} is done: its field is there, readable and fitted to the same data.
+     * A field without a record (the run was killed between the two writes) gets one from the
+     * field's own metadata.
+     */
+    private static boolean done(ShapeJob j, Path out, Results results, Listener listener) throws IOException {
+        if (!Files.isRegularFile(out)) return false;
+        FieldMeta meta;
+        try {
+            meta = FieldFile.readMeta(out);
+        } catch (IOException | RuntimeException e) {
+            listener.info(out + ": unreadable (" + e.getMessage() + "); fitting " + j.name() + " again");
+            return false;
+        }
+        String was = meta.fittedTo() == null ? null : meta.fittedTo().data();
+        if (was == null || !same(was, j.data())) {
+            listener.info(out + ": fitted to " + was + ", not " + j.data() + "; fitting " + j.name() + " again");
+            return false;
+        }
+        ObjectNode r = results.get(j.name());
+        if (r == null || !"ok".equals(r.path("status").asText())) {
+            ObjectNode o = Json.MAPPER.createObjectNode().put("shape", j.name()).put("data", j.data()).put("status", "ok")
+                    .put("output", out.toString()).put("steps", meta.steps()).put("note", "recovered from the field file");
+            results.put(o);
+        }
+        return true;
+    }
+
+    private static boolean same(String a, String b) {
+        if (a.equals(b)) return true;
+        if (a.contains(":") || b.contains(":")) return false;
+        return Path.of(a).toAbsolutePath().normalize().equals(Path.of(b).toAbsolutePath().normalize());
+    }
+
+    private static ObjectNode success(Planned p, FitResult r, SdfFit.Prepared prep) {
+        ObjectNode o = Json.MAPPER.createObjectNode().put("shape", p.job().name()).put("data", p.job().data()).put("status", "ok")
+                .put("output", p.output().toString()).put("seed", p.request().seed()).put("steps", r.steps()).put("seconds", r.seconds())
+                .put("prepare_seconds", prep.seconds()).put("loss", r.loss());
+        ObjectNode terms = o.putObject("terms");
+        r.terms().forEach(terms::put);
+        o.put("sign", prep.sign()).put("ambiguous_share", r.figures().get("ambiguous_share"));
+        return o;
+    }
+
+    private static ObjectNode failure(ShapeJob j, Path out, String stage, String message) {
+        return Json.MAPPER.createObjectNode().put("shape", j.name()).put("data", j.data()).put("status", "failed")
+                .put("stage", stage).put("error", message);
+    }
+
+    /** On the scoring thread: the surface written and scored against the shape's own mesh, into the record. */
+    private static void finish(ObjectNode rec, Mesh surface, Mesh reference, Planned p, Options opt) {
+        if (surface == null || !"ok".equals(rec.get("status").asText())) return;
+        try {
+            if (opt.mesh()) {
+                Path m = p.output().resolveSibling(p.job().name() + ".ply");
+                MeshWriter.write(m, surface, null);
+                rec.put("mesh", m.toString());
+            }
+            if (opt.eval() && reference != null) {
+                long t = System.nanoTime();
+                MeshMetrics.Result e = MeshMetrics.compute(surface, reference, opt.evalPoints(), opt.evalPoints(), 0.01, 0);
+                rec.putObject("metrics").put("chamfer_l1", e.chamferL1()).put("chamfer_l2", e.chamferL2()).put("fscore", e.fscore())
+                        .put("normal_consistency", e.normalConsistency()).put("iou", e.iou()).put("res", opt.res())
+                        .put("points", opt.evalPoints()).put("seconds", (System.nanoTime() - t) * 1e-9);
+            }
+        } catch (IOException | RuntimeException e) {
+            rec.put("status", "failed").put("stage", "score").put("error", message(e));
+        }
+    }
+
+    static String message(Throwable e) {
+        if (e instanceof FitError || e instanceof IOException) return e.getMessage();
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    /** Temp files that a killed run left (their process is gone). */
+    private static void removeStaleTemps(Path dir, Listener listener) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) s::iterator) {
+                Matcher m = TEMP.matcher(f.getFileName().toString());
+                if (!m.matches()) continue;
+                long pid;
+                try {
+                    pid = Long.parseLong(m.group(1));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) continue;
+                Files.deleteIfExists(f);
+                listener.info("removed " + f + ", left by a run that was stopped");
+            }
+        }
+    }
+
+    /**
+     * Time left in the run, from the budgets: a shape's time budget, or its steps at the pace
+     * measured so far; plus the time each shape has taken beyond its training (measured).
+     */
+    static final class Estimates {
+        private final List<Planned> todo;
+        private final boolean[] finished;
+        private double stepS = Double.NaN, overheadS = 0;
+        private long stepsSeen;
+        private double trainSeen;
+        private int seen;
+
+        Estimates(List<Planned> todo) {
+            this.todo = todo;
+            this.finished = new boolean[todo.size()];
+        }
+
+        synchronized void done(Planned p, long steps, double wallS, double trainS) {
+            finished[todo.indexOf(p)] = true;
+            if (steps > 0) {
+                stepsSeen += steps;
+                trainSeen += trainS;
+                stepS = trainSeen / stepsSeen;
+            }
+            overheadS = (overheadS * seen + Math.max(0, wallS - trainS)) / (seen + 1);
+            seen++;
+        }
+
+        /** The run's time left while {@code current} has trained {@code elapsed} seconds. */
+        synchronized double left(Planned current, double elapsed) {
+            double sum = 0;
+            for (int k = 0; k < todo.size(); k++) {
+                if (finished[k]) continue;
+                double t = estimate(todo.get(k)) + overheadS;
+                if (todo.get(k) == current) t = Math.max(0, t - elapsed);
+                sum += t;
+            }
+            return sum;
+        }
+
+        private double estimate(Planned p) {
+            FitRequest.Budget b = p.request().budget();
+            double bySteps = Double.NaN, bySeconds = Double.NaN;
+            int steps = b != null ? b.steps() : p.request().scene().train().steps();
+            double secs = b != null ? b.seconds() : p.request().scene().train().seconds();
+            if (steps > 0) bySteps = steps * stepS;
+            if (secs > 0) bySeconds = secs;
+            if (Double.isNaN(bySteps)) return bySeconds;
+            if (Double.isNaN(bySeconds)) return bySteps;
+            return Math.min(bySteps, bySeconds);
+        }
+    }
+}
