@@ -121,7 +121,8 @@ public final class SdfFit {
         listener.info("nfield fit: " + data + " on " + backend.device());
         Checkpoints.Start start = Checkpoints.start(req, meta, seed, backend, listener);
         try (RefreshingPool source = new RefreshingPool(backend, prep.first(), 1, prep.generator(), tc.refreshEvery(),
-                sampling.refreshFraction(), seed + 1, data)) {
+                sampling.refreshFraction(), seed + 1, data).reproducible(tc.seconds() == 0)) {
+            // a fit that stops at a step count (not at a time) is the same field each time it runs
             double sampled = prep.seconds();
             Loss loss = new Loss("sdf", scene.loss(), backend);
             Adam adam = new Adam(scene.optimizer(), start.field().params(), start.field().trainableOffset());

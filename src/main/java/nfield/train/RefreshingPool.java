@@ -37,6 +37,8 @@ public final class RefreshingPool implements SampleSource, AutoCloseable {
     private float[] staging;
     private Future<Long> pending;
     private int cursor;
+    private boolean reproducible;
+    private long due;
     private long generation = 1, refreshed, drawn, ambiguous;
 
     /**
@@ -68,11 +70,22 @@ public final class RefreshingPool implements SampleSource, AutoCloseable {
         worker = refreshEvery > 0 && chunk > 0 ? new ForkJoinPool(1) : null;
     }
 
+    /**
+     * With {@code on}, a refresh drawn at step s is installed at step s + refreshEvery / 2 exactly,
+     * waiting for it if need be, so that a fit of a fixed step count is the same each time; without
+     * (the default), at the first step after it is ready, so the device never waits.
+     */
+    public RefreshingPool reproducible(boolean on) {
+        reproducible = on;
+        return this;
+    }
+
     @Override
     public void next(Tensor points, Tensor targets, long step) {
         if (worker != null) {
-            if (pending != null && pending.isDone()) install();
+            if (pending != null && (reproducible ? step >= due : pending.isDone())) install();
             if (pending == null && step > 0 && step % refreshEvery == 0) {
+                due = step + Math.max(1, refreshEvery / 2);
                 long s = seed + 0x632BE59BD9B4E019L * ++generation;
                 if (staging == null) staging = new float[chunk * width];
                 float[] dst = staging;

@@ -37,17 +37,18 @@ class FitManyTest {
             {"field": {"kind": "sdf", "encoding": {"type": "frequency", "octaves": 3},
                        "network": {"width": 16, "hidden_layers": 2, "output_scale": 0.1}},
              "optimizer": {"lr": 0.01, "schedule": {"type": "constant"}},
-             "train": {"batch": 1024, "steps": 400, "pool_size": 16384, "refresh_every": 0, "log_every": 20, "seed": 3}}
+             "train": {"batch": 1024, "steps": 400, "pool_size": 16384, "refresh_every": 50, "log_every": 20, "seed": 3}}
             """;
 
-    /** A tetrahedron, a closed mesh small enough to write here. */
-    static final String TETRA = "v 0 0 0\nv 1 0 0\nv 0 1 0\nv 0 0 1\nf 1 3 2\nf 1 2 4\nf 1 4 3\nf 2 3 4\n";
+    /** An octahedron, a closed mesh small enough to write here. */
+    static final String OCTA = "v 1 0 0\nv -1 0 0\nv 0 1 0\nv 0 -1 0\nv 0 0 1\nv 0 0 -1\n"
+            + "f 1 3 5\nf 3 2 5\nf 2 4 5\nf 4 1 5\nf 3 1 6\nf 2 3 6\nf 4 2 6\nf 1 4 6\n";
 
     List<ShapeJob> jobs(Path meshes) throws IOException {
         Files.createDirectories(meshes);
-        Files.writeString(meshes.resolve("tetra.obj"), TETRA);
+        Files.writeString(meshes.resolve("octa.obj"), OCTA);
         Files.writeString(meshes.resolve("broken.obj"), "v 0 0 0\nv 1 0 0\nf 1 2 7\n");
-        return Manifest.read(List.of("shape:torus", meshes.resolve("broken.obj").toString(), meshes.resolve("tetra.obj").toString(),
+        return Manifest.read(List.of("shape:torus", meshes.resolve("broken.obj").toString(), meshes.resolve("octa.obj").toString(),
                 "analytic:sphere"), null);
     }
 
@@ -80,14 +81,14 @@ class FitManyTest {
         assertEquals(1, s.failed());
         assertEquals(0, s.skipped());
         assertFalse(s.stopped());
-        assertEquals(List.of("torus", "broken", "tetra", "analytic-sphere"), s.records().stream().map(r -> r.get("shape").asText()).toList(),
+        assertEquals(List.of("torus", "broken", "octa", "analytic-sphere"), s.records().stream().map(r -> r.get("shape").asText()).toList(),
                 "records in manifest order");
         ObjectNode broken = s.records().get(1);
         assertEquals("failed", broken.get("status").asText());
         assertEquals("read", broken.get("stage").asText());
         assertTrue(broken.get("error").asText().contains("broken.obj"), broken.toString());
-        assertEquals(List.of("torus", "tetra", "analytic-sphere"), ev.started);
-        for (String name : List.of("torus", "tetra", "analytic-sphere")) {
+        assertEquals(List.of("torus", "octa", "analytic-sphere"), ev.started);
+        for (String name : List.of("torus", "octa", "analytic-sphere")) {
             ObjectNode r = s.records().stream().filter(x -> x.get("shape").asText().equals(name)).findFirst().orElseThrow();
             assertEquals("ok", r.get("status").asText(), r.toString());
             assertEquals(400, r.get("steps").asLong());
@@ -100,7 +101,7 @@ class FitManyTest {
                 assertTrue(Files.size(out.resolve(name + ".ply")) > 100, name + ".ply written");
             }
         }
-        assertTrue(s.records().get(2).get("sign").asText().equals("pseudonormal"), "the tetrahedron is closed and oriented");
+        assertTrue(s.records().get(2).get("sign").asText().equals("pseudonormal"), "the octahedron is closed and oriented");
         // results.jsonl holds what the summary holds
         Results back = Results.load(out);
         assertEquals(4, back.all().size());
