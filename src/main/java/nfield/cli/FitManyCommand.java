@@ -4,6 +4,7 @@ import nfield.compute.Backend;
 import nfield.pipeline.Durations;
 import nfield.pipeline.FitControl;
 import nfield.pipeline.SdfFit;
+import nfield.pipeline.many.Engine;
 import nfield.pipeline.many.FitMany;
 import nfield.pipeline.many.Manifest;
 import nfield.pipeline.many.ManyProgress;
@@ -81,6 +82,16 @@ final class FitManyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "A JSON event a shape (its record) and a progress event a report on stdout.")
     boolean json;
 
+    @Option(names = "--engine", defaultValue = "local", paramLabel = "local|spark",
+            description = "local (default): shapes one after another on this machine's device. spark: one Spark task a shape "
+                    + "(run under spark-submit, or with Spark's jars on the class path: SPARK_HOME); DIR must be a folder every "
+                    + "executor sees. See the README's \"fit-many on Spark\".")
+    String engine;
+
+    @Option(names = "--master", defaultValue = "local[*]", paramLabel = "URL",
+            description = "The Spark master when spark-submit sets none (default: ${DEFAULT-VALUE}: this machine).")
+    String master;
+
     @Mixin
     Backends backends;
 
@@ -91,11 +102,33 @@ final class FitManyCommand implements Callable<Integer> {
                 mesh, eval, res, evalPoints, new SdfFit.Options(sign, null, null));
         ManyProgress printer = new ManyProgress(json).forJobs(jobs);
         FitMany.Summary s;
-        try (Backend backend = backends.open()) {
-            System.err.println("nfield fit-many: " + jobs.size() + " shapes into " + dir + " on " + backend.device());
-            s = FitMany.run(jobs, opt, backend, FitControl.onSignals(), printer);
+        if (engine.equals("spark")) {
+            System.err.println("nfield fit-many: " + jobs.size() + " shapes into " + dir + " on Spark");
+            s = spark().run(jobs, opt, FitControl.onSignals(), printer);
+        } else if (engine.equals("local")) {
+            try (Backend backend = backends.open()) {
+                System.err.println("nfield fit-many: " + jobs.size() + " shapes into " + dir + " on " + backend.device());
+                s = FitMany.run(jobs, opt, backend, FitControl.onSignals(), printer);
+            }
+        } else {
+            throw new UserError("--engine " + engine + ": local or spark");
         }
         printer.summary(s, dir);
         return s.failed() > 0 ? 1 : 0;
+    }
+
+    /** The Spark engine, loaded by name: nfield.jar holds no Spark, and runs without it. */
+    private Engine spark() throws ReflectiveOperationException {
+        try {
+            Class.forName("org.apache.spark.SparkContext");
+        } catch (ClassNotFoundException e) {
+            throw new UserError("--engine spark: Spark is not on the class path; run nfield.jar with spark-submit "
+                    + "(the README's \"fit-many on Spark\"), or set SPARK_HOME to a Spark 4 install for the launcher to add its jars");
+        }
+        String b = backends.backend;
+        int d = backends.device;
+        Engine.BackendFactory factory = () -> Backends.create(b, d);
+        return (Engine) Class.forName("nfield.pipeline.many.SparkEngine").getConstructor(String.class, Engine.BackendFactory.class)
+                .newInstance(master, factory);
     }
 }

@@ -29,7 +29,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
@@ -106,106 +105,164 @@ public final class FitMany {
     /** A shape as the run will fit it: its request (seed, budget; no output: the run writes it), where its field goes. */
     record Planned(int index, ShapeJob job, FitRequest request, Path output) {}
 
-    public static Summary run(List<ShapeJob> jobs, Options opt, Backend backend, FitControl control, Listener listener) throws IOException {
-        long t0 = System.nanoTime();
+    /**
+     * A run's shapes after the ones done are set aside, what every engine starts from: the
+     * shapes to fit, the results file (with the records of those done, and of shapes whose scene
+     * is wrong), the counts so far.
+     */
+    public static final class Plan {
+        final List<ShapeJob> jobs;
+        final Options opt;
+        final Results results;
+        final List<Planned> todo = new ArrayList<>();
+        final long t0 = System.nanoTime();
+        int skipped, failed;
+
+        private Plan(List<ShapeJob> jobs, Options opt, Results results) {
+            this.jobs = jobs;
+            this.opt = opt;
+            this.results = results;
+        }
+
+        /** How many shapes there are to fit. */
+        public int toFit() { return todo.size(); }
+
+        /** The run's summary once the engine is done. */
+        Summary summary(int fitted, int failedHere, boolean stopped, double budgetS) {
+            List<ObjectNode> records = new ArrayList<>();
+            for (ShapeJob j : jobs) if (results.get(j.name()) != null) records.add(results.get(j.name()));
+            return new Summary(records, fitted, skipped, failed + failedHere, stopped, (System.nanoTime() - t0) * 1e-9, budgetS);
+        }
+    }
+
+    /** Plans a run: the folder made, a killed run's temp files removed, the shapes done set aside (unless {@code force}). */
+    public static Plan plan(List<ShapeJob> jobs, Options opt, Listener listener) throws IOException {
         Files.createDirectories(opt.dir());
         removeStaleTemps(opt.dir(), listener);
-        Results results = Results.load(opt.dir());
-        results.warnings().forEach(listener::info);
+        Plan plan = new Plan(jobs, opt, Results.load(opt.dir()));
+        plan.results.warnings().forEach(listener::info);
         Map<String, SceneConfig> scenes = new HashMap<>();
-        List<Planned> todo = new ArrayList<>();
-        int skipped = 0, failed = 0, fitted = 0;
-        List<String> order = new ArrayList<>();
         for (int i = 0; i < jobs.size(); i++) {
             ShapeJob j = jobs.get(i);
-            order.add(j.name());
             Path out = opt.dir().resolve(j.name() + ".nfield");
             FitRequest req;
             try {
                 req = request(j, opt, scenes);
             } catch (FitError e) {
-                results.put(failure(j, out, "scene", e.getMessage()));
-                listener.finished(++failed, jobs.size(), results.get(j.name()));
+                plan.results.put(failure(j, "scene", e.getMessage()));
+                plan.failed++;
+                listener.finished(plan.results.all().size(), jobs.size(), plan.results.get(j.name()));
                 continue;
             }
-            if (!opt.force() && done(j, out, results, listener)) {
-                skipped++;
+            if (!opt.force() && done(j, out, plan.results, listener)) {
+                plan.skipped++;
                 continue;
             }
-            todo.add(new Planned(i, j, req, out));
+            plan.todo.add(new Planned(i, j, req, out));
         }
-        if (skipped > 0) listener.info(skipped + " of " + jobs.size() + " shapes are done already (their fields are in " + opt.dir() + "; --force fits them again)");
+        if (plan.skipped > 0) {
+            listener.info(plan.skipped + " of " + jobs.size() + " shapes are done already (their fields are in " + opt.dir()
+                    + "; --force fits them again)");
+        }
+        return plan;
+    }
 
+    /**
+     * A failure that is not the shape's fault (an engine's fault injection, a lost device): it
+     * ends the attempt instead of becoming a failed record, so an engine that retries does.
+     */
+    public static final class Abort extends RuntimeException {
+        public Abort(String message) {
+            super(message);
+        }
+    }
+
+    /** What {@link #train} gives: the shape's record (ok or failed), its surface for scoring (null when not asked), whether it was stopped. */
+    record Trained(ObjectNode record, Mesh surface, FitResult result, boolean stopped) {}
+
+    /**
+     * Trains planned shape {@code p} on {@code backend} from its preparation, every buffer of it
+     * released at the end: the field written (atomically) unless stopped, the surface extracted
+     * on the device when it is to be written or scored.
+     */
+    static Trained train(Planned p, SdfFit.Prepared prepared, Options opt, Backend backend, FitControl control, FitListener fl) {
+        FitResult r = null;
+        try (Backend.Scope scope = backend.scope()) {
+            r = SdfFit.train(prepared, p.request().withControl(control), opt.sdf(), backend, fl);
+            // a stopped shape is not done: its field is not written, and a rerun fits it
+            if (control.stopped()) return new Trained(null, null, r, true);
+            long w0 = System.nanoTime();
+            FieldFile.write(p.output(), r.fitted(), true);
+            long w1 = System.nanoTime();
+            Mesh surface = opt.mesh() || opt.eval() ? FieldMesher.surface(r.fitted(), opt.res(), false, p.job().name()).mesh() : null;
+            ObjectNode rec = success(p, r, prepared).put("write_seconds", (w1 - w0) * 1e-9);
+            if (surface != null) rec.put("surface_seconds", (System.nanoTime() - w1) * 1e-9);
+            return new Trained(rec, surface, r, false);
+        } catch (Abort e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            return new Trained(failure(p.job(), r == null ? "train" : "mesh", message(e)), null, r, false);
+        }
+    }
+
+    /** The local engine: shapes one after another on {@code backend}; see the class comment. */
+    public static Summary run(List<ShapeJob> jobs, Options opt, Backend backend, FitControl control, Listener listener) throws IOException {
+        Plan plan = plan(jobs, opt, listener);
+        List<Planned> todo = plan.todo;
+        Results results = plan.results;
+        int fitted = 0, failed = 0;
         double budgetS = 0;
         Estimates est = new Estimates(todo);
         // one helper thread, first come first served, for the next shape's preparation and the last one's score: their
         // parallel loops run inside it, so they take one core and leave the rest to the device
         ForkJoinPool helper = new ForkJoinPool(1, ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, true);
-        ExecutorService prep = helper, post = helper;
         List<Future<?>> scoring = new ArrayList<>();
         boolean stopped = false;
         try {
-            Future<SdfFit.Prepared> next = todo.isEmpty() ? null : prep.submit(() -> prepare(todo.get(0), opt, listener));
+            Future<SdfFit.Prepared> next = todo.isEmpty() ? null : helper.submit(prepareTask(todo.get(0), opt, listener));
             for (int k = 0; k < todo.size(); k++) {
                 Planned p = todo.get(k);
                 Future<SdfFit.Prepared> cur = next;
-                next = k + 1 < todo.size() ? prep.submit(prepareTask(todo.get(k + 1), opt, listener)) : null;
+                next = k + 1 < todo.size() ? helper.submit(prepareTask(todo.get(k + 1), opt, listener)) : null;
                 long s0 = System.nanoTime();
                 SdfFit.Prepared prepared;
                 try {
                     prepared = cur.get();
                 } catch (ExecutionException e) {
-                    results.put(failure(p.job(), p.output(), "read", message(e.getCause())));
+                    results.put(failure(p.job(), "read", message(e.getCause())));
                     failed++;
                     listener.finished(results.all().size(), jobs.size(), results.get(p.job().name()));
                     est.done(p, 0, (System.nanoTime() - s0) * 1e-9, 0);
                     continue;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    stopped = true;
-                    break;
                 }
                 if (control.stopped()) {
                     stopped = true;
                     break;
                 }
+                double waited = (System.nanoTime() - s0) * 1e-9; // for the preparation: zero when it was hidden
                 listener.started(p.index(), jobs.size(), p.job(), est.left(p, 0));
-                ObjectNode record;
-                Mesh surface = null;
-                FitResult r = null;
-                try (Backend.Scope scope = backend.scope()) {
-                    r = SdfFit.train(prepared, p.request(), opt.sdf(), backend, new FitListener() {
-                        @Override
-                        public void info(String line) {
-                            if (line.contains("warning")) listener.info(p.job().name() + ": " + line);
-                        }
-
-                        @Override
-                        public void progress(Trainer.Progress pr) {
-                            listener.progress(p.job(), pr, est.left(p, pr.elapsedS()));
-                        }
-                    });
-                    if (control.stopped()) {
-                        stopped = true; // a stopped shape is not done: its field is not written, and a rerun fits it
-                        break;
-                    }
-                    FieldFile.write(p.output(), r.fitted(), true);
-                    if (opt.mesh() || opt.eval()) surface = FieldMesher.surface(r.fitted(), opt.res(), false, p.job().name()).mesh();
-                    record = success(p, r, prepared);
-                } catch (IOException | RuntimeException e) {
-                    record = failure(p.job(), p.output(), r == null ? "train" : "mesh", message(e));
+                Trained t = train(p, prepared, opt, backend, control, fitListener(p, listener, est));
+                if (t.record() != null) t.record().put("waited_seconds", waited);
+                if (t.stopped()) {
+                    stopped = true;
+                    break;
                 }
-                fitted += record.get("status").asText().equals("ok") ? 1 : 0;
-                failed += record.get("status").asText().equals("ok") ? 0 : 1;
+                boolean ok = t.record().get("status").asText().equals("ok");
+                fitted += ok ? 1 : 0;
+                failed += ok ? 0 : 1;
                 if (p.request().budget() != null) budgetS += p.request().budget().seconds();
-                double train = r == null ? 0 : r.seconds();
-                est.done(p, r == null ? 0 : r.steps(), (System.nanoTime() - s0) * 1e-9, train);
-                ObjectNode rec = record;
-                Mesh mesh = surface, reference = prepared.mesh();
-                scoring.add(post.submit(() -> {
-                    finish(rec, mesh, reference, p, opt);
-                    results.put(rec);
-                    listener.finished(results.all().size(), jobs.size(), rec);
+                est.done(p, t.result() == null ? 0 : t.result().steps(), (System.nanoTime() - s0) * 1e-9,
+                        t.result() == null ? 0 : t.result().seconds());
+                // the heap back to this shape's live set: a collector left alone grows the heap shape after shape (it grew
+                // from 1.0 to 1.3 GB resident over 24 shapes), though nothing a done shape held is still reachable
+                long g0 = System.nanoTime();
+                System.gc();
+                if (t.record() != null) t.record().put("gc_seconds", (System.nanoTime() - g0) * 1e-9);
+                Mesh reference = prepared.mesh();
+                scoring.add(helper.submit(() -> {
+                    finish(t.record(), t.surface(), reference, p, opt);
+                    results.put(t.record());
+                    listener.finished(results.all().size(), jobs.size(), t.record());
                     return null;
                 }));
             }
@@ -218,16 +275,29 @@ public final class FitMany {
         } finally {
             helper.shutdownNow();
         }
-        List<ObjectNode> records = new ArrayList<>();
-        for (String n : order) if (results.get(n) != null) records.add(results.get(n));
-        return new Summary(records, fitted, skipped, failed, stopped, (System.nanoTime() - t0) * 1e-9, budgetS);
+        return plan.summary(fitted, failed, stopped, budgetS);
+    }
+
+    /** The fit's own lines (warnings only) and progress, as the run's. */
+    static FitListener fitListener(Planned p, Listener listener, Estimates est) {
+        return new FitListener() {
+            @Override
+            public void info(String line) {
+                if (line.contains("warning")) listener.info(p.job().name() + ": " + line);
+            }
+
+            @Override
+            public void progress(Trainer.Progress pr) {
+                listener.progress(p.job(), pr, est == null ? Double.NaN : est.left(p, pr.elapsedS()));
+            }
+        };
     }
 
     private static java.util.concurrent.Callable<SdfFit.Prepared> prepareTask(Planned p, Options opt, Listener listener) {
         return () -> prepare(p, opt, listener);
     }
 
-    private static SdfFit.Prepared prepare(Planned p, Options opt, Listener listener) throws IOException {
+    static SdfFit.Prepared prepare(Planned p, Options opt, Listener listener) throws IOException {
         return SdfFit.prepare(p.request(), opt.sdf(), new FitListener() {
             @Override
             public void info(String line) {
@@ -297,13 +367,13 @@ public final class FitMany {
         return o;
     }
 
-    private static ObjectNode failure(ShapeJob j, Path out, String stage, String message) {
+    static ObjectNode failure(ShapeJob j, String stage, String message) {
         return Json.MAPPER.createObjectNode().put("shape", j.name()).put("data", j.data()).put("status", "failed")
                 .put("stage", stage).put("error", message);
     }
 
     /** On the scoring thread: the surface written and scored against the shape's own mesh, into the record. */
-    private static void finish(ObjectNode rec, Mesh surface, Mesh reference, Planned p, Options opt) {
+    static void finish(ObjectNode rec, Mesh surface, Mesh reference, Planned p, Options opt) {
         if (surface == null || !"ok".equals(rec.get("status").asText())) return;
         try {
             if (opt.mesh()) {

@@ -78,7 +78,7 @@ public final class ManyProgress implements FitMany.Listener {
     public synchronized void finished(int done, int total, ObjectNode r) {
         end();
         err.println(String.format(Locale.ROOT, "[%" + digits(total) + "d/%d] ", done, total) + row(r)
-                + (done < total ? "   ETA " + Durations.format(eta) : ""));
+                + (done < total && Double.isFinite(eta) ? "   ETA " + Durations.format(eta) : ""));
         if (json) System.out.println(Json.write(r.deepCopy().put("event", "shape")));
     }
 

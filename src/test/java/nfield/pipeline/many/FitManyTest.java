@@ -44,6 +44,12 @@ class FitManyTest {
     static final String OCTA = "v 1 0 0\nv -1 0 0\nv 0 1 0\nv 0 -1 0\nv 0 0 1\nv 0 0 -1\n"
             + "f 1 3 5\nf 3 2 5\nf 2 4 5\nf 4 1 5\nf 3 1 6\nf 2 3 6\nf 4 2 6\nf 1 4 6\n";
 
+    /** This test's helpers over another test's folder. */
+    FitManyTest withDir(Path d) {
+        dir = d;
+        return this;
+    }
+
     List<ShapeJob> jobs(Path meshes) throws IOException {
         Files.createDirectories(meshes);
         Files.writeString(meshes.resolve("octa.obj"), OCTA);
