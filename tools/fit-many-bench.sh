@@ -2,14 +2,16 @@
 # fit-many measured as issue 15 asks: the shape set of tools/ManyShapes.java (shared meshes, generated shapes, transformed
 # copies) at a time budget each; prints wall time against the sum of the budgets, per-shape Chamfer/IoU (the summary), and
 # the resident memory of the JVM when each shape finished (sampled every 0.5 s from /proc).
-#   tools/fit-many-bench.sh [OUT] [BUDGET] [COPIES]     (default /tmp/fit-many-bench 20s 2: 24 shapes)
+#   tools/fit-many-bench.sh [OUT] [BUDGET] [COPIES] [FIT-MANY OPTIONS...]   (default /tmp/fit-many-bench 20s 2: 24 shapes)
+# e.g. NFIELD_SPARK_CLASSPATH=$(tools/spark-classpath.sh) tools/fit-many-bench.sh /tmp/fmb-spark 20s 2 --engine spark --master 'local[2]'
+# (one run at a time: the memory sampler finds the JVM by its command line)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-out=${1:-/tmp/fit-many-bench}; budget=${2:-20s}; copies=${3:-2}
+out=${1:-/tmp/fit-many-bench}; budget=${2:-20s}; copies=${3:-2}; extra=("${@:4}")
 jar=${NFIELD_JAR:-$root/target/nfield.jar}
 rm -rf "$out"; mkdir -p "$out/shapes"
 java -cp "$jar" "$root/tools/ManyShapes.java" "$out/shapes" "$copies" "$root/../shared/data/meshes"
-NFIELD_JAR=$jar "$root/nfield" fit-many "$out/shapes/manifest.txt" -o "$out/fields" --time "$budget" --eval --json \
+NFIELD_JAR=$jar "$root/nfield" fit-many "$out/shapes/manifest.txt" -o "$out/fields" --time "$budget" --eval --json "${extra[@]}" \
   > >(while IFS= read -r l; do printf '%s %s\n' "$(date +%s.%N)" "$l"; done > "$out/events.log") 2> "$out/stderr.log" &
 pid=$!
 sleep 1

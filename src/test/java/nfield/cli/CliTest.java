@@ -143,4 +143,31 @@ class CliTest {
         assertTrue(text.contains("apt-get install pocl-opencl-icd") && text.contains("--backend java"), text);
         assertFalse(text.contains("\tat "), "stack trace printed:\n" + text);
     }
+
+    @Test
+    void fitManyFitsEachShapeRecordsAFailureAndSaysSoInItsExitStatus() throws IOException {
+        Path scene = dir.resolve("small.json"), bad = dir.resolve("bad.obj"), out = dir.resolve("many");
+        Files.writeString(scene, """
+                {"field": {"kind": "sdf", "encoding": {"type": "frequency", "octaves": 2}, "network": {"width": 8, "hidden_layers": 1}},
+                 "train": {"batch": 256, "steps": 10, "pool_size": 2048, "refresh_every": 0, "log_every": 5}}
+                """);
+        Files.writeString(bad, "v 0 0 0\nf 1 2 3\n");
+        Run r = run("fit-many", "shape:torus", bad.toString(), "-o", out.toString(), "--steps", "10", "--config", scene.toString(),
+                "--backend", "java", "--json");
+        assertEquals(1, r.code(), "a failed shape makes the exit status 1: " + r.err());
+        assertTrue(r.err().contains("2 shapes: 1 fitted, 0 done already, 1 failed, in "), r.err());
+        assertTrue(r.err().contains("bad    FAILED  read: " + bad + ": line 2: vertex index 3 is out of range"), r.err());
+        List<String> events = r.out().lines().toList();
+        assertEquals(3, events.stream().filter(l -> l.contains("\"event\":\"shape\"") || l.contains("\"event\":\"done\"")).count(), r.out());
+        assertTrue(Files.isRegularFile(out.resolve("torus.nfield")));
+        assertTrue(Files.readString(out.resolve("results.jsonl")).lines().count() == 2);
+
+        Run again = run("fit-many", "shape:torus", "-o", out.toString(), "--steps", "10", "--config", scene.toString(), "--backend", "java");
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.err().contains("1 of 1 shapes are done already"), again.err());
+
+        Run engine = run("fit-many", "shape:torus", "-o", out.toString(), "--engine", "mapreduce");
+        assertEquals(2, engine.code());
+        assertTrue(engine.err().contains("--engine mapreduce: local or spark"), engine.err());
+    }
 }
