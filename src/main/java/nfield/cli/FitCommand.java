@@ -47,7 +47,7 @@ import java.util.concurrent.Callable;
                 "Meshes:",
                 "A mesh is centred and scaled so its longest side spans [-0.9, 0.9] (the transform is stored in "
                         + "FIELD, so `nfield mesh` and `nfield eval` work in the mesh's own coordinates). Training "
-                        + "points: 80% near the surface (surface points plus Gaussian noise at two scales), 20% uniform "
+                        + "points: 80%% near the surface (surface points plus Gaussian noise at two scales), 20%% uniform "
                         + "in [-1, 1]^3, with exact distances (BVH) and a robust sign (--sign); a share of the pool is "
                         + "redrawn in the background every train.refresh_every steps. The scene file's \"sampling\" "
                         + "section sets the mix.",
