@@ -89,6 +89,11 @@ final class FitCommand implements Callable<Integer> {
                     + "learning-rate schedule runs again over them.")
     Path resume;
 
+    @Option(names = "--checkpoint-every", defaultValue = "5m", paramLabel = "DURATION",
+            description = "Also write FIELD (a checkpoint) every DURATION of training, so that `fit --resume FIELD` after a "
+                    + "crash or kill -9 loses at most that much (default: ${DEFAULT-VALUE}; 0 for only at the end).")
+    String checkpointEvery;
+
     @Option(names = "--view", description = "Watch the field take shape in a window while it trains (needs a display); "
             + "closing the window stops training and writes FIELD.")
     boolean view;
@@ -129,6 +134,7 @@ final class FitCommand implements Callable<Integer> {
             req = req.withBudget(new FitRequest.Budget(steps == null ? 0 : steps, time == null ? 0 : Durations.seconds(time, "--time")));
         }
         if (seed != null) req = req.withSeed(seed);
+        req = req.withCheckpointEvery(checkpointEvery.strip().equals("0") ? 0 : Durations.seconds(checkpointEvery, "--checkpoint-every"));
         req = req.withSnapshots(rad.snapshotList());
         FitRequest request = req;
         ConsoleProgress printer = new ConsoleProgress(json);

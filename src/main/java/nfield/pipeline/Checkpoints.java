@@ -112,11 +112,23 @@ final class Checkpoints {
         Map<String, Double> terms = new LinkedHashMap<>();
         Trainer.Listener progress = withSnapshots(req, initial, listener);
         long t0 = System.nanoTime();
+        double every = req.output() == null ? 0 : req.checkpointEvery();
+        double[] due = {every};
         try (var scope = req.control().bind(trainer)) {
             trainer.run(p -> {
                 terms.clear();
                 terms.putAll(p.terms());
                 progress.progress(p);
+                if (every > 0 && p.elapsedS() >= due[0]) {
+                    // the checkpoint as the end would write it, so that `fit --resume` after a kill continues from here
+                    try {
+                        FieldFile.write(req.output(), finish.apply(initial.atStep(p.step())), true);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    listener.checkpoint(req.output(), p.elapsedS(), p.step());
+                    while (due[0] <= p.elapsedS()) due[0] += every;
+                }
             });
             FittedField f = finish.apply(initial.atStep(trainer.optimizer().steps()));
             if (req.output() != null) FieldFile.write(req.output(), f, true);

@@ -67,6 +67,16 @@ public final class ConsoleProgress implements FitListener {
         err.printf(java.util.Locale.ROOT, "snapshot %s at %.0f s, step %d%n", file, elapsedS, step);
     }
 
+    @Override
+    public void checkpoint(java.nio.file.Path file, double elapsedS, long step) {
+        end();
+        err.printf(java.util.Locale.ROOT, "checkpoint %s at %s, step %d%n", file, Durations.format(elapsedS), step);
+        if (json) {
+            System.out.println(Json.write(Json.MAPPER.createObjectNode().put("event", "checkpoint").put("file", file.toString())
+                    .put("elapsed_s", elapsedS).put("step", step)));
+        }
+    }
+
     /** Ends a bar drawn in place, so the next line starts on its own. */
     public void end() {
         if (tty && lastLen > 0) err.println();

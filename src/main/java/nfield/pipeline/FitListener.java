@@ -25,4 +25,7 @@ public interface FitListener extends Trainer.Listener {
 
     /** A snapshot was written. */
     default void snapshot(Path file, double elapsedS, long step) {}
+
+    /** A periodic checkpoint was written to the output (see {@link FitRequest#withCheckpointEvery}). */
+    default void checkpoint(Path file, double elapsedS, long step) {}
 }

@@ -11,35 +11,46 @@ import java.util.Objects;
  * What to fit and how: the data (a mesh file, {@code shape:NAME}, {@code analytic:NAME}, or a
  * posed-image set), the scene, the budget (null: the scene's own stopping rules), the seed
  * (null: the scene's), a checkpoint to resume from (null: a fresh field), where to write the
- * field (null: only returned; checkpoints on stop then need a file), snapshots along the way
- * and the control that stops it. The compute device is the {@link nfield.compute.Backend} the
+ * field (null: only returned; checkpoints on stop then need a file), snapshots along the way,
+ * the control that stops it, and how often to checkpoint while it runs (seconds, 0: at the end). The compute device is the {@link nfield.compute.Backend} the
  * fit is called with.
  */
 public record FitRequest(String data, SceneConfig scene, Budget budget, Long seed, Path resume, Path output,
-                         List<Snapshot> snapshots, FitControl control) {
+                         List<Snapshot> snapshots, FitControl control, double checkpointEvery) {
     public FitRequest {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(scene, "scene");
+        if (!(checkpointEvery >= 0) || Double.isInfinite(checkpointEvery)) {
+            throw new FitError("--checkpoint-every " + checkpointEvery + ": a duration such as 5m, or 0 for none");
+        }
         snapshots = snapshots == null ? List.of() : List.copyOf(snapshots);
         if (control == null) control = new FitControl();
     }
 
     /** A fresh fit of {@code data} with {@code scene}'s own budget and seed, returned and not written. */
     public static FitRequest of(String data, SceneConfig scene) {
-        return new FitRequest(data, scene, null, null, null, null, List.of(), null);
+        return new FitRequest(data, scene, null, null, null, null, List.of(), null, 0);
     }
 
-    public FitRequest withBudget(Budget b) { return new FitRequest(data, scene, b, seed, resume, output, snapshots, control); }
+    public FitRequest withBudget(Budget b) { return new FitRequest(data, scene, b, seed, resume, output, snapshots, control, checkpointEvery); }
 
-    public FitRequest withSeed(long s) { return new FitRequest(data, scene, budget, s, resume, output, snapshots, control); }
+    public FitRequest withSeed(long s) { return new FitRequest(data, scene, budget, s, resume, output, snapshots, control, checkpointEvery); }
 
-    public FitRequest withResume(Path r) { return new FitRequest(data, scene, budget, seed, r, output, snapshots, control); }
+    public FitRequest withResume(Path r) { return new FitRequest(data, scene, budget, seed, r, output, snapshots, control, checkpointEvery); }
 
-    public FitRequest withOutput(Path o) { return new FitRequest(data, scene, budget, seed, resume, o, snapshots, control); }
+    public FitRequest withOutput(Path o) { return new FitRequest(data, scene, budget, seed, resume, o, snapshots, control, checkpointEvery); }
 
-    public FitRequest withSnapshots(List<Snapshot> s) { return new FitRequest(data, scene, budget, seed, resume, output, s, control); }
+    public FitRequest withSnapshots(List<Snapshot> s) { return new FitRequest(data, scene, budget, seed, resume, output, s, control, checkpointEvery); }
 
-    public FitRequest withControl(FitControl c) { return new FitRequest(data, scene, budget, seed, resume, output, snapshots, c); }
+    public FitRequest withControl(FitControl c) { return new FitRequest(data, scene, budget, seed, resume, output, snapshots, c, checkpointEvery); }
+
+    /**
+     * Also write the checkpoint to the output every {@code seconds} of training (0: only at the
+     * end), atomically as always, so a killed fit loses at most that much.
+     */
+    public FitRequest withCheckpointEvery(double seconds) {
+        return new FitRequest(data, scene, budget, seed, resume, output, snapshots, control, seconds);
+    }
 
     /** When to stop: after {@code steps} steps and/or {@code seconds} of training (0: no such limit; not both 0). */
     public record Budget(int steps, double seconds) {
