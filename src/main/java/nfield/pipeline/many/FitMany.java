@@ -67,10 +67,6 @@ public final class FitMany {
             if (evalPoints < 1000) throw new FitError("--eval-points " + evalPoints + ": must be at least 1000");
             if (sdf == null) sdf = SdfFit.Options.DEFAULT;
         }
-
-        public static Options defaults(Path dir) {
-            return new Options(dir, null, null, null, null, false, false, false, 128, 100_000, SdfFit.Options.DEFAULT);
-        }
     }
 
     /** What a run reports, on the fitting thread (records may come from the scoring thread). */
@@ -315,12 +311,7 @@ public final class FitMany {
     }
 
     static SdfFit.Prepared prepare(Planned p, Options opt, Listener listener) throws IOException {
-        return SdfFit.prepare(p.request(), opt.sdf(), new FitListener() {
-            @Override
-            public void info(String line) {
-                if (line.contains("warning")) listener.info(p.job().name() + ": " + line);
-            }
-        });
+        return SdfFit.prepare(p.request(), opt.sdf(), fitListener(p, listener, null));
     }
 
     /** The request of shape {@code j}: its scene, seed and budget. */
@@ -355,7 +346,7 @@ public final class FitMany {
             return false;
         }
         String was = meta.fittedTo() == null ? null : meta.fittedTo().data();
-        if (was == null || !same(was, j.data())) {
+        if (was == null || !Manifest.sameData(was, j.data())) {
             listener.info(out + ": fitted to " + was + ", not " + j.data() + "; fitting " + j.name() + " again");
             return false;
         }
@@ -366,12 +357,6 @@ public final class FitMany {
             results.put(o);
         }
         return true;
-    }
-
-    private static boolean same(String a, String b) {
-        if (a.equals(b)) return true;
-        if (a.contains(":") || b.contains(":")) return false;
-        return Path.of(a).toAbsolutePath().normalize().equals(Path.of(b).toAbsolutePath().normalize());
     }
 
     private static ObjectNode success(Planned p, FitResult r, SdfFit.Prepared prep) {

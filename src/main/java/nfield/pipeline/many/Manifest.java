@@ -296,8 +296,14 @@ public final class Manifest {
     }
 
     private static boolean same(ShapeJob a, ShapeJob b) {
-        if (a.data().contains(":") || b.data().contains(":")) return a.data().equals(b.data());
-        return Path.of(a.data()).toAbsolutePath().normalize().equals(Path.of(b.data()).toAbsolutePath().normalize());
+        return sameData(a.data(), b.data());
+    }
+
+    /** Whether two data strings name the same shape: the same text, or paths to the same file. */
+    static boolean sameData(String a, String b) {
+        if (a.equals(b)) return true;
+        if (a.contains(":") || b.contains(":")) return false;
+        return Path.of(a).toAbsolutePath().normalize().equals(Path.of(b).toAbsolutePath().normalize());
     }
 
     private static int depth(ShapeJob j) {

@@ -52,8 +52,6 @@ public final class Results {
         return r;
     }
 
-    public Path file() { return file; }
-
     public synchronized List<String> warnings() { return List.copyOf(warnings); }
 
     /** The record of {@code shape}, or null. */
