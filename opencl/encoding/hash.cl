@@ -107,36 +107,89 @@ __kernel void hash_forward(const int n, __global const float* restrict x, __glob
     for (int f = 0; f < F; f++) yr[3 * INC + l * F + f] = acc[f];
 }
 
+// How the table gradient is gathered (-D SCATTER=...; nfield.compute.opencl.ClBackend.HashScatter):
+//  0 float atomics: every (point, level) work-item adds w·dy into the table by compare-and-swap,
+//    in no fixed order, so the float sums differ from run to run in their last bits;
+//  1 fixed point: the same work-items add round(w·dy·2^k) into a 64-bit integer accumulator
+//    (atom_add, order-free: integer sums are exact), then hash_fixed_to_float adds 2^-k·acc into
+//    grads and zeroes acc. k is chosen per level from the level's max|dy| (hash_dy_max) so that no
+//    sum can overflow, which leaves 2^-(61 - log2 n) of that max as the resolution: finer than the
+//    rounding of a float sum of the larger terms, though a term below it is lost;
+//  2 owner: one work-item per level adds its level's contributions, point after point, with plain
+//    loads and stores (hash_backward_owned): no atomics, a fixed order, LEVELS-way parallel.
+// Modes 1 and 2 give the same bits on every run.
+#ifndef SCATTER
+#define SCATTER 0
+#endif
+#if SCATTER == 1
+#pragma OPENCL EXTENSION cl_khr_int64_base_atomics : enable
+#endif
+
+/** The 8 corners of point xr's cell at level l: entries e (first float, relative to the level's table) and weights w. */
+inline void hash_corners(const int l, __global const float* xr, uint e[8], float w[8], float t[3], float s[3])
+{
+    const int N = RES[l];
+    int c0, c1, c2;
+    s[0] = hash_cell(xr[0], N, &c0, &t[0]);
+    s[1] = hash_cell(xr[1], N, &c1, &t[1]);
+    s[2] = hash_cell(xr[2], N, &c2, &t[2]);
+    for (int k = 0; k < 8; k++) {
+        e[k] = hash_index(l, c0 + (k & 1), c1 + ((k >> 1) & 1), c2 + ((k >> 2) & 1)) * F;
+        w[k] = ((k & 1) ? t[0] : 1.0f - t[0]) * ((k & 2) ? t[1] : 1.0f - t[1]) * ((k & 4) ? t[2] : 1.0f - t[2]);
+    }
+}
+
+/** The shift k of SCATTER 1 for a batch of n points whose |dy| is at most as_float(mbits) (finite, > 0). */
+inline int fixed_shift(const uint mbits, const int n)
+{
+    const int log2n = n <= 1 ? 0 : 32 - clz(n - 1); // n ≤ 2^log2n
+    // a sum is at most n·max|dy| < 2^(log2n + ilogb(max) + 1), so 2^k times it stays below 2^62
+    return 61 - log2n - ilogb(as_float(mbits));
+}
+
 /**
- * dy [n, YC] → grads[off + OFFS[l] + e·F + f] += w·dy for each vertex's entry e (atomic: points
- * and hash collisions share entries, in no fixed order); with HAS_DX, dxl [LEVELS, n, 3] = level
- * l's part of dx.
+ * dy [n, YC] → table gradient += Σ w·dy for each vertex's entry (by SCATTER: grads by float
+ * atomics, or the fixed-point accumulator acc [paramCount] with mbits[l] = bits of level l's max|dy|);
+ * with HAS_DX, dxl [LEVELS, n, 3] = level l's part of dx.
  * Global size (≥ n, LEVELS).
  */
 __kernel void hash_backward(const int n, __global const float* restrict x, __global const float* restrict p,
-                            const int off, __global float* grads, __global const float* restrict dy,
-                            __global float* restrict dxl)
+                            const int off,
+#if SCATTER == 1
+                            volatile __global long* acc, __global const uint* restrict mbits,
+#else
+                            __global float* grads,
+#endif
+                            __global const float* restrict dy, __global float* restrict dxl)
 {
     const int r = get_global_id(0), l = get_global_id(1);
     if (r >= n) return;
     __global const float* xr = x + (size_t)r * 3;
-    const int N = RES[l];
-    int c0, c1, c2;
-    float t0, t1, t2;
-    const float s0 = hash_cell(xr[0], N, &c0, &t0);
-    const float s1 = hash_cell(xr[1], N, &c1, &t1);
-    const float s2 = hash_cell(xr[2], N, &c2, &t2);
+    uint e[8];
+    float w[8], t[3], s[3];
+    hash_corners(l, xr, e, w, t, s);
     float g[F];
     bool any = false;
     for (int f = 0; f < F; f++) {
         g[f] = dy[(size_t)r * YC + 3 * INC + l * F + f];
         any |= g[f] != 0.0f;
     }
-    uint e[8]; // first float of each corner's entry, relative to the level's table
-    for (int k = 0; k < 8; k++) e[k] = hash_index(l, c0 + (k & 1), c1 + ((k >> 1) & 1), c2 + ((k >> 2) & 1)) * F;
 #ifndef HAS_GRADS
 #define HAS_GRADS 1
 #endif
+#if SCATTER == 1
+    if (HAS_GRADS && any && mbits[l] < 0x7f800000u) { // not with inf or NaN in dy: hash_fixed_to_float says so
+        const int sh = fixed_shift(mbits[l], n);
+        volatile __global long* at = acc + OFFS[l];
+        for (int k = 0; k < 8; k++) {
+            if (w[k] == 0.0f) continue;
+            for (int f = 0; f < F; f++) {
+                const long v = convert_long_rte(ldexp(w[k] * g[f], sh));
+                if (v != 0) atom_add(at + e[k] + f, v);
+            }
+        }
+    }
+#elif SCATTER == 0
     if (HAS_GRADS && any) {
         // Plain loads of all 8 entries first, as the swaps' guesses: their cache misses overlap,
         // whereas a locked compare-and-swap waits for everything issued before it.
@@ -150,21 +203,21 @@ __kernel void hash_backward(const int n, __global const float* restrict x, __glo
         for (int k = 0; k < 8; k++) for (int f = 0; f < F; f++) old[k][f] = gt[e[k] + f];
 #endif
         for (int k = 0; k < 8; k++) {
-            const float w = ((k & 1) ? t0 : 1.0f - t0) * ((k & 2) ? t1 : 1.0f - t1) * ((k & 4) ? t2 : 1.0f - t2);
-            if (w == 0.0f) continue;
+            if (w[k] == 0.0f) continue;
 #if PAIRS
-            for (int q = 0; q < F / 2; q++) atomic_add_float2(gt + e[k] / 2 + q, old[k][q], w * (float2)(g[2 * q], g[2 * q + 1]));
+            for (int q = 0; q < F / 2; q++) atomic_add_float2(gt + e[k] / 2 + q, old[k][q], w[k] * (float2)(g[2 * q], g[2 * q + 1]));
 #else
-            for (int f = 0; f < F; f++) atomic_add_float(gt + e[k] + f, old[k][f], w * g[f]);
+            for (int f = 0; f < F; f++) atomic_add_float(gt + e[k] + f, old[k][f], w[k] * g[f]);
 #endif
         }
     }
+#endif
 #if HAS_DX
     __global const float* table = p + off + OFFS[l];
     float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f;
     for (int k = 0; k < 8; k++) {
         const int b0 = k & 1, b1 = (k >> 1) & 1, b2 = (k >> 2) & 1;
-        const float w0 = b0 ? t0 : 1.0f - t0, w1 = b1 ? t1 : 1.0f - t1, w2 = b2 ? t2 : 1.0f - t2;
+        const float w0 = b0 ? t[0] : 1.0f - t[0], w1 = b1 ? t[1] : 1.0f - t[1], w2 = b2 ? t[2] : 1.0f - t[2];
         float v = 0.0f; // entry · dy
         for (int f = 0; f < F; f++) v = fma(table[e[k] + f], g[f], v);
         a0 += (b0 ? v : -v) * w1 * w2;
@@ -172,10 +225,70 @@ __kernel void hash_backward(const int n, __global const float* restrict x, __glo
         a2 += (b2 ? v : -v) * w0 * w1;
     }
     __global float* o = dxl + ((size_t)l * n + r) * 3;
-    o[0] = s0 * a0;
-    o[1] = s1 * a1;
-    o[2] = s2 * a2;
+    o[0] = s[0] * a0;
+    o[1] = s[1] * a1;
+    o[2] = s[2] * a2;
 #endif
+}
+
+/**
+ * mbits[l] = max(mbits[l], bits of max_r |dy[r, level l's columns]|) (positive floats order as
+ * their bits, and max is order-free); global size (≥ n, LEVELS).
+ */
+__kernel void hash_dy_max(const int n, __global const float* restrict dy, volatile __global uint* mbits)
+{
+    const int r = get_global_id(0), l = get_global_id(1);
+    if (r >= n) return;
+    uint m = 0;
+    for (int f = 0; f < F; f++) m = max(m, as_uint(fabs(dy[(size_t)r * YC + 3 * INC + l * F + f])));
+    if (m > mbits[l]) atomic_max(mbits + l, m);
+}
+
+/**
+ * SCATTER 1's last pass: grads[off + i] += 2^-k·acc[i], acc[i] = 0, for i < count (with inf or NaN
+ * in dy, grads become NaN, as the float sums would). Global size ≥ count.
+ */
+__kernel void hash_fixed_to_float(const int count, const int n, __global long* restrict acc,
+                                  __global const uint* restrict mbits, const int off, __global float* restrict grads)
+{
+    const int i = get_global_id(0);
+    if (i >= count) return;
+    int l = LEVELS - 1;
+    while (i < OFFS[l]) l--;
+    const uint mb = mbits[l];
+    if (mb >= 0x7f800000u) { grads[off + i] = NAN; return; }
+    const long a = acc[i];
+    if (a == 0) return;
+    grads[off + i] += ldexp(convert_float(a), -fixed_shift(mb, n));
+    acc[i] = 0;
+}
+
+/**
+ * SCATTER 2: grads[off + OFFS[l] + e·F + f] += w·dy, level l's work-item going through the points
+ * in order (no atomics: one work-item owns a level's table). Global size LEVELS.
+ */
+__kernel void hash_backward_owned(const int n, __global const float* restrict x, const int off,
+                                  __global float* grads, __global const float* restrict dy)
+{
+    const int l = get_global_id(0);
+    if (l >= LEVELS) return;
+    __global float* gt = grads + off + OFFS[l];
+    for (int r = 0; r < n; r++) {
+        float g[F];
+        bool any = false;
+        for (int f = 0; f < F; f++) {
+            g[f] = dy[(size_t)r * YC + 3 * INC + l * F + f];
+            any |= g[f] != 0.0f;
+        }
+        if (!any) continue;
+        uint e[8];
+        float w[8], t[3], s[3];
+        hash_corners(l, x + (size_t)r * 3, e, w, t, s);
+        for (int k = 0; k < 8; k++) {
+            if (w[k] == 0.0f) continue;
+            for (int f = 0; f < F; f++) gt[e[k] + f] += w[k] * g[f];
+        }
+    }
 }
 
 /** dx [n, 3] = (dy[:, 0:3] if INC) + Σ_l dxl[l]; dxl [LEVELS, n, 3]. */

@@ -2,26 +2,47 @@ package nfield.cli;
 
 import nfield.compute.Backend;
 import nfield.config.Json;
+import nfield.config.SceneConfig;
 import nfield.pipeline.Benchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure training and inference throughput of an SDF field (frequency encoding → ReLU MLP → 1)",
-                "on the analytic torus, the same task as ../shared/peer/peer_sdf.py --task sdf.",
+        description = {"Measure training and inference throughput of an SDF field on the analytic torus: by default "
+                + "the PyTorch peer's network (frequency encoding → ReLU MLP → 1, as ../shared/peer/peer_sdf.py --task sdf), "
+                + "or with --config the field, loss and optimizer of a scene (e.g. scenes/sdf-default.json).",
+                "",
+                "--variant FAMILY=A,B,... times kernel variants side by side in one process: the timed intervals take "
+                + "them in turn on the same field and data, and each gets its median and its ratio to the first. "
+                + "The OpenCL backend's family hash-scatter=atomic,fixed,owner is how the hash encoding's table gradient "
+                + "is gathered (fixed and owner give the same bits on every run).",
                 "",
                 "Timing: a few warm-up steps, then --intervals intervals of about --interval-sec seconds each; "
                         + "the median rate is reported (these machines are noisy).",
                 "FLOPs count 2·in·out per linear layer and point (forward); a training step counts 3x forward.",
                 "",
-                "Example:  nfield bench --batch 65536 --width 64 --layers 4 --freqs 6 --json"})
+                "Examples:",
+                "  nfield bench --batch 65536 --width 64 --layers 4 --freqs 6 --json",
+                "  nfield bench --config sdf-default \\",
+                "      --variant hash-scatter=atomic,fixed,owner"})
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--batch", defaultValue = "65536", paramLabel = "N", converter = CountConverter.class,
-            description = "Points per training step (accepts 2^16). Default: ${DEFAULT-VALUE}.")
-    int batch;
+    @Option(names = "--batch", paramLabel = "N", converter = CountConverter.class,
+            description = "Points per training step (accepts 2^16). Default: the scene's batch, else 65536.")
+    Integer batch;
+
+    @Option(names = "--config", paramLabel = "SCENE", description = "Time this SDF scene's field, loss and optimizer "
+            + "(a file, or the name of a built-in scene: sdf-default, sdf-peer) instead of the peer's network.")
+    String config;
+
+    @Option(names = "--variant", paramLabel = "FAMILY=A,B", description = "Kernel variants to time side by side "
+            + "(e.g. hash-scatter=atomic,fixed,owner). See the list above.")
+    String variant;
 
     @Option(names = "--infer-batch", paramLabel = "N", converter = CountConverter.class,
             description = "Points per inference call (default: --batch).")
@@ -79,19 +100,51 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int ib = inferBatch == null ? batch : inferBatch;
+        SceneConfig scene = null;
+        if (config != null) {
+            Path file = Path.of(config);
+            scene = Files.exists(file) || config.endsWith(".json") ? SceneConfig.load(file) : SceneConfig.preset(config);
+        }
+        int b = batch != null ? batch : scene != null ? scene.train().batch() : 65536;
+        int ib = inferBatch == null ? b : inferBatch;
+        String family = null;
+        List<String> variants = List.of();
+        if (variant != null) {
+            int eq = variant.indexOf('=');
+            if (eq <= 0 || eq == variant.length() - 1) {
+                throw new UserError("--variant " + variant + ": write FAMILY=A,B,... (e.g. hash-scatter=atomic,fixed,owner)");
+            }
+            family = variant.substring(0, eq).trim();
+            variants = List.of(variant.substring(eq + 1).split(",")).stream().map(String::trim).toList();
+        }
         try (Backend backend = backends.open()) {
             System.err.println("nfield bench on " + backend.device());
-            Benchmark.Result r = Benchmark.run(new Benchmark.Request(batch, ib, width, layers, freqs, intervals, intervalSec, pool, profile),
-                    backend);
+            if (family != null) {
+                List<String> known = backend.variants().get(family);
+                if (known == null) {
+                    throw new UserError("--variant " + variant + ": the " + backend.name() + " backend has "
+                            + (backend.variants().isEmpty() ? "no kernel variants" : "the families " + backend.variants().keySet()));
+                }
+                for (String v : variants) {
+                    if (!known.contains(v)) throw new UserError("--variant " + variant + ": no " + family + " variant \"" + v
+                            + "\" on " + backend.device() + "; there are " + String.join(", ", known));
+                }
+            }
+            Benchmark.Result r = Benchmark.run(new Benchmark.Request(b, ib, width, layers, freqs, intervals, intervalSec, pool, profile,
+                    scene, family, variants), backend);
             if (profile) System.err.print(r.profileTable());
             Benchmark.Rate train = r.train();
             if (json) {
                 System.out.println(Json.write(r.toJson(backend.name(), backend.device())));
             } else {
-                System.out.printf("training:  %.3fM points/s  (%.1f GFLOP/s, %.1f ms/step of %d; spread %.3f-%.3fM)%n",
-                        r.trainPointsPerS() / 1e6, r.trainGflops(), 1e3 / train.median(), batch, train.min() * batch / 1e6,
-                        train.max() * batch / 1e6);
+                System.out.printf("training:  %.3fM points/s  (%.1f GFLOP/s in the MLP, %.1f ms/step of %d; spread %.3f-%.3fM)%n",
+                        r.trainPointsPerS() / 1e6, r.trainGflops(), 1e3 / train.median(), b, train.min() * b / 1e6,
+                        train.max() * b / 1e6);
+                double first = train.median();
+                String fam = family;
+                r.variantTrain().forEach((v, rate) -> System.out.printf("  %s=%-8s %.3fM points/s  %.1f ms/step  %.2fx  (spread %.3f-%.3fM)%n",
+                        fam, v, rate.median() * b / 1e6, 1e3 / rate.median(), rate.median() / first, rate.min() * b / 1e6,
+                        rate.max() * b / 1e6));
                 System.out.printf("inference: %.3fM points/s  (%.1f GFLOP/s)%n", r.inferPointsPerS() / 1e6, r.inferGflops());
                 System.out.printf("loss %.5f -> %.5f%n", r.lossStart(), r.lossEnd());
             }

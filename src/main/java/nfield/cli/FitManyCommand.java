@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
                 "",
                 "A shape is named after its file; where two share a name, the folders above them go in front "
                         + "(a_chair, b_chair). Its seed comes from its name, so a rerun draws the same samples from the same start: under "
-                        + "--steps the same field bit for bit, except with the hash grid, whose backward pass sums in no fixed order.",
+                        + "--steps the same field bit for bit.",
                 "",
                 "Shapes are fitted one after another on one device; the next one is read and sampled on a spare thread while "
                         + "this one trains, and with --eval it is scored while the next trains. Nothing is lost: every file is "

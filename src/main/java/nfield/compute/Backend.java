@@ -170,6 +170,24 @@ public interface Backend extends AutoCloseable {
         return java.util.Map.of();
     }
 
+    /**
+     * Kernel variants this backend switches between at run time, by family (e.g. {@code
+     * hash-scatter} → atomic, fixed, owner), for A/B runs in one process; empty where there are none.
+     */
+    default java.util.Map<String, java.util.List<String>> variants() {
+        return java.util.Map.of();
+    }
+
+    /** The variant of a family in use. */
+    default String variant(String family) {
+        throw new IllegalArgumentException(name() + " backend has no kernel variants (\"" + family + "\")");
+    }
+
+    /** Uses variant {@code name} of {@code family} from now on. */
+    default void variant(String family, String name) {
+        throw new IllegalArgumentException(name() + " backend has no kernel variants (\"" + family + "\")");
+    }
+
     @Override
     void close();
 

@@ -10,33 +10,56 @@ import nfield.config.Json;
 import nfield.config.LossConfig;
 import nfield.config.NetworkConfig;
 import nfield.config.OptimizerConfig;
+import nfield.config.SceneConfig;
 import nfield.config.ScheduleConfig;
 import nfield.config.TrainConfig;
 import nfield.data.analytic.AnalyticShape;
 import nfield.field.Dense;
 import nfield.field.Field;
 import nfield.train.Adam;
+import nfield.train.Eikonal;
 import nfield.train.Loss;
 import nfield.train.PoolSource;
 import nfield.train.Trainer;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Training and inference throughput of an SDF field (frequency encoding → ReLU MLP → 1) on the
- * analytic torus, the task of the PyTorch peer's {@code peer_sdf.py --task sdf}: a few warm-up
- * steps, then {@code intervals} intervals of about {@code intervalSeconds} each, the median rate.
+ * Training and inference throughput of an SDF field on the analytic torus: by default the task of
+ * the PyTorch peer's {@code peer_sdf.py --task sdf} (frequency encoding → ReLU MLP → 1), or the
+ * field, loss and optimizer of a scene file. A few warm-up steps, then {@code intervals} intervals
+ * of about {@code intervalSeconds} each, the median rate; with kernel variants, the intervals
+ * take the variants in turn (one process, the same field and data), each with its own median.
  */
 public final class Benchmark {
     private Benchmark() {}
 
-    /** The network and the timing: points per step and per inference call, hidden width and layers, octaves, pool. */
+    /**
+     * The network and the timing: points per step and per inference call, hidden width and layers,
+     * octaves, pool; or {@code scene} (non-null: its field, loss, optimizer and eikonal term; width,
+     * layers and freqs unused); the variants of one kernel family to alternate (empty: none).
+     */
     public record Request(int batch, int inferBatch, int width, int layers, int freqs, int intervals, double intervalSeconds,
-                          int pool, boolean profile) {}
+                          int pool, boolean profile, SceneConfig scene, String family, List<String> variants) {
+        public Request(int batch, int inferBatch, int width, int layers, int freqs, int intervals, double intervalSeconds,
+                       int pool, boolean profile) {
+            this(batch, inferBatch, width, layers, freqs, intervals, intervalSeconds, pool, profile, null, null, List.of());
+        }
+
+        public Request {
+            variants = List.copyOf(variants);
+        }
+
+        /** The task's name in reports: the scene's, or "sdf-peer-freq" for the peer's network. */
+        public String task() {
+            return scene == null ? "sdf" : scene.name();
+        }
+    }
 
     /** A median rate (calls per second) and the spread of the intervals. */
     public record Rate(double median, double min, double max) {}
@@ -46,7 +69,7 @@ public final class Benchmark {
      * the loss before and after timing, and with {@code profile} kernel → {launches, seconds} over {@link #PROFILED_STEPS} steps.
      */
     public record Result(Request request, Rate train, Rate infer, int params, long fwdFlopsPerPoint, double lossStart, double lossEnd,
-                         Map<String, double[]> profile) {
+                         Map<String, double[]> profile, Map<String, Rate> variantTrain) {
         public double trainPointsPerS() { return train.median() * request.batch(); }
 
         public double inferPointsPerS() { return infer.median() * request.inferBatch(); }
@@ -73,7 +96,7 @@ public final class Benchmark {
         /** The figures as {@code nfield bench --json} prints them (the peer's keys). */
         public ObjectNode toJson(String backend, String device) {
             Request r = request;
-            ObjectNode o = Json.MAPPER.createObjectNode().put("task", "sdf").put("backend", backend)
+            ObjectNode o = Json.MAPPER.createObjectNode().put("task", r.task()).put("backend", backend)
                     .put("device", device).put("batch", r.batch()).put("width", r.width()).put("hidden_layers", r.layers())
                     .put("freqs", r.freqs()).put("params", params).put("fwd_flops_per_point", fwdFlopsPerPoint)
                     .put("train_steps_per_s", train.median()).put("train_points_per_s", trainPointsPerS())
@@ -82,6 +105,11 @@ public final class Benchmark {
                     .put("gflops", trainGflops()).put("loss_start", lossStart).put("loss_end", lossEnd);
             o.putArray("train_rate_spread").add(train.min() * r.batch()).add(train.max() * r.batch());
             o.putArray("infer_rate_spread").add(infer.min() * r.inferBatch()).add(infer.max() * r.inferBatch());
+            if (!variantTrain.isEmpty()) {
+                ObjectNode v = o.putObject("variants").put("family", r.family());
+                ObjectNode rates = v.putObject("train_points_per_s");
+                variantTrain.forEach((name, rate) -> rates.put(name, rate.median() * r.batch()));
+            }
             return o;
         }
     }
@@ -93,14 +121,34 @@ public final class Benchmark {
         FieldConfig fc = new FieldConfig("sdf", new EncodingConfig.Frequency(r.freqs(), true),
                 new NetworkConfig(r.width(), r.layers(), ActivationConfig.relu(), List.of(), 0.1), "trunc_exp");
         OptimizerConfig oc = new OptimizerConfig(1e-3, 0.9, 0.999, 1e-8, new ScheduleConfig("constant", 1, 0));
+        LossConfig lc = new LossConfig("clamped_l1", 0.1);
+        SceneConfig scene = r.scene();
+        if (scene != null) {
+            if (!scene.field().kind().equals("sdf")) {
+                throw new FitError("bench --config " + scene.name() + ": a " + scene.field().kind()
+                        + " scene; bench times SDF scenes only so far (e.g. scenes/sdf-default.json)");
+            }
+            fc = scene.field();
+            oc = scene.optimizer();
+            lc = scene.loss();
+        }
         TrainConfig tc = new TrainConfig(r.batch(), 0, 0, 0, r.pool(), 0, Integer.MAX_VALUE, 0);
         Field field = Field.of(fc, backend);
         field.init(0);
         PoolSource source = new PoolSource(backend, AnalyticShape.TORUS.samples(r.pool(), new SplittableRandom(1)), r.pool(), 1, 2, "torus");
-        Loss loss = new Loss("sdf", new LossConfig("clamped_l1", 0.1), backend);
-        Trainer trainer = new Trainer(field, loss, new Adam(oc, field.params(), 0), source, tc);
+        Loss loss = new Loss("sdf", lc, backend);
+        Trainer trainer = new Trainer(field, loss, new Adam(oc, field.params(), field.trainableOffset()), source, tc);
+        if (scene != null && scene.eikonal().enabled()) trainer.withEikonal(new Eikonal(scene.eikonal(), backend, r.batch()));
+        for (String v : r.variants()) backend.variant(r.family(), v); // each one known before timing starts
         double loss0 = trainer.step(0, true);
-        Rate train = time(() -> trainer.step(0, false), backend, r);
+        Map<String, Rate> variantTrain = new LinkedHashMap<>();
+        Rate train;
+        if (r.variants().isEmpty()) {
+            train = time(() -> trainer.step(0, false), backend, r);
+        } else {
+            variantTrain = timeVariants(() -> trainer.step(0, false), backend, r);
+            train = variantTrain.values().iterator().next();
+        }
         double loss1 = trainer.step(0, true);
 
         Map<String, double[]> profile = Map.of();
@@ -121,7 +169,37 @@ public final class Benchmark {
 
         long fwd = 0;
         for (Dense d : field.network().layers()) fwd += 2L * d.inputWidth() * d.outputWidth();
-        return new Result(r, train, infer, field.paramCount(), fwd, loss0, loss1, profile);
+        return new Result(r, train, infer, field.paramCount(), fwd, loss0, loss1, profile, variantTrain);
+    }
+
+    /**
+     * The rates of each variant: warm-up steps of each, then {@code intervals} rounds that take
+     * the variants in turn, the same number of steps each (sized from the first variant).
+     */
+    private static Map<String, Rate> timeVariants(Runnable step, Backend backend, Request r) {
+        for (String v : r.variants()) {
+            backend.variant(r.family(), v);
+            for (int i = 0; i < 3; i++) step.run();
+        }
+        backend.variant(r.family(), r.variants().get(0));
+        backend.finish();
+        long t0 = System.nanoTime();
+        step.run();
+        backend.finish();
+        int per = Math.max(1, (int) Math.round(r.intervalSeconds() / Math.max((System.nanoTime() - t0) * 1e-9, 1e-6)));
+        Map<String, List<Double>> rates = new LinkedHashMap<>();
+        for (int k = 0; k < r.intervals(); k++) {
+            for (String v : r.variants()) {
+                backend.variant(r.family(), v);
+                long s = System.nanoTime();
+                for (int i = 0; i < per; i++) step.run();
+                backend.finish();
+                rates.computeIfAbsent(v, x -> new ArrayList<>()).add(per / ((System.nanoTime() - s) * 1e-9));
+            }
+        }
+        Map<String, Rate> out = new LinkedHashMap<>();
+        rates.forEach((v, list) -> out.put(v, rate(list)));
+        return out;
     }
 
     private static Rate time(Runnable step, Backend backend, Request r) {
@@ -139,6 +217,10 @@ public final class Benchmark {
             backend.finish();
             rates.add(per / ((System.nanoTime() - s) * 1e-9));
         }
+        return rate(rates);
+    }
+
+    private static Rate rate(List<Double> rates) {
         List<Double> sorted = new ArrayList<>(rates);
         Collections.sort(sorted);
         int n = sorted.size();

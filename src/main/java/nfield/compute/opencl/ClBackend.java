@@ -300,16 +300,135 @@ public final class ClBackend implements Backend {
                 n, m(x), m(params), off, m(y));
     }
 
+    /**
+     * How {@link #hashEncodeBackward} gathers the table gradient (opencl/encoding/hash.cl,
+     * {@code SCATTER}): by float atomics in no fixed order, or by one of two ways that give the
+     * same bits on every run: 64-bit fixed-point atomics, or one work-item owning each level.
+     */
+    public enum HashScatter {
+        /** Float compare-and-swap atomics, per (point, level): the sums' last bits vary from run to run. */
+        ATOMIC(0),
+        /** 64-bit integer atomics on fixed-point values scaled from max|dy|, then one conversion pass: reproducible. */
+        FIXED(1),
+        /** One work-item per level, points in order, no atomics: reproducible, parallel over levels only (CPUs). */
+        OWNER(2);
+
+        final int code;
+
+        HashScatter(int code) { this.code = code; }
+
+        /** The name as {@code -Dnfield.cl.hash-scatter} takes it. */
+        public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
+
+        public static HashScatter parse(String s) {
+            for (HashScatter h : values()) if (h.label().equals(s.trim().toLowerCase(java.util.Locale.ROOT))) return h;
+            throw new IllegalArgumentException("unknown hash scatter '" + s + "': one of atomic, fixed, owner");
+        }
+    }
+
+    /** The system property that overrides {@link #defaultHashScatter}. */
+    public static final String HASH_SCATTER_PROPERTY = "nfield.cl.hash-scatter";
+
+    private HashScatter hashScatter;
+    private cl_mem fixedAcc, fixedMax;
+    private long fixedAccLongs;
+    private int fixedMaxLevels;
+
+    /**
+     * The reproducible way that suits the device: on a CPU, level owners (a few cores, each level's
+     * table in cache); elsewhere fixed point where the device has 64-bit atomics, else level owners.
+     */
+    public HashScatter defaultHashScatter() {
+        String p = System.getProperty(HASH_SCATTER_PROPERTY);
+        if (p != null && !p.isBlank()) return usable(HashScatter.parse(p));
+        if (info.isCpu()) return HashScatter.OWNER;
+        return info.has("cl_khr_int64_base_atomics") ? HashScatter.FIXED : HashScatter.OWNER;
+    }
+
+    private HashScatter usable(HashScatter h) {
+        if (h == HashScatter.FIXED && !info.has("cl_khr_int64_base_atomics")) {
+            throw new IllegalArgumentException("hash scatter 'fixed' needs cl_khr_int64_base_atomics, which "
+                    + info.name() + " lacks; use owner or atomic");
+        }
+        return h;
+    }
+
+    public HashScatter hashScatter() {
+        if (hashScatter == null) hashScatter = defaultHashScatter();
+        return hashScatter;
+    }
+
+    /** Chooses how table gradients are gathered from now on (for A/B runs in one process). */
+    public void hashScatter(HashScatter h) {
+        hashScatter = usable(h);
+    }
+
+    @Override
+    public Map<String, List<String>> variants() {
+        List<String> hs = new ArrayList<>();
+        for (HashScatter h : HashScatter.values()) {
+            if (h != HashScatter.FIXED || info.has("cl_khr_int64_base_atomics")) hs.add(h.label());
+        }
+        return Map.of("hash-scatter", List.copyOf(hs));
+    }
+
+    @Override
+    public String variant(String family) {
+        if (family.equals("hash-scatter")) return hashScatter().label();
+        throw new IllegalArgumentException("unknown kernel variant family \"" + family + "\"; the families: hash-scatter");
+    }
+
+    @Override
+    public void variant(String family, String name) {
+        if (!family.equals("hash-scatter")) {
+            throw new IllegalArgumentException("unknown kernel variant family \"" + family + "\"; the families: hash-scatter");
+        }
+        hashScatter(HashScatter.parse(name));
+    }
+
     @Override
     public void hashEncodeBackward(Tensor x, Tensor params, Tensor grads, int off, HashSpec spec, Tensor dy, Tensor dx) {
         int n = x.rows();
-        if (grads == null && dx == null) return;
+        if (n <= 0 || grads == null && dx == null) return;
+        HashScatter h = grads == null ? HashScatter.ATOMIC : hashScatter();
+        boolean inKernel = h != HashScatter.OWNER; // the (point, level) kernel gathers grads too
         String opts = hashOpts(spec, "-D HAS_DX=" + (dx != null ? 1 : 0) + " -D EVEN_OFF=" + (off % 2 == 0 ? 1 : 0)
-                + " -D HAS_GRADS=" + (grads != null ? 1 : 0));
+                + " -D HAS_GRADS=" + (grads != null && inKernel ? 1 : 0) + " -D SCATTER=" + (inKernel ? h.code : 0));
         if (dx != null) ensurePartials((long) spec.levels() * n * 3);
-        runPointsByLevel(kernel("encoding/hash.cl", opts, "hash_backward"), n, spec.levels(),
-                n, m(x), m(params), off, grads != null ? m(grads) : dummy, m(dy), dx != null ? partials : dummy);
+        cl_mem dxl = dx != null ? partials : dummy;
+        if (h == HashScatter.FIXED) {
+            int count = spec.paramCount();
+            ensureFixed(count, spec.levels());
+            run1d(kernel("util/tensor.cl", "", "fill"), spec.levels(), spec.levels(), fixedMax, 0f);
+            runPointsByLevel(kernel("encoding/hash.cl", opts, "hash_dy_max"), n, spec.levels(), n, m(dy), fixedMax);
+            runPointsByLevel(kernel("encoding/hash.cl", opts, "hash_backward"), n, spec.levels(),
+                    n, m(x), m(params), off, fixedAcc, fixedMax, m(dy), dxl);
+            run1d(kernel("encoding/hash.cl", opts, "hash_fixed_to_float"), count, count, n, fixedAcc, fixedMax, off, m(grads));
+        } else if (inKernel || dx != null) {
+            runPointsByLevel(kernel("encoding/hash.cl", opts, "hash_backward"), n, spec.levels(),
+                    n, m(x), m(params), off, inKernel && grads != null ? m(grads) : dummy, m(dy), dxl);
+        }
+        if (h == HashScatter.OWNER) {
+            cl_kernel k = kernel("encoding/hash.cl", opts, "hash_backward_owned");
+            args(k, n, m(x), off, m(grads), m(dy));
+            enqueue(k, new long[]{spec.levels()}, new long[]{1});
+        }
         if (dx != null) run1d(kernel("encoding/hash.cl", opts, "hash_backward_dx"), n, n, m(dy), partials, m(dx));
+    }
+
+    /** The fixed-point accumulator (zero between calls: the conversion pass zeroes what it reads) and max|dy| per level. */
+    private void ensureFixed(long longs, int levels) {
+        if (levels > fixedMaxLevels) {
+            if (fixedMax != null) clReleaseMemObject(fixedMax);
+            fixedMax = clCreateBuffer(context, CL_MEM_READ_WRITE, (long) levels * Sizeof.cl_int, null, null);
+            fixedMaxLevels = levels;
+        }
+        if (longs <= fixedAccLongs) return;
+        if (fixedAcc != null) clReleaseMemObject(fixedAcc);
+        // scratch outside {@code owned}, as {@code partials}
+        fixedAcc = clCreateBuffer(context, CL_MEM_READ_WRITE, longs * Sizeof.cl_long, null, null);
+        fixedAccLongs = longs;
+        run1d(kernel("util/tensor.cl", "", "fill"), 2 * longs, (int) (2 * longs), fixedAcc, 0f);
     }
 
     // ------------------------------------------------------------------ dense layers
@@ -491,6 +610,8 @@ public final class ClBackend implements Backend {
         programs.values().forEach(org.jocl.CL::clReleaseProgram);
         owned.forEach(org.jocl.CL::clReleaseMemObject);
         if (partials != null) clReleaseMemObject(partials);
+        if (fixedAcc != null) clReleaseMemObject(fixedAcc);
+        if (fixedMax != null) clReleaseMemObject(fixedMax);
         clReleaseCommandQueue(queue);
         clReleaseContext(context);
     }

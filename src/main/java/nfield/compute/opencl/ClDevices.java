@@ -18,10 +18,15 @@ import static org.jocl.CL.*;
 public final class ClDevices {
     /** One device, as {@code nfield devices} prints it. */
     public record Info(int index, String platform, String name, String type, int computeUnits, long globalMemBytes,
-                       long maxWorkGroup, String version, int preferredFloatVector, cl_platform_id platformId,
-                       cl_device_id id) {
+                       long maxWorkGroup, String version, int preferredFloatVector, String extensions,
+                       cl_platform_id platformId, cl_device_id id) {
         public boolean isCpu() {
             return type.equals("CPU");
+        }
+
+        /** Whether the device names the extension (e.g. {@code cl_khr_int64_base_atomics}). */
+        public boolean has(String extension) {
+            return (" " + extensions + " ").contains(" " + extension + " ");
         }
     }
 
@@ -57,7 +62,8 @@ public final class ClDevices {
                     out.add(new Info(out.size(), pname, deviceString(d, CL_DEVICE_NAME), t,
                             deviceInt(d, CL_DEVICE_MAX_COMPUTE_UNITS), deviceLong(d, CL_DEVICE_GLOBAL_MEM_SIZE),
                             deviceSize(d, CL_DEVICE_MAX_WORK_GROUP_SIZE), deviceString(d, CL_DEVICE_VERSION),
-                            deviceInt(d, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT), p, d));
+                            deviceInt(d, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT),
+                            deviceString(d, CL_DEVICE_EXTENSIONS).trim(), p, d));
                 }
             }
             if (out.isEmpty()) throw new OpenClUnavailableException("OpenCL platforms found, but no devices", null);

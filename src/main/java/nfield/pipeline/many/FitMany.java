@@ -45,7 +45,7 @@ import java.util.stream.Stream;
  * whose field is there is skipped unless {@code force}; a shape that cannot be read or fitted is
  * recorded as failed and the run goes on. Each shape's seed derives from its name (and the
  * scene's seed), so a rerun draws the same samples from the same start: under a step budget the
- * same field, bit for bit, except where the hash grid's atomic scatter sums in another order.
+ * same field, bit for bit (the OpenCL backend's default hash scatter sums in a fixed order).
  */
 public final class FitMany {
     private FitMany() {}

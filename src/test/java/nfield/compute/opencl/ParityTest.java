@@ -27,6 +27,7 @@ import org.junit.jupiter.api.TestFactory;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -117,7 +118,8 @@ class ParityTest {
      * The hash encoding where table entries are shared by many points at once: a 27-entry dense
      * level under 20000 points, 256-entry hashed tables at resolutions up to 512 (tens of points
      * per entry, the atomic scatter's worst case), and the default 16-level pyramid (finest
-     * resolution 7006, where float32 cell positions matter) on 2^14-entry tables.
+     * resolution 7006, where float32 cell positions matter) on 2^14-entry tables; each with every
+     * way of gathering the table gradient ({@link ClBackend.HashScatter}).
      */
     @TestFactory
     List<DynamicTest> hashEncodingUnderCollisions() {
@@ -128,24 +130,37 @@ class ParityTest {
                 new EncodingConfig.Hash(6, 3, 8, 16, 2.0, false),
                 new EncodingConfig.Hash(16, 2, 14, 16, 1.5, true));
         for (EncodingConfig.Hash cfg : configs) {
-            tests.add(DynamicTest.dynamicTest(cfg.toString(), () -> {
-                int rows = 20000;
-                Components.Case c = new Components.Case("hash", b -> Standalone.of(new nfield.field.HashEncoding(cfg), b));
-                Standalone ref = c.build().apply(new RefBackend()), dev = c.build().apply(cl);
-                double[] p = Harness.uniform(ref.component().paramCount(), seed); // O(1) tables
-                double[] x = Harness.uniform(rows * 3, seed + 1);
-                double[] g = Harness.uniform(rows * ref.component().outputWidth(), seed + 2);
-                Harness.Result a = Harness.run(ref, p, x, rows, g.clone()), b = Harness.run(dev, p, x, rows, g.clone());
-                String tag = cfg + " (seed " + seed + ")";
-                check(tag + " output", b.out(), a.out());
-                check(tag + " input gradient", b.dIn(), a.dIn());
-                check(tag + " table gradient", b.dParams(), a.dParams());
-                System.out.printf("hash parity %s: relative errors output %.2e, input gradient %.2e, table gradient %.2e%n",
-                        cfg, Harness.relError(b.out(), a.out()), Harness.relError(b.dIn(), a.dIn()),
-                        Harness.relError(b.dParams(), a.dParams()));
-            }));
+            for (ClBackend.HashScatter h : ClBackend.HashScatter.values()) {
+                tests.add(DynamicTest.dynamicTest(cfg + " " + h.label(), () -> withScatter(h, () -> {
+                    int rows = 20000;
+                    Components.Case c = new Components.Case("hash", b -> Standalone.of(new nfield.field.HashEncoding(cfg), b));
+                    Standalone ref = c.build().apply(new RefBackend()), dev = c.build().apply(cl);
+                    double[] p = Harness.uniform(ref.component().paramCount(), seed); // O(1) tables
+                    double[] x = Harness.uniform(rows * 3, seed + 1);
+                    double[] g = Harness.uniform(rows * ref.component().outputWidth(), seed + 2);
+                    Harness.Result a = Harness.run(ref, p, x, rows, g.clone()), b = Harness.run(dev, p, x, rows, g.clone());
+                    String tag = cfg + " " + h.label() + " (seed " + seed + ")";
+                    check(tag + " output", b.out(), a.out());
+                    check(tag + " input gradient", b.dIn(), a.dIn());
+                    check(tag + " table gradient", b.dParams(), a.dParams());
+                    System.out.printf("hash parity %s %s: relative errors output %.2e, input gradient %.2e, table gradient %.2e%n",
+                            cfg, h.label(), Harness.relError(b.out(), a.out()), Harness.relError(b.dIn(), a.dIn()),
+                            Harness.relError(b.dParams(), a.dParams()));
+                })));
+            }
         }
         return tests;
+    }
+
+    /** Runs body with the OpenCL backend gathering hash gradients by h, then restores the default. */
+    static void withScatter(ClBackend.HashScatter h, Runnable body) {
+        ClBackend.HashScatter before = cl.hashScatter();
+        cl.hashScatter(h);
+        try {
+            body.run();
+        } finally {
+            cl.hashScatter(before);
+        }
     }
 
     /**
@@ -176,35 +191,102 @@ class ParityTest {
         check("on cell boundaries: table gradient", b.dParams(), a.dParams());
     }
 
-    /** Tables at an odd offset in the parameter vector (feature pairs then are not 8-byte aligned). */
+    /** Tables at an odd offset in the parameter vector (feature pairs then are not 8-byte aligned), every scatter. */
+    @TestFactory
+    List<DynamicTest> hashTablesAtAnOddOffset() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (ClBackend.HashScatter h : ClBackend.HashScatter.values()) {
+            tests.add(DynamicTest.dynamicTest(h.label(), () -> withScatter(h, () -> {
+                nfield.compute.HashSpec spec = nfield.compute.HashSpec.of(3, 2, 9, new int[]{6, 12, 24}, true);
+                int rows = 5000, off = 3;
+                double[] p = Harness.uniform(off + spec.paramCount() + 2, 61);
+                double[] x = Harness.uniform(rows * 3, 62), g = Harness.uniform(rows * spec.outputWidth(), 63);
+                double[][] ref = hashBackward(new RefBackend(), spec, off, p, x, g, 0.5), dev = hashBackward(cl, spec, off, p, x, g, 0.5);
+                check("odd offset " + h.label() + ": output", dev[0], ref[0]);
+                check("odd offset " + h.label() + ": input gradient", dev[2], ref[2]);
+                check("odd offset " + h.label() + ": gradients (+= onto 0.5)", dev[1], ref[1]);
+                for (int i : new int[]{0, 1, 2, off + spec.paramCount(), off + spec.paramCount() + 1}) {
+                    assertEquals(0.5, dev[1][i], "gradient outside the tables touched at " + i);
+                }
+            })));
+        }
+        return tests;
+    }
+
+    /** {output, grads (filled with base, then +=), dx} of one forward and backward of the hash encoding on b. */
+    static double[][] hashBackward(Backend b, nfield.compute.HashSpec spec, int off, double[] p, double[] x, double[] g, double base) {
+        int rows = x.length / 3, w = spec.outputWidth();
+        Tensor pt = b.alloc(1, p.length), gt = b.alloc(1, p.length), xt = b.alloc(rows, 3), yt = b.alloc(rows, w),
+                dyt = b.alloc(rows, w), dxt = b.alloc(rows, 3);
+        b.write(pt, p);
+        b.fill(gt, base);
+        b.write(xt, x);
+        b.write(dyt, g);
+        b.hashEncode(xt, pt, off, spec, yt);
+        b.hashEncodeBackward(xt, pt, gt, off, spec, dyt, dxt);
+        return new double[][]{b.read(yt), b.read(gt), b.read(dxt)};
+    }
+
+    /**
+     * The reproducible scatters give the same bits on every run; the fixed-point one also with the
+     * points in another order (integer sums do not depend on it), where float sums do.
+     */
     @Test
-    void hashTablesAtAnOddOffset() {
-        nfield.compute.HashSpec spec = nfield.compute.HashSpec.of(3, 2, 9, new int[]{6, 12, 24}, true);
-        int rows = 5000, off = 3, w = spec.outputWidth();
-        double[] p = Harness.uniform(off + spec.paramCount() + 2, 61);
-        double[] x = Harness.uniform(rows * 3, 62), g = Harness.uniform(rows * w, 63);
-        double[][] got = new double[2][], grads = new double[2][], dx = new double[2][];
-        Backend[] bs = {new RefBackend(), cl};
-        for (int i = 0; i < 2; i++) {
-            Backend b = bs[i];
-            Tensor pt = b.alloc(1, p.length), gt = b.alloc(1, p.length), xt = b.alloc(rows, 3), yt = b.alloc(rows, w),
-                    dyt = b.alloc(rows, w), dxt = b.alloc(rows, 3);
-            b.write(pt, p);
-            b.fill(gt, 0.5);
-            b.write(xt, x);
-            b.write(dyt, g);
-            b.hashEncode(xt, pt, off, spec, yt);
-            b.hashEncodeBackward(xt, pt, gt, off, spec, dyt, dxt);
-            got[i] = b.read(yt);
-            grads[i] = b.read(gt);
-            dx[i] = b.read(dxt);
+    void reproducibleHashScatters() {
+        nfield.compute.HashSpec spec = nfield.compute.HashSpec.of(8, 2, 10, new int[]{4, 8, 16, 32, 64, 128, 256, 512}, true);
+        int rows = 30000;
+        long seed = System.nanoTime();
+        double[] p = Harness.uniform(spec.paramCount(), seed), x = Harness.uniform(rows * 3, seed + 1),
+                g = Harness.uniform(rows * spec.outputWidth(), seed + 2);
+        int[] perm = new int[rows];
+        for (int i = 0; i < rows; i++) perm[i] = i;
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        for (int i = rows - 1; i > 0; i--) { int j = rng.nextInt(i + 1), t = perm[i]; perm[i] = perm[j]; perm[j] = t; }
+        double[] xp = new double[x.length], gp = new double[g.length];
+        int w = spec.outputWidth();
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(x, 3 * perm[i], xp, 3 * i, 3);
+            System.arraycopy(g, w * perm[i], gp, w * i, w);
         }
-        check("odd offset: output", got[1], got[0]);
-        check("odd offset: input gradient", dx[1], dx[0]);
-        check("odd offset: gradients (+= onto 0.5)", grads[1], grads[0]);
-        for (int i : new int[]{0, 1, 2, off + spec.paramCount(), off + spec.paramCount() + 1}) {
-            assertEquals(0.5, grads[1][i], "gradient outside the tables touched at " + i);
+        for (ClBackend.HashScatter h : List.of(ClBackend.HashScatter.FIXED, ClBackend.HashScatter.OWNER)) {
+            withScatter(h, () -> {
+                double[] first = hashBackward(cl, spec, 0, p, x, g, 0)[1];
+                for (int run = 0; run < 3; run++) {
+                    assertArrayEquals(first, hashBackward(cl, spec, 0, p, x, g, 0)[1], h.label() + ": run " + run + " differs (seed " + seed + ")");
+                }
+                if (h == ClBackend.HashScatter.FIXED) {
+                    assertArrayEquals(first, hashBackward(cl, spec, 0, p, xp, gp, 0)[1], "fixed: points in another order (seed " + seed + ")");
+                }
+            });
         }
+    }
+
+    /**
+     * The fixed-point scatter scales each level by its own max|dy|: a level whose gradients are
+     * 1e-12 of another's keeps its relative accuracy; inf or NaN in dy makes that level's gradient
+     * NaN, as float sums would, and leaves the next call unharmed.
+     */
+    @Test
+    void fixedPointScatterRangeAndNaN() {
+        withScatter(ClBackend.HashScatter.FIXED, () -> {
+            nfield.compute.HashSpec spec = nfield.compute.HashSpec.of(3, 2, 9, new int[]{6, 12, 24}, true);
+            int rows = 4000, w = spec.outputWidth();
+            double[] p = Harness.uniform(spec.paramCount(), 71), x = Harness.uniform(rows * 3, 72), g = Harness.uniform(rows * w, 73);
+            for (int r = 0; r < rows; r++) for (int f = 0; f < 2; f++) { g[r * w + 3 + f] *= 1e-12; g[r * w + 5 + f] *= 1e6; }
+            double[] ref = hashBackward(new RefBackend(), spec, 0, p, x, g, 0)[1], dev = hashBackward(cl, spec, 0, p, x, g, 0)[1];
+            for (int l = 0; l < 3; l++) {
+                int a = spec.tableOffset(l), b = a + spec.tableSizes()[l] * 2;
+                check("fixed level " + l + " of gradients scaled 1e-12, 1, 1e6",
+                        java.util.Arrays.copyOfRange(dev, a, b), java.util.Arrays.copyOfRange(ref, a, b));
+            }
+            double[] bad = g.clone();
+            bad[17 * w + 4] = Double.NaN;
+            double[] nan = hashBackward(cl, spec, 0, p, x, bad, 0)[1];
+            int a1 = spec.tableOffset(1);
+            for (int i = 0; i < a1; i++) assertTrue(Double.isNaN(nan[i]), "level 0 gradient " + i + " not NaN with NaN in its dy");
+            for (int i = a1; i < nan.length; i++) assertEquals(dev[i], nan[i], "level 1-2 gradient " + i + " changed by NaN in level 0's dy");
+            assertArrayEquals(dev, hashBackward(cl, spec, 0, p, x, g, 0)[1], "the call after a NaN one");
+        });
     }
 
     @TestFactory
