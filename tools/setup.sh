@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what nfield needs on Debian 12 / Ubuntu: a JDK 17, Maven, the OpenCL ICD loader and
 # PoCL (OpenCL on the CPU). With --tests also Xvfb + Mesa (for the GL tests), NumPy (the export
-# script test), glslangValidator (the GLSL export test) and COLMAP (the poses test). As root it runs
-# apt-get; otherwise it prints the exact command to run. Idempotent and quiet when all is there.
+# script test), glslangValidator (the GLSL export test), COLMAP (the poses test) and Oclgrind (every
+# kernel under a simulator that checks memory accesses and races). As root it runs apt-get;
+# otherwise it prints the exact command to run. Idempotent and quiet when all is there.
 set -euo pipefail
 want=(openjdk-17-jdk-headless maven ocl-icd-libopencl1 pocl-opencl-icd clinfo)
 if [[ ${1:-} == --tests ]]; then
-  want+=(xvfb xauth libgl1-mesa-dri libglx-mesa0 libegl1 libegl-mesa0 libgles2 python3-numpy glslang-tools colmap)
+  want+=(xvfb xauth libgl1-mesa-dri libglx-mesa0 libegl1 libegl-mesa0 libgles2 python3-numpy glslang-tools colmap oclgrind)
 fi
 missing=()
 for p in "${want[@]}"; do
