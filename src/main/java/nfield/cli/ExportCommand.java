@@ -29,6 +29,8 @@ import java.util.concurrent.Callable;
                         + "field's gradient, in the original coordinates of the fitted mesh; for a radiance field the "
                         + "surface where the density reaches --iso, with vertex colours (PLY: red, green, blue; OBJ: v x y z r g b; "
                         + "a view-dependent field's colours as seen looking straight at the surface).",
+                "  glb          the same mesh as glTF 2.0 binary, for game engines (Unity, Unreal, Godot), three.js "
+                        + "and Blender: positions, unit normals, and for a radiance field vertex colours (COLOR_0).",
                 "  glsl         float nfield_sdf(vec3 p), the SDF with every weight inlined as a constant (bit-exact), "
                         + "plus a ShaderToy mainImage that orbits and sphere-traces it; paste it into ShaderToy, or see "
                         + "the file's header for other hosts. GLSL ES 3.00 and 3.30 core. Warns above "
@@ -42,6 +44,7 @@ import java.util.concurrent.Callable;
                 "Examples:",
                 "  nfield export bunny.nfield -o bunny.safetensors",
                 "  nfield export bunny.nfield -o bunny.ply --res 384",
+                "  nfield export lego.nfield -o lego.glb",
                 "  nfield export bunny.nfield -o bunny.onnx",
                 "  nfield export bunny.nfield -o bunny.glsl"})
 final class ExportCommand implements Callable<Integer> {
@@ -51,7 +54,7 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "File to write.")
     Path output;
 
-    @Option(names = "--format", paramLabel = "FMT", description = "safetensors | onnx | glsl | obj | ply (default: from the extension of OUT).")
+    @Option(names = "--format", paramLabel = "FMT", description = "safetensors | onnx | glsl | obj | ply | glb (default: from the extension of OUT).")
     String format;
 
     @Option(names = "--force", description = "Overwrite OUT if it exists.")

@@ -26,8 +26,9 @@ final class MeshCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FIELD", description = "A field written by `nfield fit`.")
     Path field;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.obj|OUT.ply",
-            description = "Mesh to write; the extension picks the format (PLY is binary and smaller).")
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.obj|OUT.ply|OUT.glb",
+            description = "Mesh to write; the extension picks the format (PLY is binary and smaller; GLB is glTF 2.0 "
+                    + "for game engines and three.js).")
     Path output;
 
     @Option(names = "--res", defaultValue = "256", paramLabel = "N",

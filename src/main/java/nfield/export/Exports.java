@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 public final class Exports {
     private Exports() {}
 
-    public static final List<String> FORMATS = List.of("safetensors", "onnx", "glsl", "obj", "ply");
+    public static final List<String> FORMATS = List.of("safetensors", "onnx", "glsl", "obj", "ply", "glb");
 
     /** The format asked for, else the one the extension of {@code output} names; refuses others naming the choices. */
     public static String format(String format, Path output) {
@@ -43,7 +43,7 @@ public final class Exports {
     public static String write(String format, Path file, FittedField f, Path output, int res, double iso, Consumer<String> warn)
             throws IOException {
         ExportedField e = ExportedField.of(file, f);
-        if (f.radiance() != null && f.radiance().contracted() && !format.equals("obj") && !format.equals("ply")) {
+        if (f.radiance() != null && f.radiance().contracted() && !MeshWriter.EXTENSIONS.contains(format)) {
             warn.accept("warning: " + file + " is a field of an unbounded scene: it reads points contracted beyond its box of interest "
                     + "(FORMAT.md, radiance.inner); the export takes those contracted points, not the normalised ones");
         }
@@ -64,7 +64,7 @@ public final class Exports {
                 r.warnings().forEach(w -> warn.accept("warning: " + w));
                 return String.format(Locale.ROOT, "nfield_sdf and mainImage, %,d parameters in %d constant arrays", r.params(), r.arrays());
             }
-            case "obj", "ply" -> {
+            case "obj", "ply", "glb" -> {
                 if (f.isSdf()) {
                     FieldMesher.Result m = FieldMesher.surface(f, res, true, file.getFileName().toString());
                     MeshWriter.write(output, m.mesh(), m.normals());

@@ -220,7 +220,7 @@ class MeshWriterTest {
             Path p = dir.resolve(name);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MeshWriter.write(p, m, null));
             assertTrue(e.getMessage().contains(p.toString()), e.getMessage());
-            assertTrue(e.getMessage().contains(".obj or .ply"), e.getMessage());
+            assertTrue(e.getMessage().contains(".obj, .ply or .glb"), e.getMessage());
             assertTrue(Files.notExists(p));
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
