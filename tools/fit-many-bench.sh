@@ -39,8 +39,17 @@ def rss_at(t):
     before = [r for (s, r) in rss if s <= t]
     return before[-1] / 1024 if before else float("nan")
 peak_after = lambda t: max([r for (s, r) in rss if s >= t] or [float("nan")]) / 1024
+prev = rss[0][0] if rss else 0
+thirds = [[], [], []]
 for i, (t, name) in enumerate(shapes):
-    print(f"shape {i + 1:2d} {name:40s} RSS {rss_at(t):7.0f} MB")
+    window = [r for (s, r) in rss if prev <= s <= t]
+    peak = max(window) / 1024 if window else float("nan")
+    thirds[min(2, 3 * i // len(shapes))].append(peak)
+    print(f"shape {i + 1:2d} {name:40s} RSS {rss_at(t):7.0f} MB at its end, peak {peak:5.0f} MB while it ran")
+    prev = t
+if len(shapes) >= 3:
+    print("peak RSS by thirds of the run (the same meshes in each with COPIES 2): "
+          + ", ".join(f"max {max(x):.0f} / mean {sum(x) / len(x):.0f} MB" for x in thirds if x))
 if len(shapes) >= 5:
     print(f"peak RSS from the 5th shape on: {peak_after(shapes[4][0]):.0f} MB; at the 5th {rss_at(shapes[4][0]):.0f} MB, at the last {rss_at(shapes[-1][0]):.0f} MB")
 print(f"peak RSS overall: {max(r for _, r in rss) / 1024:.0f} MB")
