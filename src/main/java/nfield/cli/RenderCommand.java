@@ -19,8 +19,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "render", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Render a field to PNG without a window: an SDF through GL (EGL, no X server needed), a radiance "
-                        + "field by volume rendering on the compute device.",
+        description = {"Render a field to PNG, GIF or video without a window: an SDF through GL (EGL, no X server "
+                        + "needed), a radiance field by volume rendering on the compute device.",
                 "",
                 "The field is baked on the device into a RES^3 grid over its box [-1, 1]^3 and sphere-traced in "
                         + "a GLSL shader (OpenGL 3.3 core; Mesa's llvmpipe on machines without a GPU). The camera "
@@ -37,8 +37,14 @@ import java.util.concurrent.Callable;
                         + "GLSL, in every mode (normals and depth where a ray turns half opaque, slice: colour over "
                         + "the opacity of a thin slab).",
                 "",
+                "Turntables (--turntable N) and camera paths: numbered PNGs for --out OUT.png; one looping animated GIF "
+                        + "for OUT.gif (Java's own encoder, 256 colours a frame); a video for OUT.mp4, .webm, .mov or .mkv "
+                        + "through ffmpeg where it is installed (H.264 or VP9, yuv420p). --fps sets the frame rate.",
+                "",
                 "Examples:",
                 "  nfield render knot.nfield --out knot.png",
+                "  nfield render knot.nfield --out spin.gif --turntable 36 --size 320x320",
+                "  nfield render lego.nfield --out spin.mp4 --turntable 120 --fps 30 --elevation 30",
                 "  nfield render lego.nfield --out lego.png --elevation 30 --turntable 24",
                 "  nfield render bunny.nfield --out turn.png --turntable 36 --elevation 20",
                 "  nfield render analytic:torus --out torus.png --mode normals"})
@@ -46,8 +52,13 @@ final class RenderCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FIELD", description = "A field file, or analytic:torus | analytic:sphere.")
     String field;
 
-    @Option(names = {"-o", "--out"}, required = true, paramLabel = "IMAGE.png", description = "PNG to write.")
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "OUT", description = "PNG to write (numbered "
+            + "OUT-000.png, ... with --turntable), or one animation: .gif, or .mp4 / .webm / .mov / .mkv through ffmpeg.")
     Path out;
+
+    @Option(names = "--fps", defaultValue = "24", paramLabel = "FPS",
+            description = "Frames a second of a GIF or video (default: ${DEFAULT-VALUE}).")
+    double fps;
 
     @Option(names = "--size", defaultValue = "512x512", paramLabel = "WxH", description = "Image size (default: ${DEFAULT-VALUE}).")
     String size;
@@ -79,7 +90,7 @@ final class RenderCommand implements Callable<Integer> {
     String path;
 
     @Option(names = "--turntable", defaultValue = "0", paramLabel = "N",
-            description = "Write N frames around the object (OUT-000.png, ...) instead of one image.")
+            description = "N frames around the object instead of one image (OUT-000.png, ..., or one GIF or video).")
     int turntable;
 
     @ArgGroup(exclusive = false, validate = false, heading = "%nRadiance fields:%n")
@@ -96,7 +107,7 @@ final class RenderCommand implements Callable<Integer> {
         up = rad.up;
         int[] wh = FieldInputs.parseSize(size);
         Mode m = Mode.parse(mode);
-        Turntable tt = new Turntable(out, turntable);
+        Turntable tt = new Turntable(out, turntable, fps);
         Camera cam = new Camera(azimuth, elevation, distance);
         if (up != null && !up.equals("y") && !up.equals("z")) throw new UserError("--up " + up + ": use y or z");
         if (rad.camera != null && rad.camerasPath != null) throw new UserError("--camera and --cameras-path: give one");
@@ -138,7 +149,7 @@ final class RenderCommand implements Callable<Integer> {
     /** A fly-through along its data's cameras, volume-rendered on the compute device. */
     private Integer renderPath() throws Exception {
         long t0 = System.nanoTime();
-        Turntable files = new Turntable(out, rad.camerasPath);
+        Turntable files = new Turntable(out, rad.camerasPath, fps);
         try (Backend backend = backends.open()) {
             FittedField f = FieldInputs.load(Path.of(field), backend);
             var views = RadianceEval.cameras(f, rad.data, rad.downscale);

@@ -105,8 +105,8 @@ public final class RadianceEval {
     /**
      * A fly-through: {@code frames} views along the path through the cameras of {@code views} in
      * their order (centres interpolated linearly, orientations by slerp), each a pinhole with the
-     * first camera's intrinsics at the views' resolution; frame i to {@code files.file(i)}, each
-     * announced to {@code progress} once written.
+     * first camera's intrinsics at the views' resolution; frame i into {@code files} (a PNG each,
+     * or one animated file), each announced to {@code progress} once rendered.
      */
     public static void renderPath(FittedField f, PosedImages views, int frames, nfield.render.Turntable files,
                                   java.util.function.IntConsumer progress) throws IOException {
@@ -114,15 +114,17 @@ public final class RadianceEval {
         if (views.count() < 2) throw new FitError(views.source() + ": a path needs 2 cameras or more; it has " + views.count());
         RadianceRenderer renderer = RadianceRenderer.of(f);
         nfield.data.nerf.Intrinsics in = views.intrinsics(0).pinhole();
-        for (int i = 0; i < frames; i++) {
-            double s = (double) i * (views.count() - 1) / (frames - 1);
-            int a = Math.min((int) Math.floor(s), views.count() - 2);
-            double[] m = interpolate(views.pose(a), views.pose(a + 1), s - a);
-            float[] img = renderer.render((x, y, dest) -> PosedImages.ray(m, 0, in, x + 0.5, y + 0.5, dest, 0),
-                    views.width(), views.height(), views.background());
-            Images.writePng(files.file(i), img, views.width(), views.height());
-            progress.accept(i);
-        }
+        files.frames(views.width(), views.height(), sink -> {
+            for (int i = 0; i < frames; i++) {
+                double s = (double) i * (views.count() - 1) / (frames - 1);
+                int a = Math.min((int) Math.floor(s), views.count() - 2);
+                double[] m = interpolate(views.pose(a), views.pose(a + 1), s - a);
+                float[] img = renderer.render((x, y, dest) -> PosedImages.ray(m, 0, in, x + 0.5, y + 0.5, dest, 0),
+                        views.width(), views.height(), views.background());
+                sink.put(i, nfield.render.Frames.image(img, views.width(), views.height()));
+                progress.accept(i);
+            }
+        });
     }
 
     /** The pose a share {@code t} of the way from {@code a} to {@code b} (row-major 4×4): centres lerped, rotations slerped. */

@@ -7,19 +7,40 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Headless frames of a field to PNG: one image, or {@code count} frames turning the orbit camera
- * a full circle ({@code OUT-000.png}, ...): an SDF's baked grid (or its network, direct) in GL,
- * a radiance field volume-rendered on the compute device, or its volume-mode bake in GL.
+ * Headless frames of a field: one PNG, or {@code count} frames turning the orbit camera a full
+ * circle, as numbered PNGs ({@code OUT-000.png}, ...) or, where OUT ends in .gif, .mp4, .webm,
+ * .mov or .mkv, one animated file ({@link Frames}): an SDF's baked grid (or its network, direct)
+ * in GL, a radiance field volume-rendered on the compute device, or its volume-mode bake in GL.
  */
 public final class Turntable {
     private final Path out;
     private final int count;
+    private final double fps;
 
     /** {@code count} 0: one image at {@code out}; else that many numbered frames. */
     public Turntable(Path out, int count) {
+        this(out, count, 24);
+    }
+
+    /** As {@link #Turntable(Path, int)}; an animated OUT plays at {@code fps} frames a second and needs count ≥ 2. */
+    public Turntable(Path out, int count, double fps) {
         if (count < 0 || count > 3600) throw new IllegalArgumentException("--turntable " + count + ": use 0 .. 3600");
+        if (Frames.animated(out) && count < 2) {
+            throw new IllegalArgumentException(out + ": an animation needs frames; add --turntable N (e.g. 36), or write a .png");
+        }
+        Frames.check(out);
         this.out = out;
         this.count = count;
+        this.fps = fps;
+    }
+
+    /** Runs {@code loop}'s frames of w×h into OUT: numbered PNGs, or one animated file. */
+    public void frames(int w, int h, Frames.Loop loop) throws IOException {
+        if (Frames.animated(out)) {
+            Frames.write(out, w, h, fps, loop);
+        } else {
+            loop.run((i, img) -> nfield.io.AtomicFiles.write(file(i), o -> javax.imageio.ImageIO.write(img, "png", o)));
+        }
     }
 
     public int frames() { return Math.max(1, count); }
@@ -40,9 +61,14 @@ public final class Turntable {
         return out.resolveSibling(String.format("%s-%03d%s", stem, i, ext));
     }
 
-    /** "OUT" or "OUT-000.png .. OUT-023.png", for the summary line. */
+    /** "OUT", "OUT-000.png .. OUT-023.png" or "OUT.gif (24 frames at 24 fps)", for the summary line. */
     public String describe() {
+        if (Frames.animated(out)) return String.format(java.util.Locale.ROOT, "%s (%d frames at %s fps)", out, count, fpsText());
         return count == 0 ? out.toString() : file(0) + " .. " + file(count - 1);
+    }
+
+    private String fpsText() {
+        return fps == Math.rint(fps) ? Long.toString((long) fps) : Double.toString(fps);
     }
 
     /** An SDF from its bake (and with {@code glsl}, the direct path) in a headless GL context; returns the GL renderer's name. */
@@ -53,7 +79,9 @@ public final class Turntable {
                 r.direct(glsl, params);
                 r.path(true);
             }
-            for (int i = 0; i < frames(); i++) Images.writePng(file(i), r.render(camera(cam, i), m, w, h, slice), w, h);
+            frames(w, h, sink -> {
+                for (int i = 0; i < frames(); i++) sink.put(i, Images.toImage(r.render(camera(cam, i), m, w, h, slice), w, h));
+            });
             return gl.renderer();
         }
     }
@@ -64,10 +92,12 @@ public final class Turntable {
      */
     public void radiance(FittedField f, Camera cam, boolean zUp, int w, int h) throws IOException {
         RadianceRenderer renderer = RadianceRenderer.of(f);
-        for (int i = 0; i < frames(); i++) {
-            float[] img = renderer.render(OrbitRays.of(camera(cam, i), w, h, f.normalization(), zUp), w, h, f.radiance().background());
-            Images.writePng(file(i), img, w, h);
-        }
+        frames(w, h, sink -> {
+            for (int i = 0; i < frames(); i++) {
+                float[] img = renderer.render(OrbitRays.of(camera(cam, i), w, h, f.normalization(), zUp), w, h, f.radiance().background());
+                sink.put(i, Frames.image(img, w, h));
+            }
+        });
     }
 
     /** What {@link #volume} baked: the first bake, and the GL renderer's name. */
@@ -84,11 +114,13 @@ public final class Turntable {
         double bakeS = (System.nanoTime() - t0) * 1e-9;
         try (GlContext gl = GlContext.headless(); VolumeRenderer r = new VolumeRenderer(baker.background())) {
             r.upload(grid);
-            for (int i = 0; i < frames(); i++) {
-                Camera c = camera(cam, i);
-                if (i > 0 && baker.viewDependent()) r.upload(baker.bake(c));
-                Images.writePng(file(i), r.render(c, m, w, h, slice), w, h);
-            }
+            frames(w, h, sink -> {
+                for (int i = 0; i < frames(); i++) {
+                    Camera c = camera(cam, i);
+                    if (i > 0 && baker.viewDependent()) r.upload(baker.bake(c));
+                    sink.put(i, Images.toImage(r.render(c, m, w, h, slice), w, h));
+                }
+            });
             return new Volume(grid, bakeS, gl.renderer());
         }
     }
