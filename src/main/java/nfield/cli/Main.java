@@ -16,14 +16,15 @@ import java.io.UncheckedIOException;
                 "Start here:  nfield fit shape:knot -o knot.nfield --time 60s",
                 "Then:        nfield render knot.nfield --out knot.png  (headless, no X server)",
                 "             nfield mesh knot.nfield -o knot.ply       (marching cubes)",
-                "             nfield export knot.nfield -o knot.onnx    (also safetensors, obj, ply)",
+                "             nfield export knot.nfield -o knot.onnx    (also safetensors, obj, ply, glb)",
+                "             nfield plot knot.nfield -o knot-loss.png  (the training curve)",
                 "             nfield eval bunny.nfield bunny.obj       (Chamfer, F-score, normals, IoU)",
                 "Photos:      nfield fit lego/transforms_train.json -o lego.nfield --time 5m",
                 "             nfield eval lego.nfield lego/transforms_test.json   (PSNR, SSIM)",
                 "Your photos: nfield poses my-photos -o my-scene             (COLMAP: poses and lenses)",
                 "             nfield fit my-scene -o my.nfield --test-every 8 --downscale 4 --time 10m",
                 "             nfield bench --json                      (training and inference throughput)"},
-        subcommands = {DevicesCommand.class, PosesCommand.class, FitCommand.class, FitManyCommand.class, MeshCommand.class, EvalCommand.class, RenderCommand.class, ViewCommand.class,
+        subcommands = {DevicesCommand.class, PosesCommand.class, FitCommand.class, FitManyCommand.class, MeshCommand.class, EvalCommand.class, RenderCommand.class, PlotCommand.class, ViewCommand.class,
                 ExportCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -114,11 +114,29 @@ final class Checkpoints {
         long t0 = System.nanoTime();
         double every = req.output() == null ? 0 : req.checkpointEvery();
         double[] due = {every};
+        TrainingLog[] log = {null};
+        if (req.output() != null) {
+            boolean append = req.resume() != null && req.resume().toAbsolutePath().normalize().equals(req.output().toAbsolutePath().normalize());
+            try {
+                log[0] = TrainingLog.open(req.output(), append);
+            } catch (IOException e) {
+                listener.info("warning: no training log: " + e.getMessage());
+            }
+        }
         try (var scope = req.control().bind(trainer)) {
             trainer.run(p -> {
                 terms.clear();
                 terms.putAll(p.terms());
                 progress.progress(p);
+                if (log[0] != null) {
+                    try {
+                        log[0].add(p);
+                    } catch (IOException e) { // a full disk: the fit goes on, the checkpoint will say what it can
+                        listener.info("warning: training log stopped: " + e.getMessage());
+                        closeQuietly(log[0]);
+                        log[0] = null;
+                    }
+                }
                 if (every > 0 && p.elapsedS() >= due[0]) {
                     // the checkpoint as the end would write it, so that `fit --resume` after a kill continues from here
                     try {
@@ -133,6 +151,16 @@ final class Checkpoints {
             FittedField f = finish.apply(initial.atStep(trainer.optimizer().steps()));
             if (req.output() != null) FieldFile.write(req.output(), f, true);
             return new Trained(f, terms, (System.nanoTime() - t0) * 1e-9);
+        } finally {
+            if (log[0] != null) closeQuietly(log[0]);
+        }
+    }
+
+    private static void closeQuietly(TrainingLog log) {
+        try {
+            log.close();
+        } catch (IOException ignored) {
+            // what was written is flushed line by line
         }
     }
 }
