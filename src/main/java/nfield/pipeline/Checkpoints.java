@@ -108,35 +108,28 @@ final class Checkpoints {
      */
     static Trained train(FitRequest req, Trainer trainer, FittedField initial, FitListener listener, UnaryOperator<FittedField> finish)
             throws IOException {
+        TrainingLog log = null;
+        if (req.output() != null) { // NAME.train.jsonl beside the field: appended when resumed into the same file
+            boolean append = req.resume() != null && req.resume().toAbsolutePath().normalize().equals(req.output().toAbsolutePath().normalize());
+            try {
+                log = TrainingLog.open(req.output(), append);
+                listener = log.tee(listener);
+            } catch (IOException e) {
+                listener.info("warning: no training log: " + e.getMessage());
+            }
+        }
         listener.started(initial);
         Map<String, Double> terms = new LinkedHashMap<>();
         Trainer.Listener progress = withSnapshots(req, initial, listener);
         long t0 = System.nanoTime();
         double every = req.output() == null ? 0 : req.checkpointEvery();
         double[] due = {every};
-        TrainingLog[] log = {null};
-        if (req.output() != null) {
-            boolean append = req.resume() != null && req.resume().toAbsolutePath().normalize().equals(req.output().toAbsolutePath().normalize());
-            try {
-                log[0] = TrainingLog.open(req.output(), append);
-            } catch (IOException e) {
-                listener.info("warning: no training log: " + e.getMessage());
-            }
-        }
+        FitListener events = listener;
         try (var scope = req.control().bind(trainer)) {
             trainer.run(p -> {
                 terms.clear();
                 terms.putAll(p.terms());
                 progress.progress(p);
-                if (log[0] != null) {
-                    try {
-                        log[0].add(p);
-                    } catch (IOException e) { // a full disk: the fit goes on, the checkpoint will say what it can
-                        listener.info("warning: training log stopped: " + e.getMessage());
-                        closeQuietly(log[0]);
-                        log[0] = null;
-                    }
-                }
                 if (every > 0 && p.elapsedS() >= due[0]) {
                     // the checkpoint as the end would write it, so that `fit --resume` after a kill continues from here
                     try {
@@ -144,7 +137,7 @@ final class Checkpoints {
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
-                    listener.checkpoint(req.output(), p.elapsedS(), p.step());
+                    events.checkpoint(req.output(), p.elapsedS(), p.step());
                     while (due[0] <= p.elapsedS()) due[0] += every;
                 }
             });
@@ -152,15 +145,7 @@ final class Checkpoints {
             if (req.output() != null) FieldFile.write(req.output(), f, true);
             return new Trained(f, terms, (System.nanoTime() - t0) * 1e-9);
         } finally {
-            if (log[0] != null) closeQuietly(log[0]);
-        }
-    }
-
-    private static void closeQuietly(TrainingLog log) {
-        try {
-            log.close();
-        } catch (IOException ignored) {
-            // what was written is flushed line by line
+            if (log != null) log.closeQuietly();
         }
     }
 }

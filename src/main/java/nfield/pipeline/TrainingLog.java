@@ -59,6 +59,45 @@ public final class TrainingLog implements AutoCloseable {
         out.flush();
     }
 
+    /**
+     * {@code inner}, and every progress report also added to this log; a write that fails (a full
+     * disk) is said once through {@code inner.info} and the log stops, the fit going on.
+     */
+    public FitListener tee(FitListener inner) {
+        TrainingLog log = this;
+        return new FitListener() {
+            boolean broken;
+
+            @Override public void info(String line) { inner.info(line); }
+
+            @Override public void started(nfield.field.FittedField fitted) { inner.started(fitted); }
+
+            @Override public void progress(Trainer.Progress p) {
+                inner.progress(p);
+                if (broken) return;
+                try {
+                    log.add(p);
+                } catch (IOException e) {
+                    broken = true;
+                    inner.info("warning: the training log stopped: " + e.getMessage());
+                }
+            }
+
+            @Override public void snapshot(Path file, double elapsedS, long step) { inner.snapshot(file, elapsedS, step); }
+
+            @Override public void checkpoint(Path file, double elapsedS, long step) { inner.checkpoint(file, elapsedS, step); }
+        };
+    }
+
+    /** Closes without a word: every line is flushed as it is written. */
+    public void closeQuietly() {
+        try {
+            close();
+        } catch (IOException ignored) {
+            // nothing is lost
+        }
+    }
+
     private static double round(double s) {
         return Math.round(s * 1000) / 1000.0;
     }

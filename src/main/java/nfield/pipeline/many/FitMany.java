@@ -14,6 +14,7 @@ import nfield.io.MeshWriter;
 import nfield.pipeline.FitControl;
 import nfield.pipeline.FitError;
 import nfield.pipeline.FitListener;
+import nfield.pipeline.TrainingLog;
 import nfield.pipeline.FitRequest;
 import nfield.pipeline.FitResult;
 import nfield.pipeline.Fits;
@@ -184,7 +185,14 @@ public final class FitMany {
      */
     static Trained train(Planned p, SdfFit.Prepared prepared, Options opt, Backend backend, FitControl control, FitListener fl) {
         FitResult r = null;
+        TrainingLog log = null;
         try (Backend.Scope scope = backend.scope()) {
+            try {
+                log = TrainingLog.open(p.output(), false); // NAME.train.jsonl beside NAME.nfield
+                fl = log.tee(fl);
+            } catch (IOException e) {
+                fl.info("warning: no training log for " + p.job().name() + ": " + e.getMessage());
+            }
             r = SdfFit.train(prepared, p.request().withControl(control), opt.sdf(), backend, fl);
             // a stopped shape is not done: its field is not written, and a rerun fits it
             if (control.stopped()) return new Trained(null, null, r, true);
@@ -199,6 +207,8 @@ public final class FitMany {
             throw e;
         } catch (IOException | RuntimeException e) {
             return new Trained(failure(p.job(), r == null ? "train" : "mesh", message(e)), null, r, false);
+        } finally {
+            if (log != null) log.closeQuietly();
         }
     }
 

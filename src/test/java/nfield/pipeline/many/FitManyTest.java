@@ -106,6 +106,9 @@ class FitManyTest {
             assertEquals(FitMany.seedOf(name, 3), r.get("seed").asLong(), "the seed comes from the name and the scene's seed");
             FieldMeta m = FieldFile.readMeta(out.resolve(name + ".nfield"));
             assertEquals(400, m.steps());
+            var curve = nfield.pipeline.TrainingLog.read(out.resolve(name + ".train.jsonl"));
+            assertEquals(20, curve.size(), name + ": a line every 20 steps in its training log");
+            assertEquals(400, curve.get(curve.size() - 1).step());
             assertEquals(r.get("data").asText(), m.fittedTo().data());
             if (!name.startsWith("analytic")) {
                 assertTrue(r.get("metrics").get("iou").asDouble() > 0.3, name + ": " + r);
