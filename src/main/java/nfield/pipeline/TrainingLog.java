@@ -150,13 +150,14 @@ public final class TrainingLog implements AutoCloseable {
         return s.length() > 80 ? s.substring(0, 77) + "..." : s;
     }
 
-    /** The names of the loss terms the entries carry (not lr, points_per_s, elapsed_s), in first-seen order. */
+    /** Figures a line carries that are not loss terms: the schedule, the rate, the time, a radiance fit's occupied share. */
+    public static final List<String> NOT_TERMS = List.of("lr", "points_per_s", "elapsed_s", "occupancy");
+
+    /** The names of the loss terms (and a radiance fit's psnr) the entries carry, in first-seen order. */
     public static List<String> terms(List<Entry> entries) {
         List<String> names = new ArrayList<>();
         for (Entry e : entries) {
-            for (String k : e.figures().keySet()) {
-                if (!k.equals("lr") && !k.equals("points_per_s") && !k.equals("elapsed_s") && !names.contains(k)) names.add(k);
-            }
+            for (String k : e.figures().keySet()) if (!NOT_TERMS.contains(k) && !names.contains(k)) names.add(k);
         }
         return names;
     }
