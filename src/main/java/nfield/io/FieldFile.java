@@ -137,7 +137,7 @@ public final class FieldFile {
         return new FittedField(file.toString(), field, p.meta);
     }
 
-    private record Parsed(FieldMeta meta, Map<String, long[]> tensors, Map<String, String> shapes, ByteBuffer data) {}
+    record Parsed(FieldMeta meta, Map<String, long[]> tensors, Map<String, String> shapes, ByteBuffer data) {}
 
     private static IOException bad(Path file, String what) {
         return new IOException(file + ": not a valid nfield field file: " + what);
@@ -150,6 +150,11 @@ public final class FieldFile {
         } catch (NoSuchFileException e) {
             throw new IOException(file + ": no such file");
         }
+        return parse(file, all);
+    }
+
+    /** The header, metadata and tensor table of a field file's bytes {@code all}; errors name {@code file}. */
+    static Parsed parse(Path file, byte[] all) throws IOException {
         if (all.length < 8) throw bad(file, "only " + all.length + " bytes");
         ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
         long n = b.getLong(0);

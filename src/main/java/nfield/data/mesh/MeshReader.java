@@ -39,12 +39,24 @@ public final class MeshReader {
         if (size > Integer.MAX_VALUE - 16) {
             throw new MeshFormatException(name + ": the file is " + size + " bytes; meshes over 2 GiB are not supported");
         }
-        byte[] data = Files.readAllBytes(file);
+        return read(name, Files.readAllBytes(file));
+    }
+
+    /**
+     * Parses {@code data} as the format the extension of {@code name} names; {@code name} starts
+     * every error message.
+     *
+     * @throws MeshFormatException for an unknown extension or malformed data
+     */
+    public static Mesh read(String name, byte[] data) throws MeshFormatException {
+        int dot = name.lastIndexOf('.');
+        String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
         return switch (ext) {
             case "obj" -> ObjReader.read(name, data);
             case "ply" -> PlyReader.read(name, data);
             case "stl" -> StlReader.read(name, data);
-            default -> OffReader.read(name, data);
+            case "off" -> OffReader.read(name, data);
+            default -> throw new MeshFormatException(name + ": unknown mesh format; supported extensions: .obj, .ply, .stl, .off");
         };
     }
 }

@@ -1,0 +1,51 @@
+package nfield.fuzz;
+
+import java.util.List;
+
+/**
+ * Every fuzz target: a name, the class whose {@code fuzzerTestOneInput(byte[])} Jazzer drives,
+ * the system property that selects within it (or none), and where its seeds are. The seeds of a
+ * target are the files under {@code src/test/resources/fuzz/NAME/} (small inputs the project's
+ * writers made, and every finding once fixed), plus for scenes the presets in {@code scenes/}.
+ * {@code tools/fuzz.sh} and {@link FuzzSmokeTest} read this list; its main prints it, a line each.
+ */
+public final class FuzzTargets {
+    private FuzzTargets() {}
+
+    public record Target(String name, String className, String property, List<String> seedDirs) {
+        /** Runs one input through the target in this JVM, as Jazzer would. */
+        public void run(byte[] data) throws ReflectiveOperationException {
+            String before = property == null ? null : System.getProperty(key());
+            if (property != null) System.setProperty(key(), value());
+            try {
+                Class.forName(className).getMethod("fuzzerTestOneInput", byte[].class).invoke(null, (Object) data);
+            } finally {
+                if (property != null) {
+                    if (before == null) System.clearProperty(key());
+                    else System.setProperty(key(), before);
+                }
+            }
+        }
+
+        String key() { return property.substring(0, property.indexOf('=')); }
+
+        String value() { return property.substring(property.indexOf('=') + 1); }
+    }
+
+    static Target mesh(String format) {
+        return new Target(format, "nfield.data.mesh.MeshFuzz", "nfield.fuzz.format=" + format, List.of("src/test/resources/fuzz/" + format));
+    }
+
+    public static final List<Target> ALL = List.of(mesh("obj"), mesh("ply"), mesh("stl"), mesh("off"),
+            new Target("field", "nfield.io.FieldFileFuzz", null, List.of("src/test/resources/fuzz/field")),
+            new Target("scene", "nfield.config.SceneFuzz", null, List.of("src/test/resources/fuzz/scene", "scenes")),
+            new Target("npy", "nfield.data.nerf.NpyFuzz", null, List.of("src/test/resources/fuzz/npy")));
+
+    /** NAME CLASS PROPERTY|- SEED_DIR[:SEED_DIR...] a line, for tools/fuzz.sh. */
+    public static void main(String[] args) {
+        for (Target t : ALL) {
+            System.out.println(t.name() + " " + t.className() + " " + (t.property() == null ? "-" : t.property()) + " "
+                    + String.join(":", t.seedDirs()));
+        }
+    }
+}
