@@ -20,7 +20,8 @@ import java.nio.file.StandardOpenOption;
  * same directory, so the rename stays on one file system and the file gets the directory's
  * default permissions), forced to disk, then renamed over the target (atomically where the file
  * system can). On any failure the temp file is removed and an existing target is left as it was.
- * Missing parent directories are created.
+ * Missing parent directories are created. A temp file of the same target left by a writer that was
+ * killed (its process gone) is removed by the next write.
  */
 public final class AtomicFiles {
     private AtomicFiles() {}
@@ -47,6 +48,7 @@ public final class AtomicFiles {
         try {
             Path dir = abs.getParent();
             if (dir != null) Files.createDirectories(dir);
+            removeStale(abs);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 BufferedOutputStream out = new BufferedOutputStream(new KeepOpen(Channels.newOutputStream(ch)), 1 << 16);
@@ -67,6 +69,32 @@ public final class AtomicFiles {
             } catch (IOException ignored) {
                 // the directory is unreadable; nothing could have been created in it
             }
+        }
+    }
+
+    /**
+     * Removes the temp files of {@code target} that writers killed before their rename left
+     * behind ({@code .NAME.PID.tmp} of a process that is gone): a kill costs the write, not litter.
+     */
+    static void removeStale(Path target) {
+        Path dir = target.getParent();
+        if (dir == null) return;
+        String prefix = "." + target.getFileName() + ".";
+        long self = ProcessHandle.current().pid();
+        try (var s = Files.newDirectoryStream(dir, prefix + "*.tmp")) {
+            for (Path p : s) {
+                String n = p.getFileName().toString();
+                String mid = n.substring(prefix.length(), n.length() - ".tmp".length());
+                long pid;
+                try {
+                    pid = Long.parseLong(mid);
+                } catch (NumberFormatException e) {
+                    continue; // not one of ours
+                }
+                if (pid != self && ProcessHandle.of(pid).isEmpty()) Files.deleteIfExists(p);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: the write itself reports real trouble
         }
     }
 

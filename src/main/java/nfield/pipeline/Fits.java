@@ -51,6 +51,10 @@ public final class Fits {
             throw new FitError(data + ": no such file, and not a built-in shape (" + String.join(", ", MeshShapes.ids())
                     + ", " + String.join(", ", AnalyticShape.ids()) + ")");
         }
+        if (Files.isDirectory(p)) {
+            throw new FitError(data + ": a folder, with no transforms*.json and no COLMAP model in it (the posed images a "
+                    + "radiance fit reads); to fit every mesh in a folder, use nfield fit-many " + data + " -o FIELDS/");
+        }
         Mesh m = MeshReader.read(p);
         for (String w : m.warnings()) warn.accept(data + ": warning: " + w);
         return m;

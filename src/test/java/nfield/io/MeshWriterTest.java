@@ -299,4 +299,20 @@ class MeshWriterTest {
         AtomicFiles.write(dir.resolve("bytes.bin"), new byte[]{1, 2, 3});
         assertArrayEquals(new byte[]{1, 2, 3}, Files.readAllBytes(dir.resolve("bytes.bin")));
     }
+
+    /** A temp file a killed writer left (its process gone) goes with the next write of the target; a live writer's stays. */
+    @Test
+    void aKilledWritersTempFileIsRemovedByTheNextWrite() throws IOException {
+        Path target = dir.resolve("m.ply"), other = dir.resolve("n.ply");
+        long gone = 4_194_305; // above Linux's largest pid
+        Path stale = dir.resolve(".m.ply." + gone + ".tmp"), live = dir.resolve(".m.ply.1.tmp"), notOurs = dir.resolve(".m.ply.x.tmp"),
+                otherTarget = dir.resolve(".n.ply." + gone + ".tmp");
+        for (Path p : List.of(stale, live, notOurs, otherTarget)) Files.writeString(p, "half");
+        AtomicFiles.write(target, new byte[]{7});
+        assertTrue(Files.notExists(stale), "the dead writer's temp file is gone");
+        assertTrue(Files.exists(live), "pid 1 is alive: its temp file stays");
+        assertTrue(Files.exists(notOurs) && Files.exists(otherTarget), "other names stay");
+        assertArrayEquals(new byte[]{7}, Files.readAllBytes(target));
+        assertTrue(Files.notExists(other));
+    }
 }
