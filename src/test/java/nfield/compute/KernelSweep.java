@@ -6,17 +6,14 @@ import nfield.compute.ref.RefBackend;
 import nfield.config.ActivationConfig;
 import nfield.config.EncodingConfig;
 import nfield.config.FieldConfig;
-import nfield.config.LossConfig;
 import nfield.config.NetworkConfig;
 import nfield.config.OptimizerConfig;
 import nfield.config.ScheduleConfig;
 import nfield.field.Component;
-import nfield.field.Field;
 import nfield.testing.Components;
 import nfield.testing.Harness;
 import nfield.testing.Standalone;
 import nfield.train.Adam;
-import nfield.train.Loss;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -190,27 +187,7 @@ public final class KernelSweep {
         FieldConfig fc = new FieldConfig("sdf", new EncodingConfig.Frequency(2, true),
                 new NetworkConfig(8, 2, ActivationConfig.relu(), List.of(), 1), "softplus");
         OptimizerConfig oc = new OptimizerConfig(1e-3, 0.9, 0.999, 1e-8, new ScheduleConfig("cosine", 0.1, 2));
-        double[][] finals = new double[2][];
-        Backend[] bs = {new RefBackend(), cl};
-        for (int k = 0; k < 2; k++) {
-            Backend b = bs[k];
-            Field f = Field.of(fc, b);
-            f.params().writeParams(Harness.toFloat(Harness.params(f, seed)));
-            f.params().resetOptimizer();
-            Adam adam = new Adam(oc, f.params(), f.trainableOffset());
-            Loss loss = new Loss("sdf", new LossConfig("l2", 0), b);
-            Tensor x = b.alloc(rows, 3), y = b.alloc(rows, 1), pred = b.alloc(rows, 1), d = b.alloc(rows, 1);
-            for (int step = 0; step < 2; step++) {
-                b.write(x, Harness.uniform(rows * 3, seed + 100 + step));
-                b.write(y, Harness.uniform(rows, seed + 200 + step));
-                f.params().zeroGrads();
-                Component.Context ctx = f.forward(x, pred);
-                loss.apply(pred, y, d, false);
-                f.backward(ctx, d, null);
-                adam.step(step / 2.0);
-            }
-            finals[k] = f.params().readParams();
-        }
+        double[][] finals = {Harness.paramsAfterAdam(new RefBackend(), fc, oc, rows, 2, seed), Harness.paramsAfterAdam(cl, fc, oc, rows, 2, seed)};
         check("parameters after 2 Adam steps", finals[1], finals[0]);
     }
 }

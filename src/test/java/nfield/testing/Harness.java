@@ -77,4 +77,29 @@ public final class Harness {
         }
         return scale == 0 ? diff : diff / scale;
     }
+
+    /**
+     * A whole field after {@code steps} Adam steps on an l2 loss to random targets at {@code rows}
+     * random points (its weights from {@link #params}, all drawn from {@code seed}): its parameters.
+     * The same on every backend up to float rounding, which is what parity tests compare.
+     */
+    public static double[] paramsAfterAdam(Backend b, nfield.config.FieldConfig fc, nfield.config.OptimizerConfig oc, int rows, int steps,
+                                           long seed) {
+        nfield.field.Field f = nfield.field.Field.of(fc, b);
+        f.params().writeParams(toFloat(params(f, seed)));
+        f.params().resetOptimizer();
+        nfield.train.Adam adam = new nfield.train.Adam(oc, f.params(), f.trainableOffset());
+        nfield.train.Loss loss = new nfield.train.Loss("sdf", new nfield.config.LossConfig("l2", 0), b);
+        Tensor x = b.alloc(rows, 3), y = b.alloc(rows, 1), pred = b.alloc(rows, 1), d = b.alloc(rows, 1);
+        for (int step = 0; step < steps; step++) {
+            b.write(x, uniform(rows * 3, seed + 100 + step));
+            b.write(y, uniform(rows, seed + 200 + step));
+            f.params().zeroGrads();
+            Component.Context ctx = f.forward(x, pred);
+            loss.apply(pred, y, d, false);
+            f.backward(ctx, d, null);
+            adam.step(step / (double) steps);
+        }
+        return f.params().readParams();
+    }
 }

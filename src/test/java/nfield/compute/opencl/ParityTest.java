@@ -7,18 +7,15 @@ import nfield.compute.ref.RefBackend;
 import nfield.config.ActivationConfig;
 import nfield.config.EncodingConfig;
 import nfield.config.FieldConfig;
-import nfield.config.LossConfig;
 import nfield.config.NetworkConfig;
 import nfield.config.OptimizerConfig;
 import nfield.config.ScheduleConfig;
 import nfield.field.Component;
-import nfield.field.Field;
 import nfield.testing.Components;
 import nfield.testing.Harness;
 import nfield.testing.OpenCl;
 import nfield.testing.Standalone;
 import nfield.train.Adam;
-import nfield.train.Loss;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -332,29 +329,8 @@ class ParityTest {
         FieldConfig fc = new FieldConfig("sdf", new EncodingConfig.Frequency(4, true),
                 new NetworkConfig(32, 3, ActivationConfig.relu(), List.of(2), 1), "softplus");
         OptimizerConfig oc = new OptimizerConfig(1e-3, 0.9, 0.999, 1e-8, new ScheduleConfig("cosine", 0.1, 2));
-        double[][] finals = new double[2][];
-        Backend[] bs = {new RefBackend(), cl};
         long seed = System.nanoTime();
-        for (int k = 0; k < 2; k++) {
-            Backend b = bs[k];
-            Field f = Field.of(fc, b);
-            f.params().writeParams(Harness.toFloat(Harness.params(f, seed)));
-            f.params().resetOptimizer();
-            Adam adam = new Adam(oc, f.params(), f.trainableOffset());
-            Loss loss = new Loss("sdf", new LossConfig("l2", 0), b);
-            Tensor x = b.alloc(ROWS, 3), y = b.alloc(ROWS, 1), pred = b.alloc(ROWS, 1), d = b.alloc(ROWS, 1);
-            for (int step = 0; step < 10; step++) {
-                b.write(x, Harness.uniform(ROWS * 3, seed + 100 + step));
-                double[] t = Harness.uniform(ROWS, seed + 200 + step);
-                b.write(y, t);
-                f.params().zeroGrads();
-                Component.Context ctx = f.forward(x, pred);
-                loss.apply(pred, y, d, false);
-                f.backward(ctx, d, null);
-                adam.step(step / 10.0);
-            }
-            finals[k] = f.params().readParams();
-        }
+        double[][] finals = {Harness.paramsAfterAdam(new RefBackend(), fc, oc, ROWS, 10, seed), Harness.paramsAfterAdam(cl, fc, oc, ROWS, 10, seed)};
         check("parameters after 10 Adam steps (seed " + seed + ")", finals[1], finals[0]);
     }
 }
