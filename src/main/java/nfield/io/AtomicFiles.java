@@ -81,7 +81,11 @@ public final class AtomicFiles {
         if (dir == null) return;
         String prefix = "." + target.getFileName() + ".";
         long self = ProcessHandle.current().pid();
-        try (var s = Files.newDirectoryStream(dir, prefix + "*.tmp")) {
+        // a filter, not a glob: a file name may hold glob syntax ([, {, *)
+        try (var s = Files.newDirectoryStream(dir, p -> {
+            String n = p.getFileName().toString();
+            return n.startsWith(prefix) && n.endsWith(".tmp") && n.length() > prefix.length() + 4;
+        })) {
             for (Path p : s) {
                 String n = p.getFileName().toString();
                 String mid = n.substring(prefix.length(), n.length() - ".tmp".length());

@@ -303,10 +303,10 @@ class MeshWriterTest {
     /** A temp file a killed writer left (its process gone) goes with the next write of the target; a live writer's stays. */
     @Test
     void aKilledWritersTempFileIsRemovedByTheNextWrite() throws IOException {
-        Path target = dir.resolve("m.ply"), other = dir.resolve("n.ply");
+        Path target = dir.resolve("m[1].ply"), other = dir.resolve("m1.ply"); // glob syntax in the name
         long gone = 4_194_305; // above Linux's largest pid
-        Path stale = dir.resolve(".m.ply." + gone + ".tmp"), live = dir.resolve(".m.ply.1.tmp"), notOurs = dir.resolve(".m.ply.x.tmp"),
-                otherTarget = dir.resolve(".n.ply." + gone + ".tmp");
+        Path stale = dir.resolve(".m[1].ply." + gone + ".tmp"), live = dir.resolve(".m[1].ply.1.tmp"),
+                notOurs = dir.resolve(".m[1].ply.x.tmp"), otherTarget = dir.resolve(".m1.ply." + gone + ".tmp");
         for (Path p : List.of(stale, live, notOurs, otherTarget)) Files.writeString(p, "half");
         AtomicFiles.write(target, new byte[]{7});
         assertTrue(Files.notExists(stale), "the dead writer's temp file is gone");
