@@ -57,8 +57,9 @@ final class PlotCommand implements Callable<Integer> {
         if (name.equals("results.jsonl")) {
             if (!Files.exists(results)) throw new UserError(input + ": no results.jsonl (a folder that fit-many wrote holds one)");
             int[] wh = FieldInputs.parseSize(size == null ? "1200x760" : size);
-            Map<String, double[]> m = metrics(results);
-            int shapes = m.remove("_shapes").length;
+            Metrics mm = metrics(results);
+            Map<String, double[]> m = mm.values();
+            int shapes = mm.shapes();
             if (m.isEmpty()) throw new UserError(results + ": no finished shapes to draw");
             img = Plots.histograms(shapes + " shapes fitted (" + results + ")", m, bins, wh[0], wh[1]);
             what = "histograms of " + String.join(", ", m.keySet()) + " over " + shapes + " shapes";
@@ -86,8 +87,10 @@ final class PlotCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Per-shape values of each metric present (and the training seconds) over the "ok" records; "_shapes" holds their count. */
-    static Map<String, double[]> metrics(Path results) throws IOException {
+    /** The "ok" records of a results.jsonl: how many, and each metric's per-shape values (and the training seconds). */
+    record Metrics(int shapes, Map<String, double[]> values) {}
+
+    static Metrics metrics(Path results) throws IOException {
         Map<String, List<Double>> v = new LinkedHashMap<>();
         int shapes = 0, line = 0;
         for (String l : Files.readAllLines(results, StandardCharsets.UTF_8)) {
@@ -106,7 +109,6 @@ final class PlotCommand implements Callable<Integer> {
         }
         Map<String, double[]> out = new LinkedHashMap<>();
         v.forEach((k, list) -> out.put(k, list.stream().mapToDouble(Double::doubleValue).toArray()));
-        out.put("_shapes", new double[shapes]);
-        return out;
+        return new Metrics(shapes, out);
     }
 }
