@@ -12,7 +12,12 @@ import java.util.List;
 public final class FuzzTargets {
     private FuzzTargets() {}
 
-    public record Target(String name, String className, String property, List<String> seedDirs) {
+    public record Target(String name, String className, String property, List<String> seedDirs, String instrument) {
+        /** Coverage from nfield's own classes only. */
+        Target(String name, String className, String property, List<String> seedDirs) {
+            this(name, className, property, seedDirs, "nfield.**");
+        }
+
         /** Runs one input through the target in this JVM, as Jazzer would. */
         public void run(byte[] data) throws ReflectiveOperationException {
             String before = property == null ? null : System.getProperty(key());
@@ -39,13 +44,19 @@ public final class FuzzTargets {
     public static final List<Target> ALL = List.of(mesh("obj"), mesh("ply"), mesh("stl"), mesh("off"),
             new Target("field", "nfield.io.FieldFileFuzz", null, List.of("src/test/resources/fuzz/field")),
             new Target("scene", "nfield.config.SceneFuzz", null, List.of("src/test/resources/fuzz/scene", "scenes")),
-            new Target("npy", "nfield.data.nerf.NpyFuzz", null, List.of("src/test/resources/fuzz/npy")));
+            new Target("npy", "nfield.data.nerf.NpyFuzz", null, List.of("src/test/resources/fuzz/npy")),
+            new Target("npz", "nfield.data.nerf.NpzFuzz", null, List.of("src/test/resources/fuzz/npz")),
+            new Target("transforms", "nfield.data.nerf.TransformsFuzz", null, List.of("src/test/resources/fuzz/transforms")),
+            new Target("colmap-bin", "nfield.data.nerf.ColmapFuzz", "nfield.fuzz.format=bin", List.of("src/test/resources/fuzz/colmap-bin")),
+            new Target("colmap-txt", "nfield.data.nerf.ColmapFuzz", "nfield.fuzz.format=txt", List.of("src/test/resources/fuzz/colmap-txt")),
+            new Target("image", "nfield.data.nerf.ImageFuzz", null, List.of("src/test/resources/fuzz/image"),
+                    "nfield.**:com.sun.imageio.**")); // the decoders are the JDK's: their branches are the coverage that matters
 
-    /** NAME CLASS PROPERTY|- SEED_DIR[:SEED_DIR...] a line, for tools/fuzz.sh. */
+    /** NAME CLASS PROPERTY|- SEED_DIR[:SEED_DIR...] INSTRUMENTATION_INCLUDES a line, for tools/fuzz.sh. */
     public static void main(String[] args) {
         for (Target t : ALL) {
             System.out.println(t.name() + " " + t.className() + " " + (t.property() == null ? "-" : t.property()) + " "
-                    + String.join(":", t.seedDirs()));
+                    + String.join(":", t.seedDirs()) + " " + t.instrument());
         }
     }
 }

@@ -140,6 +140,15 @@ public final class ColmapReader {
             if (box[a] < inner[a]) box[a] -= grow;
             if (box[a + 3] > inner[a + 3]) box[a + 3] += grow;
         }
+        for (int a = 0; a < 3; a++) {
+            if (!(Double.isFinite(box[a]) && Double.isFinite(box[a + 3]) && box[a] < box[a + 3])) {
+                throw new NerfFormatException(at.model() + ": the model's points and cameras give no usable scene box (axis " + "xyz".charAt(a)
+                        + " from " + box[a] + " to " + box[a + 3] + "): their coordinates are out of range");
+            }
+        }
+        for (double v : poses) {
+            if (!Double.isFinite(v)) throw new NerfFormatException(at.model() + ": the cameras' poses are out of range once centred and scaled (" + v + ")");
+        }
         return new Scene(model, poses, box, inner, w);
     }
 

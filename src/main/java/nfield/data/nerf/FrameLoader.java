@@ -53,6 +53,13 @@ final class FrameLoader {
         List<Integer> kept = new ArrayList<>();
         for (int k = 0; k < n; k++) {
             String p = frames.get(k).path();
+            try {
+                shown.resolve(p);
+                dir.resolve(p);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new NerfFormatException(source + ": " + frames.get(k).what().replace('\0', '?') + ": its file name is not a valid path here ("
+                        + e.getReason() + ")");
+            }
             all[k] = resolve(dir, p);
             if (all[k] == null) missing.add(p + " (no " + shown.resolve(p).normalize() + ", nor with .png, .jpg, .jpeg)");
             else kept.add(k);
@@ -134,6 +141,11 @@ final class FrameLoader {
                 }
                 in = in.pinhole();
             }
+            String bad = rayProblem(use.get(k).pose(), in, width, height);
+            if (bad != null) {
+                throw new NerfFormatException(source + ": " + use.get(k).what() + ": " + bad + " (fx " + in.fx() + ", fy " + in.fy() + ", cx "
+                        + in.cx() + ", cy " + in.cy() + ", " + in.lens().describe() + "): the camera's parameters are out of range");
+            }
             intrinsics.add(in.downscaled(f));
             System.arraycopy(use.get(k).pose(), 0, poses, 16 * k, 16);
         }
@@ -195,7 +207,13 @@ final class FrameLoader {
             String p = use.get(k).mask();
             if (p == null) return;
             Path file = resolve(dir, p);
-            String name = shown.resolve(p).normalize().toString();
+            String name;
+            try {
+                name = shown.resolve(p).normalize().toString();
+            } catch (java.nio.file.InvalidPathException e) {
+                errors[k] = "mask " + p.replace('\0', '?') + " of " + use.get(k).what() + ": not a valid path here (" + e.getReason() + ")";
+                return;
+            }
             try {
                 if (file == null) throw new IOException("is missing (the mask_path of " + use.get(k).what() + ")");
                 int[] size = ImageFiles.size(file);
@@ -221,9 +239,29 @@ final class FrameLoader {
         return out;
     }
 
+    /** Null when the rays through the image's corners and centre are finite unit vectors, else which is not. */
+    static String rayProblem(double[] pose, Intrinsics in, int width, int height) {
+        double[] r = new double[6];
+        double[][] at = {{0.5 * width, 0.5 * height}, {0, 0}, {width, 0}, {0, height}, {width, height}};
+        for (double[] uv : at) {
+            PosedImages.ray(pose, 0, in, uv[0], uv[1], r, 0);
+            boolean ok = true;
+            for (double v : r) ok &= Double.isFinite(v);
+            if (!ok || Math.abs(r[3] * r[3] + r[4] * r[4] + r[5] * r[5] - 1) > 1e-6) {
+                return "the ray through pixel (" + uv[0] + ", " + uv[1] + ") is not a finite direction";
+            }
+        }
+        return null;
+    }
+
     /** The file {@code filePath} names, relative to {@code dir}: as written, else with .png, .jpg, .jpeg; null when none is a file. */
     static Path resolve(Path dir, String filePath) {
-        Path p = dir.resolve(filePath).normalize();
+        Path p;
+        try {
+            p = dir.resolve(filePath).normalize();
+        } catch (java.nio.file.InvalidPathException e) { // a NUL in a mask's name: no file can have it
+            return null;
+        }
         if (Files.isRegularFile(p)) return p;
         for (String ext : EXTENSIONS) {
             Path q = p.resolveSibling(p.getFileName() + ext);

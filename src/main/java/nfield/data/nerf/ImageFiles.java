@@ -25,15 +25,31 @@ final class ImageFiles {
 
     /** {width, height, 1 if the pixels have alpha else 0} from the header, without decoding the pixels. */
     static int[] size(Path file) throws IOException {
+        if (!Files.isReadable(file)) throw new IOException("cannot be read: permission denied (check `ls -l` on it; `chmod a+r` it)");
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) throw new IOException("cannot be opened");
-            ImageReader r = reader(in);
-            try {
-                r.setInput(in, true, true);
-                return new int[] {r.getWidth(0), r.getHeight(0), hasAlpha(r) ? 1 : 0};
-            } finally {
-                r.dispose();
-            }
+            return size(in);
+        }
+    }
+
+    /** {@link #size(Path)} of an image held in memory. */
+    static int[] size(byte[] bytes) throws IOException {
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            return size(in);
+        }
+    }
+
+    private static int[] size(ImageInputStream in) throws IOException {
+        ImageReader r = reader(in);
+        try {
+            r.setInput(in, true, true);
+            int w = r.getWidth(0), h = r.getHeight(0);
+            if (w <= 0 || h <= 0) throw new IOException("has no pixels: its header says " + w + "x" + h);
+            return new int[] {w, h, hasAlpha(r) ? 1 : 0};
+        } catch (RuntimeException e) { // some ImageIO plugins throw unchecked on a corrupt header
+            throw new IOException("has a header that cannot be read: " + e, e);
+        } finally {
+            r.dispose();
         }
     }
 
@@ -53,7 +69,11 @@ final class ImageFiles {
 
     /** [H / f, W / f, 3] bytes composited on {@code background} (and the alpha, if any), box-filtered by {@code factor}. */
     static Compositor.Image decode(Path file, float[] background, int factor) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
+        return decode(Files.readAllBytes(file), background, factor);
+    }
+
+    /** {@link #decode(Path, float[], int)} of an image held in memory. */
+    static Compositor.Image decode(byte[] bytes, float[] background, int factor) throws IOException {
         BufferedImage im;
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             ImageReader r = reader(in);

@@ -80,6 +80,8 @@ public final class TransformsReader {
         JsonNode root;
         try {
             root = JSON.readTree(bytes);
+        } catch (java.io.CharConversionException e) { // bytes that look like UTF-16/32 JSON but are not
+            throw new NerfFormatException(name + ": not valid JSON: " + e.getMessage() + " (save it as UTF-8)");
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             String where = loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
@@ -288,8 +290,11 @@ public final class TransformsReader {
         }
         v = root.get("offset");
         if (v != null) {
-            if (!v.isArray() || v.size() != 3 || !v.get(0).isNumber() || !v.get(1).isNumber() || !v.get(2).isNumber()) {
-                throw new NerfFormatException(name + ": 'offset' must be 3 numbers, got " + v);
+            if (!v.isArray() || v.size() != 3) throw new NerfFormatException(name + ": 'offset' must be 3 numbers, got " + v);
+            for (int i = 0; i < 3; i++) {
+                if (!v.get(i).isNumber() || !Double.isFinite(v.get(i).doubleValue())) {
+                    throw new NerfFormatException(name + ": 'offset' must be 3 finite numbers, got " + v);
+                }
             }
             for (int i = 0; i < 3; i++) off[i] = v.get(i).doubleValue();
         }
@@ -297,6 +302,11 @@ public final class TransformsReader {
         for (int i = 0; i < 3; i++) {
             box[i] = (0.5 - 0.5 * a - off[i]) / s;
             box[i + 3] = (0.5 + 0.5 * a - off[i]) / s;
+            if (!(Double.isFinite(box[i]) && Double.isFinite(box[i + 3]) && box[i] < box[i + 3])) {
+                throw new NerfFormatException(name + ": 'aabb_scale' " + a + ", 'scale' " + s + " and 'offset' " + Arrays.toString(off)
+                        + " give no usable scene box (axis " + "xyz".charAt(i) + " from " + box[i] + " to " + box[i + 3]
+                        + "); instant-ngp's box is ((0.5 - aabb_scale / 2 - offset) / scale, (0.5 + aabb_scale / 2 - offset) / scale)");
+            }
         }
         return box;
     }
