@@ -24,15 +24,17 @@ final class DevicesCommand implements Callable<Integer> {
             for (ClDevices.Info d : all) {
                 arr.addObject().put("index", d.index()).put("platform", d.platform()).put("name", d.name())
                         .put("type", d.type()).put("compute_units", d.computeUnits())
-                        .put("global_mem_bytes", d.globalMemBytes()).put("max_work_group", d.maxWorkGroup())
+                        .put("global_mem_bytes", d.globalMemBytes()).put("max_alloc_bytes", d.maxAllocBytes())
+                        .put("max_work_group", d.maxWorkGroup())
                         .put("version", d.version()).put("preferred_float_vector", d.preferredFloatVector());
             }
             System.out.println(Json.write(arr));
         } else {
             for (ClDevices.Info d : all) {
-                System.out.printf("[%d] %s%n    platform: %s%n    type: %s, compute units: %d, memory: %.1f GiB, "
+                System.out.printf("[%d] %s%n    platform: %s%n    type: %s, compute units: %d, memory: %.1f GiB (largest buffer %.1f GiB), "
                                 + "max work-group: %d, %s%n", d.index(), d.name(), d.platform(), d.type(),
-                        d.computeUnits(), d.globalMemBytes() / (double) (1L << 30), d.maxWorkGroup(), d.version());
+                        d.computeUnits(), d.globalMemBytes() / (double) (1L << 30), d.maxAllocBytes() / (double) (1L << 30),
+                        d.maxWorkGroup(), d.version());
             }
         }
         return 0;

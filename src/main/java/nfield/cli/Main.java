@@ -45,10 +45,11 @@ public final class Main implements Runnable {
                 t = t.getCause();
             }
             if (t instanceof UserError || t instanceof nfield.pipeline.FitError || t instanceof ConfigException || t instanceof OpenClUnavailableException
-                    || t instanceof nfield.render.RenderUnavailableException
+                    || t instanceof nfield.render.RenderUnavailableException || t instanceof nfield.compute.opencl.DeviceException
                     || t instanceof IOException || t instanceof Trainer.DivergedException
                     || t instanceof IllegalArgumentException) {
-                System.err.println("nfield " + cmd.getCommandName() + ": error: " + t.getMessage());
+                String message = t instanceof IOException io ? nfield.io.IoErrors.describe(io) : t.getMessage();
+                System.err.println("nfield " + cmd.getCommandName() + ": error: " + message);
                 return 2;
             }
             throw e;

@@ -5,10 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -103,11 +100,8 @@ public final class AtomicFiles {
     }
 
     private static String reason(IOException e) {
-        if (e instanceof FileAlreadyExistsException f) return f.getFile() + " exists and is not a directory";
-        if (e instanceof AccessDeniedException) return "permission denied";
         if (e instanceof NoSuchFileException f) return "no such file or directory: " + f.getFile();
-        if (e instanceof FileSystemException f && f.getReason() != null) return f.getReason();
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return IoErrors.reason(e);
     }
 
     /** The body's close() only flushes: the channel is forced and closed here. */

@@ -22,6 +22,8 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -44,6 +46,11 @@ public final class ClBackend implements Backend {
     private final Map<String, cl_kernel> kernels = new HashMap<>();
     private final Map<cl_kernel, Long> localSizes = new HashMap<>();
     private final List<cl_mem> owned = new ArrayList<>();
+    /** The bytes of each buffer in {@link #owned}, and their sum. */
+    private final java.util.Map<cl_mem, Long> sizes = new java.util.IdentityHashMap<>();
+    private long held;
+    /** The machine's available memory when the backend opened (see {@link #create}). */
+    private final long hostBudget = hostBudget();
     private final cl_mem dummy;
     private final cl_mem sumParts;
     private cl_mem partials;
@@ -86,9 +93,39 @@ public final class ClBackend implements Backend {
     }
 
     private cl_mem buffer(long floats) {
-        cl_mem m = clCreateBuffer(context, CL_MEM_READ_WRITE, Math.max(1, floats) * Sizeof.cl_float, null, null);
+        long bytes = Math.max(1, floats) * Sizeof.cl_float;
+        cl_mem m = create(bytes);
         owned.add(m);
+        sizes.put(m, bytes);
+        held += bytes;
         return m;
+    }
+
+    /**
+     * A device buffer of {@code bytes}, refused with a one-line {@link DeviceException} before the
+     * driver is asked when it is larger than the device's largest buffer or than what its memory
+     * has left after the buffers held, and when the driver fails to make it.
+     */
+    private cl_mem create(long bytes) {
+        String fix = "use a smaller batch (train.batch in the scene file) or hash table (encoding.log2_table_size), "
+                + "another device (`nfield devices`, --device N), or --backend java (host memory)";
+        if (bytes > info.maxAllocBytes() || held + bytes > info.globalMemBytes()) {
+            throw new DeviceException("OpenCL device " + info.name() + " cannot hold a buffer of " + mib(bytes)
+                    + ": its largest is " + mib(info.maxAllocBytes()) + ", and " + mib(held)
+                    + " of its " + mib(info.globalMemBytes()) + " are in use; " + fix, null);
+        }
+        // a CPU device's buffers are this machine's memory, taken as they are first touched: counted against what was free at the start
+        if (info.isCpu() && held + bytes > hostBudget - HOST_RESERVE) {
+            throw new DeviceException("OpenCL device " + info.name() + " (this machine's memory) cannot hold a buffer of " + mib(bytes)
+                    + ": " + mib(held) + " are held already, of the " + mib(hostBudget) + " the machine could spare at the start (its available memory"
+                    + " less the JVM's heap still to grow and a reserve); " + fix, null);
+        }
+        try {
+            return clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null);
+        } catch (CLException e) {
+            throw new DeviceException("OpenCL device " + info.name() + " could not make a buffer of " + mib(bytes) + " ("
+                    + org.jocl.CL.stringFor_errorCode(e.getStatus()) + ", with " + mib(held) + " in use); " + fix, e);
+        }
     }
 
     private static cl_mem m(Tensor t) {
@@ -127,18 +164,77 @@ public final class ClBackend implements Backend {
     private cl_program build(String file, String options) {
         String src = file.equals("network/dense.cl") ? source("network/activation.cl") + "\n" + source(file) : source(file);
         cl_program p = clCreateProgramWithSource(context, 1, new String[]{src}, null, null);
-        String opts = "-cl-std=CL1.2 " + options;
+        String extra = userOptions();
+        String opts = "-cl-std=CL1.2 " + options + (extra.isEmpty() ? "" : " " + extra);
         try {
             clBuildProgram(p, 1, new cl_device_id[]{info.id()}, opts, null, null);
         } catch (CLException e) {
             long[] size = new long[1];
             clGetProgramBuildInfo(p, info.id(), CL_PROGRAM_BUILD_LOG, 0, null, size);
-            byte[] log = new byte[(int) size[0]];
+            byte[] log = new byte[(int) Math.max(1, size[0])];
             clGetProgramBuildInfo(p, info.id(), CL_PROGRAM_BUILD_LOG, log.length, Pointer.to(log), null);
-            throw new IllegalStateException("OpenCL build of opencl/" + file + " [" + opts + "] failed:\n"
-                    + new String(log, StandardCharsets.UTF_8).trim(), e);
+            String text = new String(log, StandardCharsets.UTF_8).replace("\0", "").trim();
+            throw buildFailure(file, opts, extra, e, text);
         }
         return p;
+    }
+
+    /** What a CPU device's buffers leave to the rest of the machine. */
+    static final long HOST_RESERVE = 512L << 20;
+
+    /**
+     * What a CPU device may take: the machine's available memory now, less what the JVM's heap
+     * may still grow by (up to -Xmx) and {@link #HOST_RESERVE} for the driver's own.
+     */
+    static long hostBudget() {
+        Runtime rt = Runtime.getRuntime();
+        long avail = hostAvailable();
+        return avail == Long.MAX_VALUE ? avail : avail - Math.max(0, rt.maxMemory() - rt.totalMemory());
+    }
+
+    /** The kernel's MemAvailable, in bytes; unbounded where /proc/meminfo cannot be read. */
+    static long hostAvailable() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (l.startsWith("MemAvailable:")) return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not Linux: the device's own limits are all there is
+        }
+        return Long.MAX_VALUE;
+    }
+
+    private static String mib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+    }
+
+    /** Build options the user adds to every kernel's: {@code -Dnfield.cl.options=...}, else the environment's {@code NFIELD_CL_OPTIONS}. */
+    static String userOptions() {
+        String o = System.getProperty("nfield.cl.options");
+        if (o == null) o = System.getenv("NFIELD_CL_OPTIONS");
+        return o == null ? "" : o.trim();
+    }
+
+    /**
+     * A kernel the driver would not build: one line naming the device, the file, the first error
+     * of the driver's log and what to do; the whole log goes to a file in the temp folder.
+     */
+    private DeviceException buildFailure(String file, String opts, String extra, CLException e, String log) {
+        String first = log.lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT).contains("error")).findFirst()
+                .orElse(log.lines().findFirst().orElse(e.getMessage())).trim();
+        String where = "";
+        try {
+            Path f = Files.createTempFile("nfield-cl-build-", ".log");
+            Files.writeString(f, "device: " + info.name() + " (" + info.platform() + ", " + info.version() + ")\nfile: opencl/" + file
+                    + "\noptions: " + opts + "\nerror: " + org.jocl.CL.stringFor_errorCode(e.getStatus()) + "\n\n" + log + "\n");
+            where = "; the driver's whole log is in " + f;
+        } catch (IOException | RuntimeException ignored) {
+            // the one line still says what failed
+        }
+        String fix = !extra.isEmpty() ? "the options added by NFIELD_CL_OPTIONS / -Dnfield.cl.options (" + extra + ") may be the cause: remove them"
+                : "update the device's OpenCL driver, pick another device (`nfield devices`, --device N), or use --backend java";
+        return new DeviceException("OpenCL device " + info.name() + " could not build opencl/" + file + " (" + org.jocl.CL.stringFor_errorCode(e.getStatus()) + ": "
+                + (first.length() > 200 ? first.substring(0, 200) + "..." : first) + ")" + where + "; " + fix, e);
     }
 
     private static void args(cl_kernel k, Object... args) {
@@ -420,13 +516,13 @@ public final class ClBackend implements Backend {
     private void ensureFixed(long longs, int levels) {
         if (levels > fixedMaxLevels) {
             if (fixedMax != null) clReleaseMemObject(fixedMax);
-            fixedMax = clCreateBuffer(context, CL_MEM_READ_WRITE, (long) levels * Sizeof.cl_int, null, null);
+            fixedMax = create((long) levels * Sizeof.cl_int);
             fixedMaxLevels = levels;
         }
         if (longs <= fixedAccLongs) return;
         if (fixedAcc != null) clReleaseMemObject(fixedAcc);
         // scratch outside {@code owned}, as {@code partials}
-        fixedAcc = clCreateBuffer(context, CL_MEM_READ_WRITE, longs * Sizeof.cl_long, null, null);
+        fixedAcc = create(longs * Sizeof.cl_long);
         fixedAccLongs = longs;
         run1d(kernel("util/tensor.cl", "", "fill"), 2 * longs, (int) (2 * longs), fixedAcc, 0f);
     }
@@ -471,7 +567,7 @@ public final class ClBackend implements Backend {
         if (floats <= partialsFloats) return;
         if (partials != null) clReleaseMemObject(partials);
         // the backend's own scratch, outside {@code owned}: a scope never releases it
-        partials = clCreateBuffer(context, CL_MEM_READ_WRITE, Math.max(1, floats) * Sizeof.cl_float, null, null);
+        partials = create(Math.max(1, floats) * Sizeof.cl_float);
         partialsFloats = floats;
     }
 
@@ -597,6 +693,7 @@ public final class ClBackend implements Backend {
             clFinish(queue);
             List<cl_mem> since = owned.subList(Math.min(mark, owned.size()), owned.size());
             since.forEach(org.jocl.CL::clReleaseMemObject);
+            for (cl_mem m : since) held -= sizes.remove(m);
             since.clear();
         };
     }

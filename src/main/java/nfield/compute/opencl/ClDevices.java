@@ -18,7 +18,7 @@ import static org.jocl.CL.*;
 public final class ClDevices {
     /** One device, as {@code nfield devices} prints it. */
     public record Info(int index, String platform, String name, String type, int computeUnits, long globalMemBytes,
-                       long maxWorkGroup, String version, int preferredFloatVector, String extensions,
+                       long maxAllocBytes, long maxWorkGroup, String version, int preferredFloatVector, String extensions,
                        cl_platform_id platformId, cl_device_id id) {
         public boolean isCpu() {
             return type.equals("CPU");
@@ -60,7 +60,7 @@ public final class ClDevices {
                     String t = (type & CL_DEVICE_TYPE_GPU) != 0 ? "GPU" : (type & CL_DEVICE_TYPE_CPU) != 0 ? "CPU"
                             : (type & CL_DEVICE_TYPE_ACCELERATOR) != 0 ? "ACCELERATOR" : "OTHER";
                     out.add(new Info(out.size(), pname, deviceString(d, CL_DEVICE_NAME), t,
-                            deviceInt(d, CL_DEVICE_MAX_COMPUTE_UNITS), deviceLong(d, CL_DEVICE_GLOBAL_MEM_SIZE),
+                            deviceInt(d, CL_DEVICE_MAX_COMPUTE_UNITS), deviceLong(d, CL_DEVICE_GLOBAL_MEM_SIZE), deviceLong(d, CL_DEVICE_MAX_MEM_ALLOC_SIZE),
                             deviceSize(d, CL_DEVICE_MAX_WORK_GROUP_SIZE), deviceString(d, CL_DEVICE_VERSION),
                             deviceInt(d, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT),
                             deviceString(d, CL_DEVICE_EXTENSIONS).trim(), p, d));
