@@ -29,6 +29,10 @@ __kernel void loss_forward_backward(const int count, __global const float* pred,
 #else
 #error "unknown LOSS"
 #endif
+    if (isnan(p)) { // clamp() of a NaN is a bound in OpenCL: say NaN, as the reference (and every other loss) does
+        v = p;
+        g = p;
+    }
     elem[k] = v;
     dpred[k] = scale * g;
 }

@@ -30,6 +30,7 @@ public record LossFn(Kind kind, double delta) {
     }
 
     public double grad(double p, double t) {
+        if (Double.isNaN(p)) return p; // a NaN prediction is never a zero gradient: the trainer must see it
         return switch (kind) {
             case L2 -> 2 * (p - t);
             case L1 -> Math.signum(p - t);

@@ -50,6 +50,14 @@ public final class FieldFile {
         ParamStore store = field.params();
         double[] params = store.readParams();
         double[][] moments = optimizer ? new double[][]{store.readM(), store.readV()} : new double[0][];
+        for (ParamStore.Slice s : store.slices()) { // a field with NaN or Inf in it is of no use to anyone: the old file stays
+            for (int i = s.offset(); i < s.offset() + s.length(); i++) {
+                if (!Double.isFinite(params[i])) {
+                    throw new IOException(file + ": not written: parameter " + s.name() + "[" + (i - s.offset()) + "] is " + params[i]
+                            + " (training diverged); the file as it was is kept");
+                }
+            }
+        }
         ObjectNode header = Json.MAPPER.createObjectNode();
         ObjectNode meta = header.putObject("__metadata__");
         meta.put("format", FORMAT).put("version", VERSION);

@@ -6,7 +6,9 @@ import nfield.config.TrainConfig;
 import nfield.field.Component;
 import nfield.field.Field;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -104,6 +106,8 @@ public final class Trainer {
     private final TrainConfig cfg;
     private volatile boolean stopRequested;
     private double lastLoss = Double.NaN;
+    /** The step of the last finite loss read, or -1. */
+    private long lastFinite = -1;
 
     /** Fits an SDF to points from {@code source}. */
     public Trainer(Field field, Loss loss, Adam adam, SampleSource source, TrainConfig cfg) {
@@ -134,6 +138,18 @@ public final class Trainer {
 
     public Adam optimizer() {
         return adam;
+    }
+
+    /**
+     * Fault injection for tests and {@code tools/faults.sh}: {@code -Dnfield.fault.nan-at-step=N}
+     * turns every parameter into NaN after step N, as a diverging update would.
+     */
+    private final long faultNanStep = Long.getLong("nfield.fault.nan-at-step", -1);
+
+    private void poison() {
+        double[] p = field.params().readParams();
+        java.util.Arrays.fill(p, Double.NaN);
+        field.backend().write(field.params().params(), p);
     }
 
     /** One training step; returns the loss when {@code read}, else NaN. */
@@ -169,20 +185,29 @@ public final class Trainer {
             boolean last = (total > 0 && done + 1 >= total) || (cfg.seconds() > 0 && elapsed >= cfg.seconds()) || stopRequested;
             boolean read = last || (done + 1) % cfg.logEvery() == 0;
             double l = step(progress, read);
+            if (adam.steps() == faultNanStep) poison();
             samplesSinceLog += objective.lastSamples();
             if (read) {
                 lastLoss = l;
                 if (!Double.isFinite(l)) {
-                    throw new DivergedException("the " + objective.term() + " loss became " + l + " at step " + adam.steps()
-                            + "; lower optimizer.lr (now " + adam.lr(progress) + ") in the scene file, or check the data for NaN values");
+                    List<String> bad = new ArrayList<>();
+                    objective.terms().forEach((k, v) -> {
+                        if (!Double.isFinite(v)) bad.add(k + " " + v);
+                    });
+                    if (bad.isEmpty()) bad.add(objective.term() + " " + l);
+                    throw new DivergedException("the loss became non-finite (" + String.join(", ", bad) + ") at step " + adam.steps()
+                            + (lastFinite >= 0 ? ", after a finite loss at step " + lastFinite : "") + "; nothing was written after step "
+                            + Math.max(0, lastFinite) + " (the last checkpoint stays). Lower optimizer.lr (now " + adam.lr(progress)
+                            + ") in the scene file, or check the data for NaN values");
                 }
+                lastFinite = adam.steps();
                 double now = (System.nanoTime() - start) * 1e-9;
                 double rate = samplesSinceLog / Math.max(1e-9, now - lastLogT);
                 samplesSinceLog = 0;
                 lastLogT = now;
                 double eta = etaSeconds(adam.steps() - first, now);
                 Map<String, Double> terms = new LinkedHashMap<>(objective.terms());
-                if (listener != null) listener.progress(new Progress(adam.steps(), total, now, eta, terms, rate, adam.lr(progress)));
+                if (listener != null) listener.progress(new Progress(adam.steps(), total > 0 ? first + total : 0, now, eta, terms, rate, adam.lr(progress)));
                 if (cfg.targetLoss() > 0 && l <= cfg.targetLoss()) break;
             }
             if (last) break;

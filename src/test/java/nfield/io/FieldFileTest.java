@@ -135,6 +135,20 @@ class FieldFileTest {
     }
 
     @Test
+    void aFieldWithNaNIsNotWrittenAndTheOldFileStays() throws IOException {
+        Field f = field("sdf");
+        Path p = dir.resolve("diverged.nfield");
+        FieldFile.write(p, FittedField.of(p.toString(), f, 7, Normalization.IDENTITY), false);
+        byte[] before = Files.readAllBytes(p);
+        double[] params = f.params().readParams();
+        params[params.length - 1] = Double.POSITIVE_INFINITY;
+        f.params().writeParams(Harness.toFloat(params));
+        IOException e = assertThrows(IOException.class, () -> FieldFile.write(p, FittedField.of(p.toString(), f, 8, Normalization.IDENTITY), false));
+        assertTrue(e.getMessage().startsWith(p + ": not written: parameter ") && e.getMessage().contains("is Infinity"), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(p));
+    }
+
+    @Test
     void truncatedFile() throws IOException {
         byte[] ok = valid();
         String m = loadError(java.util.Arrays.copyOf(ok, ok.length - 4));

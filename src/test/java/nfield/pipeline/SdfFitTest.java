@@ -63,6 +63,27 @@ class SdfFitTest {
     }
 
     @Test
+    void aLossThatTurnsNaNStopsTheFitNamingTheTermAndStepAndKeepsTheLastFile() throws IOException {
+        Path out = dir.resolve("sphere.nfield");
+        try (RefBackend b = new RefBackend()) {
+            SdfFit.run(FitRequest.of("analytic:sphere", scene(8)).withBudget(FitRequest.Budget.steps(10)).withOutput(out), b, FitListener.NONE);
+        }
+        byte[] before = Files.readAllBytes(out);
+        System.setProperty("nfield.fault.nan-at-step", "17");
+        Trainer.DivergedException e;
+        try (RefBackend b = new RefBackend()) {
+            e = assertThrows(Trainer.DivergedException.class, () -> SdfFit.run(FitRequest.of("analytic:sphere", scene(8))
+                    .withBudget(FitRequest.Budget.steps(30)).withResume(out).withOutput(out), b, FitListener.NONE));
+        } finally {
+            System.clearProperty("nfield.fault.nan-at-step");
+        }
+        // reads every 5 steps: finite at 15, the parameters turn NaN after step 17, the read at 20 sees it
+        assertTrue(e.getMessage().contains("(sdf NaN) at step 20, after a finite loss at step 15"), e.getMessage());
+        assertTrue(e.getMessage().contains("optimizer.lr"), e.getMessage());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(out)), "the field file as it was before the fit");
+    }
+
+    @Test
     void aMeshFitIsNormalisedAndItsFileHoldsTheSameMetadata() throws IOException {
         Path out = dir.resolve("torus.nfield");
         FitResult r;

@@ -297,6 +297,14 @@ class ParityTest {
                 check("loss " + type + " value", d[0], r[0]);
                 check("loss " + type + " gradient", d[1], r[1]);
                 assertEquals(r[2][0], d[2][0], 1e-5 * Math.abs(r[2][0]) + 1e-7, "loss " + type + " mean");
+                // a NaN prediction (a diverged field) gives a NaN loss and gradient in both, even where a clamp would hide it
+                p[3] = Double.NaN;
+                p[4] = 5; // beyond any clamp
+                double[][] rn = lossOn(new RefBackend(), fn, p, t), dn = lossOn(cl, fn, p, t);
+                for (double[][] x : new double[][][]{rn, dn}) {
+                    assertTrue(Double.isNaN(x[0][3]) && Double.isNaN(x[1][3]) && Double.isNaN(x[2][0]), "loss " + type + ": NaN lost");
+                    assertTrue(Double.isFinite(x[0][4]) && Double.isFinite(x[1][4]), "loss " + type + ": a finite prediction gave NaN");
+                }
             }));
         });
         return tests;
