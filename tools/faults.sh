@@ -16,7 +16,8 @@ row() { # FAULT, EXPECT-OLD-FILE (or -), COMMAND...
   "$@" >/dev/null 2>"$out/stderr.txt"
   rc=$?
   # the error line (the command's own "nfield X: error: ..." or "warning: ..."), else the last line it printed
-  msg=$(grep -E 'error|warning|failed' "$out/stderr.txt" | grep -v '^\[' | head -n 1)
+  msg=$(grep -E '^nfield [a-z-]+: (error|warning)' "$out/stderr.txt" | head -n 1)
+  [[ -z $msg ]] && msg=$(grep -E 'error|warning|failed' "$out/stderr.txt" | grep -v '^\[' | head -n 1)
   [[ -z $msg ]] && msg=$(grep -v '^\s*$' "$out/stderr.txt" | tail -n 1)
   if [[ $keep != - ]]; then [[ $(cat "$keep" 2>/dev/null) == old ]] && kept=yes || kept=NO; fi
   local cmd=${*#"$nf "}
@@ -68,6 +69,26 @@ for l in open('$out/many-out/results.jsonl'):
     if r['status']!='ok': print(r['shape']+': '+r.get('stage','')+': '+r.get('error','').replace('$out','OUT'))" 2>/dev/null | paste -sd ';' -)
 rows+=("| ... its failed records | | | ${fails//|/\\|} | |")
 row "no OpenCL platform" - env OCL_ICD_VENDORS="$out/none" "$nf" fit shape:knot --steps 10 -o "$out/n.nfield"
+# a file this user may not read: root reads everything, so the command runs as nobody (setpriv) on a root-only copy
+if [[ $(id -u) -eq 0 ]] && command -v setpriv >/dev/null; then
+  mkdir -p "$out/locked" && chmod 755 "$out/locked" && chmod 755 "$out"
+  cp "$out/knot.nfield" "$out/locked/knot.nfield" && chmod 600 "$out/locked/knot.nfield"
+  "$nf" mesh "$out/knot.nfield" --res 32 -o "$out/locked/knot.obj" >/dev/null 2>&1 && chmod 600 "$out/locked/knot.obj"
+  mkdir -p "$out/nobody" && chmod 777 "$out/nobody"
+  as_nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$out/nobody" NFIELD_JAR="${NFIELD_JAR:-$root/target/nfield.jar}")
+  row "unreadable field file (as nobody)" - "${as_nobody[@]}" "$nf" mesh "$out/locked/knot.nfield" --res 32 -o "$out/nobody/k.ply"
+  row "unreadable mesh (as nobody)" - "${as_nobody[@]}" "$nf" fit "$out/locked/knot.obj" --steps 10 -o "$out/nobody/k.nfield"
+else
+  rows+=("| unreadable file | (needs root, to run as nobody) | | not tried here | |")
+fi
+row "a kernel the driver will not build" - env NFIELD_CL_OPTIONS=-Dfloat=void "$nf" fit shape:knot --steps 10 -o "$out/b.nfield"
+printf '{"train": {"batch": 16777216}}' > "$out/huge-batch.json"
+row "more device memory than there is" - "$nf" fit shape:knot --config "$out/huge-batch.json" --steps 10 -o "$out/h.nfield"
+# NaN in training (injected: every parameter NaN after step 460, as a diverging update would), checkpoints every second
+"$nf" fit shape:knot --steps 200 -o "$out/nan.nfield" >/dev/null 2>&1
+steps() { python3 -c "import json,struct,sys;b=open(sys.argv[1],'rb').read();n=struct.unpack('<Q',b[:8])[0];print(json.loads(b[8:8+n])['__metadata__'].get('steps'))" "$1"; }
+row "NaN in training (injected after step 460)" - env NFIELD_JAVA_OPTS=-Dnfield.fault.nan-at-step=460 "$nf" fit shape:knot --resume "$out/nan.nfield" --steps 400 --checkpoint-every 1s -o "$out/nan.nfield"
+rows+=("| ... the field file after it | | | a field of step $(steps "$out/nan.nfield"), which \`nfield mesh\` reads: $("$nf" mesh "$out/nan.nfield" --res 32 -o "$out/nan.ply" 2>&1 | grep -c '^wrote') mesh written | yes |")
 echo "| fault | command | exit | what the user sees | old file kept |"
 echo "|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
