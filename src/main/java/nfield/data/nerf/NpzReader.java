@@ -59,10 +59,15 @@ public final class NpzReader {
 
     private static PosedImages read(String name, ZipFile zip, LoadOptions opt) throws IOException {
         Map<String, ZipEntry> entries = new LinkedHashMap<>();
-        for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
-            ZipEntry z = e.nextElement();
-            String key = z.getName().endsWith(".npy") ? z.getName().substring(0, z.getName().length() - 4) : z.getName();
-            entries.put(key, z);
+        try {
+            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
+                ZipEntry z = e.nextElement();
+                String key = z.getName().endsWith(".npy") ? z.getName().substring(0, z.getName().length() - 4) : z.getName();
+                entries.put(key, z);
+            }
+        } catch (IllegalArgumentException e) { // the JDK's verdict on an entry name that is not UTF-8
+            throw new NerfFormatException(name + ": the archive is corrupt: an entry's name is not UTF-8 (" + e.getMessage()
+                    + "); write it again with numpy.savez");
         }
         List<String> missing = new ArrayList<>();
         for (String k : List.of("images", "poses", "focal")) if (!entries.containsKey(k)) missing.add("'" + k + "'");
