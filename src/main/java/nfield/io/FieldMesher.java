@@ -73,6 +73,8 @@ public final class FieldMesher {
      */
     public static Result extract(ScalarField query, int res, boolean normals, String name, boolean distance) {
         if (res < 2 || res > 1024) throw new IllegalArgumentException("--res " + res + ": use 2 .. 1024 (the grid takes 5 bytes a point)");
+        // the grid (a float and a flag a point), and the surface: up to a few triangles a boundary cell, as doubles and ints
+        Memory.require("meshing at --res " + res, 5L * res * res * res + 240L * res * res, "lower --res");
         long t0 = System.nanoTime();
         double h = 2.0 / (res - 1);
         int cells = res - 1;

@@ -55,6 +55,9 @@ public final class Fits {
             throw new FitError(data + ": a folder, with no transforms*.json and no COLMAP model in it (the posed images a "
                     + "radiance fit reads); to fit every mesh in a folder, use nfield fit-many " + data + " -o FIELDS/");
         }
+        // the file's bytes, the arrays read from them and the distance structure built on them: a few times the file
+        nfield.io.Memory.require("reading " + data + " (" + nfield.data.nerf.MemoryEstimate.bytes(Files.size(p)) + ")", 4 * Files.size(p),
+                "decimate the mesh (e.g. in MeshLab or Blender)");
         Mesh m = MeshReader.read(p);
         for (String w : m.warnings()) warn.accept(data + ": warning: " + w);
         return m;

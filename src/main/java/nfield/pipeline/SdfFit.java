@@ -91,6 +91,9 @@ public final class SdfFit {
         }
         long poolSeed = req.seedOrScene() + 1;
         int poolSize = req.train().poolSize();
+        // the pool (a point and its target, 4 floats) and the refresh drawn beside it
+        nfield.io.Memory.require("a pool of " + String.format("%,d", poolSize) + " sample points", 2L * 16 * poolSize,
+                "lower train.pool_size in the scene file");
         long t1 = System.nanoTime();
         RefreshingPool.First first = RefreshingPool.first(poolSize, 1, generator, poolSeed);
         long t2 = System.nanoTime();

@@ -17,6 +17,9 @@ public final class Turntable {
     private final int count;
     private final double fps;
 
+    /** The host memory a frame is counted at, per pixel. */
+    static final long BYTES_PER_PIXEL = 64;
+
     /** {@code count} 0: one image at {@code out}; else that many numbered frames. */
     public Turntable(Path out, int count) {
         this(out, count, 24);
@@ -36,6 +39,8 @@ public final class Turntable {
 
     /** Runs {@code loop}'s frames of w×h into OUT: numbered PNGs, or one animated file. */
     public void frames(int w, int h, Frames.Loop loop) throws IOException {
+        // one frame at a time: its pixels as float RGB(A), the read-back, the image and its encoding
+        nfield.io.Memory.require("a " + w + "x" + h + " frame", BYTES_PER_PIXEL * w * h, "lower --size");
         if (Frames.animated(out)) {
             Frames.write(out, w, h, fps, loop);
         } else {
