@@ -22,8 +22,8 @@ jdeps -verbose:package "$classes" 2>/dev/null | awk '
   }
   BEGIN {
     # sideways edges in the middle layer: objectives march rays, renderers draw radiance fields and
-    # read field files, exports read field files
-    side["train radiance"] = 1; side["render radiance"] = 1; side["render io"] = 1; side["export io"] = 1
+    # read field files, exports read field files, the web page export bakes and traces as the renderer does
+    side["train radiance"] = 1; side["render radiance"] = 1; side["render io"] = 1; side["export io"] = 1; side["export render"] = 1
   }
   $2 == "->" && $1 ~ /^nfield/ && $3 ~ /^nfield/ {
     a = $1; b = $3; fa = family(a); fb = family(b)

@@ -3,13 +3,13 @@
 # PoCL (OpenCL on the CPU), and a font for `nfield plot`'s charts. With --tests also what the tests
 # use: Xvfb + Mesa (GL), NumPy (the export script), glslangValidator (GLSL export), COLMAP (poses),
 # Oclgrind (every kernel under a simulator that checks memory accesses and races), ffmpeg (video
-# turntables), and Node.js with the Khronos glTF validator (npm gltf-validator, under
-# ~/.cache/nfield/npm: GLB export). As root it runs apt-get; otherwise it prints the exact command
+# turntables), Node.js with the Khronos glTF validator (npm gltf-validator, under
+# ~/.cache/nfield/npm: GLB export), and Chromium (the html export, headless in a real browser). As root it runs apt-get; otherwise it prints the exact command
 # to run. Idempotent and quiet when all is there.
 set -euo pipefail
 want=(openjdk-17-jdk-headless maven ocl-icd-libopencl1 pocl-opencl-icd clinfo fontconfig fonts-dejavu-core)
 if [[ ${1:-} == --tests ]]; then
-  want+=(xvfb xauth libgl1-mesa-dri libglx-mesa0 libegl1 libegl-mesa0 libgles2 python3-numpy glslang-tools colmap oclgrind nodejs ffmpeg)
+  want+=(xvfb xauth libgl1-mesa-dri libglx-mesa0 libegl1 libegl-mesa0 libgles2 python3-numpy glslang-tools colmap oclgrind nodejs ffmpeg chromium)
 fi
 missing=()
 for p in "${want[@]}"; do

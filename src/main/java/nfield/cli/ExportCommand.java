@@ -31,6 +31,11 @@ import java.util.concurrent.Callable;
                         + "a view-dependent field's colours as seen looking straight at the surface).",
                 "  glb          the same mesh as glTF 2.0 binary, for game engines (Unity, Unreal, Godot), three.js "
                         + "and Blender: positions, unit normals, and for a radiance field vertex colours (COLOR_0).",
+                "  html         one self-contained web page (no network): the SDF baked into a 3D texture (float16) and "
+                        + "sphere-traced in WebGL2 with the viewer's own shader; orbit, pan and zoom by mouse or touch, the "
+                        + "render modes (shaded, normals, depth, steps, slice). The bake is the largest of 256, 224, ... 64 "
+                        + "per axis whose page fits --max-size (or --res N). The URL's hash sets the camera: "
+                        + "view.html#az=30&el=25&dist=3.2&mode=0.",
                 "  glsl         float nfield_sdf(vec3 p), the SDF with every weight inlined as a constant (bit-exact), "
                         + "plus a ShaderToy mainImage that orbits and sphere-traces it; paste it into ShaderToy, or see "
                         + "the file's header for other hosts. GLSL ES 3.00 and 3.30 core. Warns above "
@@ -46,6 +51,7 @@ import java.util.concurrent.Callable;
                 "  nfield export bunny.nfield -o bunny.ply --res 384",
                 "  nfield export lego.nfield -o lego.glb",
                 "  nfield export bunny.nfield -o bunny.onnx",
+                "  nfield export bunny.nfield -o bunny.html",
                 "  nfield export bunny.nfield -o bunny.glsl"})
 final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FIELD", description = "A field written by `nfield fit` (or an exported .safetensors).")
@@ -54,15 +60,23 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "File to write.")
     Path output;
 
-    @Option(names = "--format", paramLabel = "FMT", description = "safetensors | onnx | glsl | obj | ply | glb (default: from the extension of OUT).")
+    @Option(names = "--format", paramLabel = "FMT", description = "safetensors | onnx | glsl | obj | ply | glb | html (default: from the extension of OUT).")
     String format;
 
     @Option(names = "--force", description = "Overwrite OUT if it exists.")
     boolean force;
 
     @Option(names = "--res", defaultValue = "256", paramLabel = "N",
-            description = "Mesh formats: grid points per axis for marching cubes (default: ${DEFAULT-VALUE}).")
+            description = "Mesh formats: grid points per axis for marching cubes (default: ${DEFAULT-VALUE}); html: "
+                    + "the bake's (default: the largest that fits --max-size).")
     int res;
+
+    @Option(names = "--max-size", defaultValue = "32", paramLabel = "MB",
+            description = "html: the most the page may weigh, in MiB (default: ${DEFAULT-VALUE}).")
+    double maxSizeMb;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--iso", defaultValue = "10", paramLabel = "DENSITY",
             description = "Mesh formats, radiance fields: the density level of the surface, per unit of the field's box "
@@ -83,7 +97,9 @@ final class ExportCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         String what;
         try (Backend backend = backends.open()) {
-            what = Exports.write(fmt, field, FieldInputs.load(field, backend), output, res, iso, System.err::println);
+            int r = fmt.equals("html") && !spec.commandLine().getParseResult().hasMatchedOption("--res") ? nfield.render.VolumeBaker.AUTO : res;
+            if (!(maxSizeMb > 0)) throw new UserError("--max-size " + maxSizeMb + ": must be positive");
+            what = Exports.write(fmt, field, FieldInputs.load(field, backend), output, r, iso, (long) (maxSizeMb * 1048576), System.err::println);
         }
         System.err.printf(Locale.ROOT, "wrote %s (%s, %,d bytes): %s; %.2f s%n", output, fmt, Files.size(output), what,
                 (System.nanoTime() - t0) * 1e-9);

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 public final class Exports {
     private Exports() {}
 
-    public static final List<String> FORMATS = List.of("safetensors", "onnx", "glsl", "obj", "ply", "glb");
+    public static final List<String> FORMATS = List.of("safetensors", "onnx", "glsl", "obj", "ply", "glb", "html");
 
     /** The format asked for, else the one the extension of {@code output} names; refuses others naming the choices. */
     public static String format(String format, Path output) {
@@ -42,6 +42,15 @@ public final class Exports {
      */
     public static String write(String format, Path file, FittedField f, Path output, int res, double iso, Consumer<String> warn)
             throws IOException {
+        return write(format, file, f, output, res, iso, HTML_MAX_BYTES, warn);
+    }
+
+    /** The most an html export weighs unless told otherwise. */
+    public static final long HTML_MAX_BYTES = 32L << 20;
+
+    /** {@link #write(String, Path, FittedField, Path, int, double, Consumer)}, an html page within {@code maxBytes}. */
+    public static String write(String format, Path file, FittedField f, Path output, int res, double iso, long maxBytes, Consumer<String> warn)
+            throws IOException {
         ExportedField e = ExportedField.of(file, f);
         if (f.radiance() != null && f.radiance().contracted() && !MeshWriter.EXTENSIONS.contains(format)) {
             warn.accept("warning: " + file + " is a field of an unbounded scene: it reads points contracted beyond its box of interest "
@@ -63,6 +72,10 @@ public final class Exports {
                 GlslExport.Result r = GlslExport.write(output, e);
                 r.warnings().forEach(w -> warn.accept("warning: " + w));
                 return String.format(Locale.ROOT, "nfield_sdf and mainImage, %,d parameters in %d constant arrays", r.params(), r.arrays());
+            }
+            case "html" -> {
+                var w = nfield.render.WebPage.sdf(f, output, res, maxBytes);
+                return String.format(Locale.ROOT, "a WebGL2 page, the field baked at %d^3 (float16), %.1f MiB", w.res(), w.bytes() / 1048576.0);
             }
             case "obj", "ply", "glb" -> {
                 if (f.isSdf()) {

@@ -1,0 +1,142 @@
+package nfield.render;
+
+import nfield.field.FieldQuery;
+import nfield.field.FittedField;
+import nfield.io.AtomicFiles;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+
+/**
+ * One self-contained HTML file that shows an SDF field in any browser with WebGL2, no network:
+ * the field baked into a 3D texture (float16, deflated, base64 in the page) and sphere-traced
+ * with nfield's own shader, {@code shaders/render/trace.frag}, turned into GLSL ES 3.00; orbit,
+ * pan and zoom by mouse and touch, and the render modes. The page's hash sets the camera
+ * ({@code #az=30&el=25&dist=3.2&mode=0&still}), so a screenshot can be compared with
+ * {@code nfield render} from the same camera.
+ */
+public final class WebPage {
+    /** Bake resolutions tried, largest first, under the size policy. */
+    static final int[] RESOLUTIONS = {256, 224, 192, 160, 128, 96, 64};
+
+    private WebPage() {}
+
+    /** What was written: the bake resolution and the file's size. */
+    public record Written(int res, long bytes) {}
+
+    /**
+     * Writes the page for {@code f} to {@code out}: at bake resolution {@code res}, or with
+     * {@link VolumeBaker#AUTO} the largest of {@link #RESOLUTIONS} whose page stays within
+     * {@code maxBytes}.
+     */
+    public static Written sdf(FittedField f, Path out, int res, long maxBytes) throws IOException {
+        if (!f.isSdf()) throw new IllegalArgumentException(f.name() + ": a " + f.meta().kind() + " field; --format html exports sdf fields");
+        FieldQuery q = new FieldQuery(f.field());
+        String template = resource("/nfield/web/view.html");
+        String vert = es(BakedRenderer.source("fullscreen.vert"));
+        String frag = es(BakedRenderer.fragment(BakedRenderer.source("baked_sdf.glsl")));
+        String name = out.getFileName().toString().replaceAll("\\.html?$", "");
+        int[] tries = res == VolumeBaker.AUTO ? RESOLUTIONS : new int[] {res};
+        if (res == VolumeBaker.AUTO) { // a 96^3 bake tells the bytes a grid point takes, deflated: start from the largest that should fit
+            int probe = 96; // (finer grids deflate better, so this errs towards a smaller bake)
+            double perPoint = 4.0 / 3 * deflate(halves(BakedGrid.bake(q, probe).values())).length / Math.pow(probe, 3); // base64's 4/3
+            int k = 0;
+            while (k < RESOLUTIONS.length - 1 && template.length() + vert.length() + frag.length() + perPoint * Math.pow(RESOLUTIONS[k], 3) > maxBytes) k++;
+            tries = java.util.Arrays.copyOfRange(RESOLUTIONS, k, RESOLUTIONS.length);
+        }
+        String page = null;
+        int used = 0;
+        for (int r : tries) {
+            BakedGrid g = BakedGrid.bake(q, r);
+            String data = Base64.getEncoder().encodeToString(deflate(halves(g.values())));
+            String info = String.format(Locale.ROOT, "%s field, baked at %d&sup3;, %,d steps", f.meta().kind(), r, f.meta().steps());
+            page = template.replace("@TITLE@", escape(name)).replace("@INFO@", info).replace("@VERT@", vert).replace("@FRAG@", frag)
+                    .replace("@RES@", Integer.toString(r)).replace("@DATA@", data);
+            used = r;
+            if (page.length() <= maxBytes) break;
+            if (res != VolumeBaker.AUTO || r == tries[tries.length - 1]) {
+                throw new IllegalArgumentException(out + ": the page at --res " + r + " would be " + mib(page.length()) + ", over --max-size "
+                        + mib(maxBytes) + ": lower --res, or raise --max-size");
+            }
+        }
+        byte[] bytes = page.getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.write(out, bytes);
+        return new Written(used, bytes.length);
+    }
+
+    /** GLSL 3.30 core as GLSL ES 3.00: the version line, and the precisions ES asks for. */
+    static String es(String glsl) {
+        if (!glsl.startsWith("#version 330 core")) throw new IllegalStateException("a shader that does not start with #version 330 core");
+        return "#version 300 es\nprecision highp float;\nprecision highp int;\nprecision highp sampler3D;"
+                + glsl.substring("#version 330 core".length());
+    }
+
+    /** IEEE 754 binary16 of each value, rounded to nearest even, little-endian. */
+    static byte[] halves(float[] v) {
+        byte[] out = new byte[2 * v.length];
+        for (int i = 0; i < v.length; i++) {
+            short h = half(v[i]);
+            out[2 * i] = (byte) h;
+            out[2 * i + 1] = (byte) (h >> 8);
+        }
+        return out;
+    }
+
+    static short half(float v) {
+        int f = Float.floatToRawIntBits(v);
+        int sign = (f >>> 16) & 0x8000, e = (f >>> 23) & 0xff, m = f & 0x7fffff;
+        if (e == 0xff) return (short) (sign | 0x7c00 | (m != 0 ? 0x200 : 0));
+        int exp = e - 127 + 15;
+        if (exp >= 0x1f) return (short) (sign | 0x7c00);
+        if (exp <= 0) {
+            if (exp < -10) return (short) sign;
+            m |= 0x800000;
+            int shift = 14 - exp, h = m >> shift, rem = m & ((1 << shift) - 1), halfway = 1 << (shift - 1);
+            if (rem > halfway || (rem == halfway && (h & 1) != 0)) h++;
+            return (short) (sign | h);
+        }
+        int h = (exp << 10) | (m >> 13), rem = m & 0x1fff;
+        if (rem > 0x1000 || (rem == 0x1000 && (h & 1) != 0)) h++; // a carry into the exponent is right, up to infinity
+        return (short) (sign | h);
+    }
+
+    /** The float a binary16 holds. */
+    static float fromHalf(short h) {
+        int s = (h & 0x8000) << 16, e = (h >>> 10) & 0x1f, m = h & 0x3ff;
+        if (e == 0x1f) return Float.intBitsToFloat(s | 0x7f800000 | (m << 13));
+        if (e == 0) return (s != 0 ? -1 : 1) * m * 0x1p-24f;
+        return Float.intBitsToFloat(s | ((e - 15 + 127) << 23) | (m << 13));
+    }
+
+    private static byte[] deflate(byte[] b) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(b.length / 3);
+        try (DeflaterOutputStream d = new DeflaterOutputStream(out, new Deflater(6), 1 << 16)) {
+            d.write(b);
+        }
+        return out.toByteArray();
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static String mib(long n) {
+        return String.format(Locale.ROOT, "%.1f MiB", n / 1048576.0);
+    }
+
+    private static String resource(String path) {
+        try (InputStream in = WebPage.class.getResourceAsStream(path)) {
+            if (in == null) throw new IllegalStateException(path + " missing from the jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(path + ": " + e.getMessage(), e);
+        }
+    }
+}
