@@ -74,7 +74,7 @@ public final class Exports {
                 return String.format(Locale.ROOT, "nfield_sdf and mainImage, %,d parameters in %d constant arrays", r.params(), r.arrays());
             }
             case "html" -> {
-                var w = nfield.render.WebPage.sdf(f, output, res, maxBytes);
+                var w = f.isSdf() ? nfield.render.WebPage.sdf(f, output, res, maxBytes) : nfield.render.WebPage.volume(f, output, res, maxBytes);
                 return String.format(Locale.ROOT, "a WebGL2 page, the field baked at %d^3 (float16), %.1f MiB", w.res(), w.bytes() / 1048576.0);
             }
             case "obj", "ply", "glb" -> {

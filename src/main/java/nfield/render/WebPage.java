@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.zip.Deflater;
@@ -55,10 +56,9 @@ public final class WebPage {
         int used = 0;
         for (int r : tries) {
             BakedGrid g = BakedGrid.bake(q, r);
-            String data = Base64.getEncoder().encodeToString(deflate(halves(g.values())));
+            String grid = "{kind: \"sdf\", res: " + r + ", data: \"" + b64(g.values()) + "\"}";
             String info = String.format(Locale.ROOT, "%s field, baked at %d&sup3;, %,d steps", f.meta().kind(), r, f.meta().steps());
-            page = template.replace("@TITLE@", escape(name)).replace("@INFO@", info).replace("@VERT@", vert).replace("@FRAG@", frag)
-                    .replace("@RES@", Integer.toString(r)).replace("@DATA@", data);
+            page = fill(template, name, info, "shaded", vert, frag, grid);
             used = r;
             if (page.length() <= maxBytes) break;
             if (res != VolumeBaker.AUTO || r == tries[tries.length - 1]) {
@@ -69,6 +69,51 @@ public final class WebPage {
         byte[] bytes = page.getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(out, bytes);
         return new Written(used, bytes.length);
+    }
+
+    /**
+     * The page for a radiance field: baked as the viewer's volume mode bakes it (colours as seen
+     * from the home camera), at {@code res} (or {@link VolumeBaker#AUTO}: 192 per axis, then
+     * coarser while the page is over {@code maxBytes}), ray-marched with volume.frag.
+     */
+    public static Written volume(FittedField f, Path out, int res, long maxBytes) throws IOException {
+        if (f.radiance() == null) throw new IllegalArgumentException(f.name() + ": not a radiance field");
+        String template = resource("/nfield/web/view.html");
+        String vert = es(BakedRenderer.source("fullscreen.vert")), frag = es(BakedRenderer.source("volume.frag"));
+        String name = out.getFileName().toString().replaceAll("\\.html?$", "");
+        int[] tries = res == VolumeBaker.AUTO ? new int[] {192, 160, 128, 96, 64} : new int[] {res};
+        String page = null;
+        int used = 0;
+        for (int i = 0; i < tries.length; i++) {
+            VolumeBaker baker = new VolumeBaker(f, tries[i], null);
+            VolumeGrid g = baker.bake(Camera.HOME);
+            int[] n = g.dims();
+            float[] bg = baker.background();
+            String grid = String.format(Locale.ROOT, "{kind: \"volume\", dims: %s, macroDims: %s, lo: %s, hi: %s, macro: %d, dt: %s, "
+                            + "maxIter: %d, background: %s, data: \"%s\", skip: \"%s\"}", Arrays.toString(n), Arrays.toString(g.macroDims()),
+                    Arrays.toString(g.lo()), Arrays.toString(g.hi()), VolumeGrid.MACRO, Float.toString(g.step()),
+                    VolumeRenderer.maxIterations(g), Arrays.toString(bg), b64(g.rgba()), b64(g.skip()));
+            String info = String.format(Locale.ROOT, "radiance field, baked at %dx%dx%d, %,d steps", n[0], n[1], n[2], f.meta().steps());
+            page = fill(template, name, info, "colour", vert, frag, grid);
+            used = Math.max(n[0], Math.max(n[1], n[2]));
+            if (page.length() <= maxBytes) break;
+            if (i == tries.length - 1) {
+                throw new IllegalArgumentException(out + ": the page at a " + used + " bake would be " + mib(page.length()) + ", over --max-size "
+                        + mib(maxBytes) + ": lower --res, or raise --max-size");
+            }
+        }
+        byte[] bytes = page.getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.write(out, bytes);
+        return new Written(used, bytes.length);
+    }
+
+    private static String fill(String template, String name, String info, String shaded, String vert, String frag, String grid) {
+        return template.replace("@TITLE@", escape(name)).replace("@INFO@", info).replace("@SHADED@", shaded).replace("@VERT@", vert)
+                .replace("@FRAG@", frag).replace("@GRID@", grid);
+    }
+
+    private static String b64(float[] v) throws IOException {
+        return Base64.getEncoder().encodeToString(deflate(halves(v)));
     }
 
     /** GLSL 3.30 core as GLSL ES 3.00: the version line, and the precisions ES asks for. */

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code export --format html} in a real browser: Debian's chromium, headless (WebGL2 on
  * SwiftShader), loads the page from disk with the network off and screenshots it from a camera
  * set in the URL; the screenshot must match {@code nfield render} from the same camera and bake
- * (llvmpipe): silhouette IoU ≥ 0.99 and ≥ 99% of pixels within 8/255. The page must hold no
+ * (llvmpipe; an SDF sphere-traced, a radiance field in the volume mode): silhouette IoU ≥ 0.99 and ≥ 99% of pixels within 8/255. The page must hold no
  * reference to anything outside itself.
  */
 class HtmlExportTest {
@@ -53,10 +53,40 @@ class HtmlExportTest {
         String html = Files.readString(page);
         for (String outside : List.of("http://", "https://", "src=\"", "<link")) assertFalse(html.contains(outside), "the page refers to " + outside);
 
-        String camera = "az=40&el=20&dist=3.0&mode=0";
         CliTest.Run r = CliTest.run("render", field.toString(), "--size", W + "x" + H, "--bake", "128", "--azimuth", "40", "--elevation", "20",
                 "--distance", "3.0", "--out", ref.toString());
         assertEquals(0, r.code(), r.err());
+        screenshot(browser, page, "az=40&el=20&dist=3.0&mode=0", shot);
+        compare("sdf", shot, ref, page);
+    }
+
+    /** The page of a radiance field against the volume mode of nfield render (the home camera, which the bake's colours face). */
+    @Test
+    void aRadiancePageLooksAsTheVolumeModeDrawsIt() throws Exception {
+        String browser = chromium();
+        nfield.testing.Gl.headless().close();
+        nfield.testing.PosedSphere.writeSplit(dir, "train", 8, 0, 0.69, 24);
+        Path scene = Files.writeString(dir.resolve("scene.json"), """
+                {"field": {"kind": "radiance", "density_activation": "trunc_exp",
+                           "encoding": {"type": "hash", "levels": 4, "features": 2, "log2_table": 12, "base_resolution": 8, "per_level_scale": 1.5},
+                           "network": {"width": 16, "hidden_layers": 1}},
+                 "loss": {"type": "huber", "delta": 0.05},
+                 "optimizer": {"lr": 0.01, "schedule": {"type": "constant"}},
+                 "train": {"steps": 150, "log_every": 50},
+                 "marching": {"samples_per_step": 4096, "max_samples_per_ray": 64, "steps_across": 64, "grid": 16, "grid_every": 8}}
+                """);
+        Path field = dir.resolve("sphere.nfield"), page = dir.resolve("sphere.html"), shot = dir.resolve("shot.png"), ref = dir.resolve("ref.png");
+        CliTest.Run fit = CliTest.run("fit", dir.resolve("transforms_train.json").toString(), "--config", scene.toString(), "-o", field.toString());
+        assertEquals(0, fit.code(), fit.err());
+        CliTest.Run ex = CliTest.run("export", field.toString(), "-o", page.toString(), "--res", "64");
+        assertEquals(0, ex.code(), ex.err());
+        CliTest.Run r = CliTest.run("render", field.toString(), "--path", "baked", "--bake", "64", "--size", W + "x" + H, "--out", ref.toString());
+        assertEquals(0, r.code(), r.err());
+        screenshot(browser, page, "az=30&el=25&dist=3.2&mode=0", shot);
+        compare("radiance", shot, ref, page);
+    }
+
+    private void screenshot(String browser, Path page, String camera, Path shot) throws Exception {
         Process p = new ProcessBuilder(browser, "--headless=new", "--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
                 "--hide-scrollbars", "--disable-gpu-sandbox", "--no-first-run", "--user-data-dir=" + dir.resolve("profile"),
                 "--window-size=" + W + "," + H, "--virtual-time-budget=30000", "--screenshot=" + shot,
@@ -64,7 +94,9 @@ class HtmlExportTest {
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(180, TimeUnit.SECONDS), "chromium finished");
         assertTrue(Files.exists(shot), "no screenshot:\n" + log);
+    }
 
+    private static void compare(String what, Path shot, Path ref, Path page) throws Exception {
         BufferedImage a = ImageIO.read(shot.toFile()), b = ImageIO.read(ref.toFile());
         assertEquals(W, a.getWidth(), "screenshot width");
         assertEquals(H, a.getHeight(), "screenshot height");
@@ -79,11 +111,11 @@ class HtmlExportTest {
             }
         }
         double iou = (double) inter / union, share = (double) close / (W * H);
-        System.out.printf("html export in headless chromium against nfield render: silhouette IoU %.4f, %.4f of pixels within 8/255, page %,d bytes%n",
-                iou, share, Files.size(page));
-        assertTrue(union > W * H / 20, "a surface in view: " + union + " pixels");
-        assertTrue(iou >= 0.99, "silhouette IoU " + iou);
-        assertTrue(share >= 0.99, "pixels within 8/255: " + share);
+        System.out.printf("%s html export in headless chromium against nfield render: silhouette IoU %.4f, %.4f of pixels within 8/255, "
+                + "page %,d bytes%n", what, iou, share, Files.size(page));
+        assertTrue(union > W * H / 20, what + ": something in view: " + union + " pixels");
+        assertTrue(iou >= 0.99, what + ": silhouette IoU " + iou);
+        assertTrue(share >= 0.99, what + ": pixels within 8/255: " + share);
     }
 
     static int diff(int p, int q) {
