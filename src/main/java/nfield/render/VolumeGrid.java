@@ -71,6 +71,8 @@ public final class VolumeGrid {
      */
     public static VolumeGrid bake(Radiance field, int res, int coarse, float threshold, boolean zUp) {
         if (res < 2 || coarse < 2) throw new IllegalArgumentException("bake resolution " + res + " (coarse " + coarse + "): at least 2");
+        // the lattice's RGBA floats, the points asked for and the answers on the way (a few copies of a res^3 grid)
+        nfield.io.Memory.require("baking a " + res + "^3 volume", 48L * res * res * res, "lower --bake (e.g. --bake 128)");
         float[] full = {-1, -1, -1}, fullHi = {1, 1, 1};
         float[] c = evaluate(field, new int[]{coarse, coarse, coarse}, full, fullHi, threshold, zUp);
         boolean[] keep = mainParts(c, coarse, 2f / (coarse - 1));

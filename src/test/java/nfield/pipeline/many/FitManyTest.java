@@ -81,6 +81,40 @@ class FitManyTest {
         @Override public void finished(int done, int total, ObjectNode record) { finished.add(record); }
     }
 
+    /**
+     * No growth across shapes: the heap after a collection, read as each of 16 shapes finishes,
+     * must not climb from the 4th to the last by more than 1 MiB (keeping one shape's pool and
+     * field, about 450 KB here, would add over 5 MB).
+     */
+    @Test
+    void memoryHoldsFlatAcrossShapes() throws IOException {
+        Backend b = OpenCl.open();
+        Path meshes = Files.createDirectories(dir.resolve("many"));
+        List<String> entries = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            Path m = meshes.resolve(String.format("octa%02d.obj", i));
+            Files.writeString(m, OCTA);
+            entries.add(m.toString());
+        }
+        List<Long> heap = new ArrayList<>();
+        FitMany.Listener watch = new FitMany.Listener() {
+            @Override
+            public void finished(int done, int total, ObjectNode record) {
+                for (int i = 0; i < 3; i++) System.gc();
+                heap.add(java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+            }
+        };
+        Path scene = dir.resolve("scene.json");
+        Files.writeString(scene, SCENE);
+        FitMany.Summary s = FitMany.run(Manifest.read(entries, null), new FitMany.Options(dir.resolve("many-out"), scene.toString(), null, 60,
+                null, false, false, false, 32, 2000, SdfFit.Options.DEFAULT), b, new FitControl(), watch);
+        assertEquals(16, s.fitted());
+        long growth = heap.get(15) - heap.get(3);
+        System.out.printf("fit-many, 16 shapes: heap %.2f MB after the 4th, %.2f MB after the 16th (growth %+d KB)%n", heap.get(3) / 1e6,
+                heap.get(15) / 1e6, growth >> 10);
+        assertTrue(growth < 1 << 20, "the heap grew by " + (growth >> 10) + " KB over 12 shapes: " + heap);
+    }
+
     @Test
     void shapesAreFittedOneAfterAnotherAndABrokenMeshIsRecordedWhileTheOthersGoOn() throws IOException {
         Backend b = OpenCl.open();
