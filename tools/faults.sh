@@ -82,6 +82,7 @@ else
   rows+=("| unreadable file | (needs root, to run as nobody) | | not tried here | |")
 fi
 row "a kernel the driver will not build" - env NFIELD_CL_OPTIONS=-Dfloat=void "$nf" fit shape:knot --steps 10 -o "$out/b.nfield"
+row "more host memory than the JVM has (mesh)" - env NFIELD_JAVA_OPTS=-Xmx256m "$nf" mesh "$out/knot.nfield" --res 1024 -o "$out/huge.ply"
 printf '{"train": {"batch": 16777216}}' > "$out/huge-batch.json"
 row "more device memory than there is" - "$nf" fit shape:knot --config "$out/huge-batch.json" --steps 10 -o "$out/h.nfield"
 # NaN in training (injected: every parameter NaN after step 460, as a diverging update would), checkpoints every second
