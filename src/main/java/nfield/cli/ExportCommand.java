@@ -31,10 +31,11 @@ import java.util.concurrent.Callable;
                         + "a view-dependent field's colours as seen looking straight at the surface).",
                 "  glb          the same mesh as glTF 2.0 binary, for game engines (Unity, Unreal, Godot), three.js "
                         + "and Blender: positions, unit normals, and for a radiance field vertex colours (COLOR_0).",
-                "  html         one self-contained web page (no network): the SDF baked into a 3D texture (float16) and "
-                        + "sphere-traced in WebGL2 with the viewer's own shader; orbit, pan and zoom by mouse or touch, the "
-                        + "render modes (shaded, normals, depth, steps, slice). The bake is the largest of 256, 224, ... 64 "
-                        + "per axis whose page fits --max-size (or --res N). The URL's hash sets the camera: "
+                "  html         one self-contained web page (no network) drawn in WebGL2 with the viewer's own shaders: an SDF "
+                        + "baked into a 3D texture (float16) and sphere-traced, a radiance field baked as the viewer's volume "
+                        + "mode and alpha-composited; orbit, pan and zoom by mouse or touch, the render modes (shaded or colour, "
+                        + "normals, depth, steps, slice). The bake is the largest per axis (SDF 256, 224, ... 64; radiance 192 "
+                        + "... 64) whose page fits --max-size, or --res N. The URL's hash sets the camera: "
                         + "view.html#az=30&el=25&dist=3.2&mode=0.",
                 "  glsl         float nfield_sdf(vec3 p), the SDF with every weight inlined as a constant (bit-exact), "
                         + "plus a ShaderToy mainImage that orbits and sphere-traces it; paste it into ShaderToy, or see "
