@@ -40,35 +40,21 @@ public final class WebPage {
     public static Written sdf(FittedField f, Path out, int res, long maxBytes) throws IOException {
         if (!f.isSdf()) throw new IllegalArgumentException(f.name() + ": a " + f.meta().kind() + " field; --format html exports sdf fields");
         FieldQuery q = new FieldQuery(f.field());
-        String template = resource("/nfield/web/view.html");
-        String vert = es(BakedRenderer.source("fullscreen.vert"));
         String frag = es(BakedRenderer.fragment(BakedRenderer.source("baked_sdf.glsl")));
-        String name = out.getFileName().toString().replaceAll("\\.html?$", "");
         int[] tries = res == VolumeBaker.AUTO ? RESOLUTIONS : new int[] {res};
         if (res == VolumeBaker.AUTO) { // a 96^3 bake tells the bytes a grid point takes, deflated: start from the largest that should fit
             int probe = 96; // (finer grids deflate better, so this errs towards a smaller bake)
             double perPoint = 4.0 / 3 * deflate(halves(BakedGrid.bake(q, probe).values())).length / Math.pow(probe, 3); // base64's 4/3
+            long fixed = resource(TEMPLATE).length() + VERT.length() + frag.length();
             int k = 0;
-            while (k < RESOLUTIONS.length - 1 && template.length() + vert.length() + frag.length() + perPoint * Math.pow(RESOLUTIONS[k], 3) > maxBytes) k++;
-            tries = java.util.Arrays.copyOfRange(RESOLUTIONS, k, RESOLUTIONS.length);
+            while (k < RESOLUTIONS.length - 1 && fixed + perPoint * Math.pow(RESOLUTIONS[k], 3) > maxBytes) k++;
+            tries = Arrays.copyOfRange(RESOLUTIONS, k, RESOLUTIONS.length);
         }
-        String page = null;
-        int used = 0;
-        for (int r : tries) {
-            BakedGrid g = BakedGrid.bake(q, r);
-            String grid = "{kind: \"sdf\", res: " + r + ", data: \"" + b64(g.values()) + "\"}";
+        return firstThatFits(out, tries, maxBytes, frag, "shaded", r -> {
+            String grid = "{kind: \"sdf\", res: " + r + ", data: \"" + b64(BakedGrid.bake(q, r).values()) + "\"}";
             String info = String.format(Locale.ROOT, "%s field, baked at %d&sup3;, %,d steps", f.meta().kind(), r, f.meta().steps());
-            page = fill(template, name, info, "shaded", vert, frag, grid);
-            used = r;
-            if (page.length() <= maxBytes) break;
-            if (res != VolumeBaker.AUTO || r == tries[tries.length - 1]) {
-                throw new IllegalArgumentException(out + ": the page at --res " + r + " would be " + mib(page.length()) + ", over --max-size "
-                        + mib(maxBytes) + ": lower --res, or raise --max-size");
-            }
-        }
-        byte[] bytes = page.getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(out, bytes);
-        return new Written(used, bytes.length);
+            return new Bake(grid, info, r, "--res " + r);
+        });
     }
 
     /**
@@ -78,33 +64,48 @@ public final class WebPage {
      */
     public static Written volume(FittedField f, Path out, int res, long maxBytes) throws IOException {
         if (f.radiance() == null) throw new IllegalArgumentException(f.name() + ": not a radiance field");
-        String template = resource("/nfield/web/view.html");
-        String vert = es(BakedRenderer.source("fullscreen.vert")), frag = es(BakedRenderer.source("volume.frag"));
-        String name = out.getFileName().toString().replaceAll("\\.html?$", "");
         int[] tries = res == VolumeBaker.AUTO ? new int[] {192, 160, 128, 96, 64} : new int[] {res};
-        String page = null;
-        int used = 0;
-        for (int i = 0; i < tries.length; i++) {
-            VolumeBaker baker = new VolumeBaker(f, tries[i], null);
+        return firstThatFits(out, tries, maxBytes, es(BakedRenderer.source("volume.frag")), "colour", r -> {
+            VolumeBaker baker = new VolumeBaker(f, r, null);
             VolumeGrid g = baker.bake(Camera.HOME);
             int[] n = g.dims();
-            float[] bg = baker.background();
             String grid = String.format(Locale.ROOT, "{kind: \"volume\", dims: %s, macroDims: %s, lo: %s, hi: %s, macro: %d, dt: %s, "
                             + "maxIter: %d, background: %s, data: \"%s\", skip: \"%s\"}", Arrays.toString(n), Arrays.toString(g.macroDims()),
                     Arrays.toString(g.lo()), Arrays.toString(g.hi()), VolumeGrid.MACRO, Float.toString(g.step()),
-                    VolumeRenderer.maxIterations(g), Arrays.toString(bg), b64(g.rgba()), b64(g.skip()));
+                    VolumeRenderer.maxIterations(g), Arrays.toString(baker.background()), b64(g.rgba()), b64(g.skip()));
             String info = String.format(Locale.ROOT, "radiance field, baked at %dx%dx%d, %,d steps", n[0], n[1], n[2], f.meta().steps());
-            page = fill(template, name, info, "colour", vert, frag, grid);
-            used = Math.max(n[0], Math.max(n[1], n[2]));
-            if (page.length() <= maxBytes) break;
+            int used = Math.max(n[0], Math.max(n[1], n[2]));
+            return new Bake(grid, info, used, "a " + used + " bake");
+        });
+    }
+
+    private static final String TEMPLATE = "/nfield/web/view.html";
+    private static final String VERT = es(BakedRenderer.source("fullscreen.vert"));
+
+    /** One bake for the page: the GRID literal, the panel's line, its resolution, and how an error names it. */
+    private record Bake(String grid, String info, int res, String what) {}
+
+    @FunctionalInterface
+    private interface Baking {
+        Bake at(int res) throws IOException;
+    }
+
+    /** The page of the first of {@code tries} whose page fits {@code maxBytes}, written to {@code out}; refuses when none does. */
+    private static Written firstThatFits(Path out, int[] tries, long maxBytes, String frag, String shaded, Baking baking) throws IOException {
+        String template = resource(TEMPLATE), name = out.getFileName().toString().replaceAll("\\.html?$", "");
+        for (int i = 0; ; i++) {
+            Bake b = baking.at(tries[i]);
+            String page = fill(template, name, b.info(), shaded, VERT, frag, b.grid());
+            if (page.length() <= maxBytes) {
+                byte[] bytes = page.getBytes(StandardCharsets.UTF_8);
+                AtomicFiles.write(out, bytes);
+                return new Written(b.res(), bytes.length);
+            }
             if (i == tries.length - 1) {
-                throw new IllegalArgumentException(out + ": the page at a " + used + " bake would be " + mib(page.length()) + ", over --max-size "
+                throw new IllegalArgumentException(out + ": the page at " + b.what() + " would be " + mib(page.length()) + ", over --max-size "
                         + mib(maxBytes) + ": lower --res, or raise --max-size");
             }
         }
-        byte[] bytes = page.getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(out, bytes);
-        return new Written(used, bytes.length);
     }
 
     private static String fill(String template, String name, String info, String shaded, String vert, String frag, String grid) {

@@ -66,17 +66,10 @@ class HtmlExportTest {
         String browser = chromium();
         nfield.testing.Gl.headless().close();
         nfield.testing.PosedSphere.writeSplit(dir, "train", 8, 0, 0.69, 24);
-        Path scene = Files.writeString(dir.resolve("scene.json"), """
-                {"field": {"kind": "radiance", "density_activation": "trunc_exp",
-                           "encoding": {"type": "hash", "levels": 4, "features": 2, "log2_table": 12, "base_resolution": 8, "per_level_scale": 1.5},
-                           "network": {"width": 16, "hidden_layers": 1}},
-                 "loss": {"type": "huber", "delta": 0.05},
-                 "optimizer": {"lr": 0.01, "schedule": {"type": "constant"}},
-                 "train": {"steps": 150, "log_every": 50},
-                 "marching": {"samples_per_step": 4096, "max_samples_per_ray": 64, "steps_across": 64, "grid": 16, "grid_every": 8}}
-                """);
+        Path scene = Files.writeString(dir.resolve("scene.json"), nfield.testing.PosedSphere.SCENE);
         Path field = dir.resolve("sphere.nfield"), page = dir.resolve("sphere.html"), shot = dir.resolve("shot.png"), ref = dir.resolve("ref.png");
-        CliTest.Run fit = CliTest.run("fit", dir.resolve("transforms_train.json").toString(), "--config", scene.toString(), "-o", field.toString());
+        CliTest.Run fit = CliTest.run("fit", dir.resolve("transforms_train.json").toString(), "--config", scene.toString(), "--steps", "150",
+                "-o", field.toString());
         assertEquals(0, fit.code(), fit.err());
         CliTest.Run ex = CliTest.run("export", field.toString(), "-o", page.toString(), "--res", "64");
         assertEquals(0, ex.code(), ex.err());

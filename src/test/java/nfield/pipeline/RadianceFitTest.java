@@ -25,15 +25,7 @@ class RadianceFitTest {
     @TempDir
     Path dir;
 
-    static final String TEXT = """
-            {"field": {"kind": "radiance", "density_activation": "trunc_exp",
-                       "encoding": {"type": "hash", "levels": 4, "features": 2, "log2_table": 10, "base_resolution": 8, "per_level_scale": 1.5},
-                       "network": {"width": 16, "hidden_layers": 1}},
-             "loss": {"type": "huber", "delta": 0.05},
-             "optimizer": {"lr": 0.01, "schedule": {"type": "constant"}},
-             "train": {"steps": 12, "log_every": 4},
-             "marching": {"samples_per_step": 4096, "max_samples_per_ray": 64, "steps_across": 64, "grid": 16, "grid_every": 4}}
-            """;
+    static final String TEXT = nfield.testing.PosedSphere.SCENE;
     static final SceneConfig SCENE = SceneConfig.parse("test scene", TEXT);
 
     @Test

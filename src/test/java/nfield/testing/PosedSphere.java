@@ -17,6 +17,17 @@ public final class PosedSphere {
 
     public static final double R = 0.6;
 
+    /** A small radiance scene for fits of these images: a 4-level hash grid and one hidden layer of 16, Huber loss, 12 steps. */
+    public static final String SCENE = """
+            {"field": {"kind": "radiance", "density_activation": "trunc_exp",
+                       "encoding": {"type": "hash", "levels": 4, "features": 2, "log2_table": 10, "base_resolution": 8, "per_level_scale": 1.5},
+                       "network": {"width": 16, "hidden_layers": 1}},
+             "loss": {"type": "huber", "delta": 0.05},
+             "optimizer": {"lr": 0.01, "schedule": {"type": "constant"}},
+             "train": {"steps": 12, "log_every": 4},
+             "marching": {"samples_per_step": 4096, "max_samples_per_ray": 64, "steps_across": 64, "grid": 16, "grid_every": 4}}
+            """;
+
     /** Camera-to-world looking at the origin from azimuth az, elevation el (radians), distance 3. */
     public static double[] pose(double az, double el) {
         double[] c = {3 * Math.cos(el) * Math.sin(az), 3 * Math.sin(el), 3 * Math.cos(el) * Math.cos(az)};

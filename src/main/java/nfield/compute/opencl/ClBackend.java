@@ -50,7 +50,7 @@ public final class ClBackend implements Backend {
     private final java.util.Map<cl_mem, Long> sizes = new java.util.IdentityHashMap<>();
     private long held;
     /** The machine's available memory when the backend opened (see {@link #create}). */
-    private final long hostBudget = hostBudget();
+    private final long hostBudget;
     private final cl_mem dummy;
     private final cl_mem sumParts;
     private cl_mem partials;
@@ -70,6 +70,7 @@ public final class ClBackend implements Backend {
         } catch (CLException e) {
             throw new OpenClUnavailableException("Could not open OpenCL device " + info.name() + " (" + e.getMessage() + ")", e);
         }
+        hostBudget = info.isCpu() ? hostBudget() : Long.MAX_VALUE; // before the first buffer: create() counts against it
         dummy = buffer(1);
         sumParts = buffer(SUM_PARTS);
         // rows summed per weight-gradient partial: long chunks on a CPU (few threads, big caches),
