@@ -12,6 +12,8 @@ uniform float sliceY;
 uniform float nearT, farT;
 uniform float maxStep;      // cap on one step: a learned field is only a distance near its surface
 uniform vec3 light;         // unit vector towards the light: above and left of the viewer (Camera.light)
+uniform vec3 cropLo, cropHi; // rays march through this box: [-1, 1]^3, or the viewer's crop box inside it
+uniform int crop;           // 1: the surface is cut by the crop box (max of the field and the box's distance)
 out vec4 color;
 
 const int MAX_STEPS = 256;
@@ -22,10 +24,18 @@ const vec3 ALBEDO = vec3(0.8, 0.75, 0.7);
 
 //#include sdf
 
-// slab test against [-1, 1]^3: (entry, exit), entry > exit when missed
+// the field intersected with the crop box when cropping: closed, with flat caps where the box cuts it
+float cropped(vec3 p) {
+    float v = sdf(p);
+    if (crop == 0) return v;
+    vec3 q = max(cropLo - p, p - cropHi);
+    return max(v, min(max(q.x, max(q.y, q.z)), 0.0) + length(max(q, 0.0)));
+}
+
+// slab test against [cropLo, cropHi] ([-1, 1]^3 unless cropped): (entry, exit), entry > exit when missed
 vec2 box(vec3 o, vec3 d) {
     vec3 inv = 1.0 / d;
-    vec3 a = (-1.0 - o) * inv, b = (1.0 - o) * inv;
+    vec3 a = (cropLo - o) * inv, b = (cropHi - o) * inv;
     vec3 lo = min(a, b), hi = max(a, b);
     return vec2(max(max(lo.x, lo.y), max(lo.z, 0.0)), min(min(hi.x, hi.y), hi.z));
 }
@@ -66,7 +76,7 @@ void main() {
         float st = (sliceY - eye.y) / d.y;
         vec3 sp = eye + st * d;
         bool on = st > 0.0 && !any(greaterThan(abs(sp), vec3(1.0)));
-        color = finish(d, 0.0, 0, false, vec3(0.0), 0.0, on ? sdf(sp) : 0.0, on);
+        color = finish(d, 0.0, 0, false, vec3(0.0), 0.0, on ? cropped(sp) : 0.0, on);
         return;
     }
     vec2 span = box(eye, d);
@@ -75,7 +85,7 @@ void main() {
     bool hit = false;
     if (span.x <= span.y) {
         for (int i = 0; i < MAX_STEPS; i++) {
-            float dist = sdf(eye + t * d);
+            float dist = cropped(eye + t * d);
             steps = i + 1;
             if (dist < HIT) { hit = true; break; }
             t += clamp(dist, MIN_STEP, maxStep);
@@ -89,14 +99,14 @@ void main() {
         float h = 2.0 / (res - 1.0);
         vec3 g = vec3(0.0);
         for (int k = 0; k < 6; k++) {
-            float v = sdf(p + (k % 2 == 0 ? h : -h) * vec3(k / 2 == 0, k / 2 == 1, k / 2 == 2));
+            float v = cropped(p + (k % 2 == 0 ? h : -h) * vec3(k / 2 == 0, k / 2 == 1, k / 2 == 2));
             g[k / 2] += k % 2 == 0 ? v : -v;
         }
         n = normalize(g);
         if (mode == 0) {
             float w = 1.0;
             for (int k = 0; k < 5; k++) {
-                occ += w * (0.02 * float(k + 1) - sdf(p + (0.02 * float(k + 1)) * n));
+                occ += w * (0.02 * float(k + 1) - cropped(p + (0.02 * float(k + 1)) * n));
                 w *= 0.6;
             }
         }
@@ -131,7 +141,7 @@ void main() {
         else if (phase == GRADIENT) q = p + (k % 2 == 0 ? h : -h) * vec3(k / 2 == 0, k / 2 == 1, k / 2 == 2);
         else if (phase == OCCLUSION) q = p + (0.02 * float(k + 1)) * n;
         else q = sliceP;
-        v = sdf(q);
+        v = cropped(q);
         if (phase == TRACE) {
             steps++;
             if (v < HIT) {

@@ -8,6 +8,7 @@ uniform sampler3D volume;   // RGBA32F, trilinear, clamp to edge
 uniform sampler3D skip;     // R32F, nearest: Chebyshev distance in macro cells to an occupied one (0: occupied)
 uniform vec3 dims;          // lattice points per axis
 uniform vec3 lo, hi;        // the lattice's box
+uniform vec3 cropLo, cropHi; // rays march through the lattice's box within this one (lo, hi: no crop)
 uniform vec3 macroDims;     // macro cells per axis
 uniform float macro;        // lattice intervals per macro cell
 uniform float dt;           // fine step (viewer units)
@@ -52,7 +53,8 @@ void main() {
     }
     vec3 fo = (eye - lo) * s, fd = d * s;
     vec3 inv = 1.0 / mix(fd, vec3(1e-9), lessThan(abs(fd), vec3(1e-9))); // an axis-parallel ray never leaves along that axis
-    vec3 a = -fo * inv, b = (dims - 1.0 - fo) * inv;
+    vec3 fLo = max((cropLo - lo) * s, vec3(0.0)), fHi = min((cropHi - lo) * s, dims - 1.0);
+    vec3 a = (fLo - fo) * inv, b = (fHi - fo) * inv;
     float t0 = max(max(min(a.x, b.x), min(a.y, b.y)), max(min(a.z, b.z), 0.0));
     float t1 = min(min(max(a.x, b.x), max(a.y, b.y)), max(a.z, b.z));
     float T = 1.0, depth = -1.0, t = t0;

@@ -64,6 +64,11 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FMT", description = "safetensors | onnx | glsl | obj | ply | glb | html (default: from the extension of OUT).")
     String format;
 
+    @Option(names = "--crop", paramLabel = "x0,y0,z0,x1,y1,z1",
+            description = "Mesh formats and html: keep only what lies inside this box of the field's [-1, 1]^3 (the viewer's "
+                    + "panel copies its crop box in this form); a cut surface is closed with flat caps.")
+    String crop;
+
     @Option(names = "--force", description = "Overwrite OUT if it exists.")
     boolean force;
 
@@ -100,7 +105,8 @@ final class ExportCommand implements Callable<Integer> {
         try (Backend backend = backends.open()) {
             int r = fmt.equals("html") && !spec.commandLine().getParseResult().hasMatchedOption("--res") ? nfield.render.VolumeBaker.AUTO : res;
             if (!(maxSizeMb > 0)) throw new UserError("--max-size " + maxSizeMb + ": must be positive");
-            what = Exports.write(fmt, field, FieldInputs.load(field, backend), output, r, iso, (long) (maxSizeMb * 1048576), System.err::println);
+            what = Exports.write(fmt, field, FieldInputs.load(field, backend), output, r, iso, (long) (maxSizeMb * 1048576),
+                    FieldInputs.crop(crop), System.err::println);
         }
         System.err.printf(Locale.ROOT, "wrote %s (%s, %,d bytes): %s; %.2f s%n", output, fmt, Files.size(output), what,
                 (System.nanoTime() - t0) * 1e-9);

@@ -31,6 +31,16 @@ final class FieldInputs {
     }
 
     /** Parses --size WxH. */
+    /** {@code --crop}'s box, or the whole field box when not given. */
+    static nfield.field.CropBox crop(String s) {
+        if (s == null) return nfield.field.CropBox.FULL;
+        try {
+            return nfield.field.CropBox.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
     static int[] parseSize(String s) {
         String[] p = s.toLowerCase(java.util.Locale.ROOT).split("x");
         try {

@@ -35,6 +35,11 @@ final class MeshCommand implements Callable<Integer> {
             description = "Grid points per axis (default: ${DEFAULT-VALUE}).")
     int res;
 
+    @Option(names = "--crop", paramLabel = "x0,y0,z0,x1,y1,z1",
+            description = "Keep only the part inside this box of the field's [-1, 1]^3 (the viewer's panel copies its crop box in "
+                    + "this form); the cut is closed with flat caps.")
+    String crop;
+
     @Option(names = "--no-normals", description = "Skip vertex normals (saves one backward pass).")
     boolean noNormals;
 
@@ -49,7 +54,8 @@ final class MeshCommand implements Callable<Integer> {
         try (Backend backend = backends.open()) {
             FittedField f = FieldInputs.load(field, backend);
             long t0 = System.nanoTime();
-            FieldMesher.Result m = FieldMesher.surface(f, res, !noNormals, field.getFileName().toString());
+            FieldMesher.Result m = FieldMesher.surface(f, res, !noNormals, field.getFileName().toString(),
+                    FieldInputs.crop(crop));
             double extract = (System.nanoTime() - t0) * 1e-9;
             long t1 = System.nanoTime();
             MeshWriter.write(output, m.mesh(), m.normals());

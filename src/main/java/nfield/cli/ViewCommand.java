@@ -79,8 +79,26 @@ final class ViewCommand implements Callable<Integer> {
     @Option(names = "--json", description = "With --benchmark: one JSON line on stdout.")
     boolean json;
 
+    @Option(names = "--no-panel", description = "Start with the panel hidden (Tab shows it).")
+    boolean noPanel;
+
+    @Option(names = "--crop", paramLabel = "x0,y0,z0,x1,y1,z1",
+            description = "Start with this crop box of the field's [-1, 1]^3 (the panel's Crop box section changes it and copies it "
+                    + "for mesh and export --crop).")
+    String crop;
+
     @Mixin
     Backends backends;
+
+    /** The bake resolutions the panel offers. */
+    static final int[] SDF_BAKES = {64, 96, 128, 192, 256, 320}, VOLUME_BAKES = {64, 96, 128, 160, 192, 256};
+
+    /** The panel's settings every viewer takes: panel shown, crop box, bookmarks beside a field file. */
+    private void setUp(Viewer v) {
+        v.panel(!noPanel);
+        v.crop(FieldInputs.crop(crop));
+        if (nfield.data.analytic.AnalyticShape.parse(field) == null) v.bookmarks(nfield.render.Bookmarks.fileFor(java.nio.file.Path.of(field)));
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -102,6 +120,14 @@ final class ViewCommand implements Callable<Integer> {
         Viewer.Stats st;
         try (Viewer v = new Viewer("nfield view " + field, d.grid(), Camera.HOME, opt)) {
             if (d.glsl() != null) v.direct(d.glsl(), d.params(), path.equals("direct"));
+            setUp(v);
+            v.bakes(SDF_BAKES, (res, c) -> { // a fresh device for the bake: the one that made the first is closed
+                try {
+                    return FieldInputs.drawable(field, res, "baked", false, backends).grid();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
             if (!benchmark && n == 0) System.err.println(Viewer.HELP);
             st = v.run();
         }
@@ -123,7 +149,14 @@ final class ViewCommand implements Callable<Integer> {
             Viewer.Stats st;
             try (Viewer v = new Viewer("nfield view " + field, grid, baker.background(), Camera.HOME,
                     new Viewer.Options(wh[0], wh[1], n, screenshot, benchmark, targetFps, m))) {
-                if (baker.viewDependent() && !benchmark) v.rebake(baker::bake);
+                VolumeBaker[] current = {baker};
+                if (baker.viewDependent() && !benchmark) v.rebake(c -> current[0].bake(c));
+                v.zUp(in.zUp());
+                setUp(v);
+                v.bakes(VOLUME_BAKES, (res, c) -> {
+                    current[0] = in.baker(res);
+                    return current[0].bake(c);
+                });
                 if (!benchmark && n == 0) System.err.println(Viewer.HELP);
                 st = v.run();
             }

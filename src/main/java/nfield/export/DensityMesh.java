@@ -1,6 +1,7 @@
 package nfield.export;
 
 import nfield.data.mesh.Mesh;
+import nfield.field.CropBox;
 import nfield.field.FieldQuery;
 import nfield.field.ScalarField;
 import nfield.io.FieldMesher;
@@ -19,15 +20,21 @@ public final class DensityMesh {
 
     /** Refuses a non-positive iso, and a level no density reaches, naming the fix. */
     public static Result extract(ExportedField f, int res, double iso) {
+        return extract(f, res, iso, CropBox.FULL);
+    }
+
+    /** The surface inside {@code crop} (closed, capped where the box cuts it). */
+    public static Result extract(ExportedField f, int res, double iso, CropBox crop) {
         if (!(iso > 0)) throw new IllegalArgumentException("--iso " + iso + ": must be a positive density");
         if (f.meta().radiance() != null && f.meta().radiance().contracted()) {
             throw new IllegalArgumentException(f.file() + ": a field of an unbounded scene (its space beyond the subject contracted) has "
                     + "no mesh export yet; fit it with --contract off for one");
         }
-        FieldMesher.Result r = FieldMesher.extract(ScalarField.densityLevel(new FieldQuery(f.field()), (float) iso), res, true,
+        FieldMesher.Result r = FieldMesher.extract(crop.crop(ScalarField.densityLevel(new FieldQuery(f.field()), (float) iso)), res, true,
                 f.file().getFileName().toString(), false);
         if (r.mesh().triangleCount() == 0) {
-            throw new IllegalArgumentException(f.file() + ": no density reaches --iso " + iso + " inside the box at --res " + res
+            throw new IllegalArgumentException(f.file() + ": no density reaches --iso " + iso + " inside " + (crop.full() ? "the box"
+                    : "the crop box " + crop) + " at --res " + res
                     + " (try a lower --iso)");
         }
         Mesh mesh = r.mesh().denormalized(f.normalization());

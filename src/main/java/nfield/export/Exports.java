@@ -1,6 +1,7 @@
 package nfield.export;
 
 import nfield.export.onnx.proto.Onnx.ModelProto;
+import nfield.field.CropBox;
 import nfield.field.FittedField;
 import nfield.io.FieldFile;
 import nfield.io.FieldMesher;
@@ -51,6 +52,19 @@ public final class Exports {
     /** {@link #write(String, Path, FittedField, Path, int, double, Consumer)}, an html page within {@code maxBytes}. */
     public static String write(String format, Path file, FittedField f, Path output, int res, double iso, long maxBytes, Consumer<String> warn)
             throws IOException {
+        return write(format, file, f, output, res, iso, maxBytes, CropBox.FULL, warn);
+    }
+
+    /**
+     * {@link #write(String, Path, FittedField, Path, int, double, long, Consumer)} of what lies inside
+     * {@code crop} (field coordinates): meshes and pages only; the weight formats refuse a crop.
+     */
+    public static String write(String format, Path file, FittedField f, Path output, int res, double iso, long maxBytes, CropBox crop,
+                               Consumer<String> warn) throws IOException {
+        if (!crop.full() && !format.equals("html") && !MeshWriter.EXTENSIONS.contains(format)) {
+            throw new IllegalArgumentException("--crop " + crop + ": --format " + format + " writes the whole network; a crop applies to "
+                    + "the mesh formats (" + String.join(", ", MeshWriter.EXTENSIONS) + ") and html");
+        }
         ExportedField e = ExportedField.of(file, f);
         if (f.radiance() != null && f.radiance().contracted() && !MeshWriter.EXTENSIONS.contains(format)) {
             warn.accept("warning: " + file + " is a field of an unbounded scene: it reads points contracted beyond its box of interest "
@@ -74,17 +88,17 @@ public final class Exports {
                 return String.format(Locale.ROOT, "nfield_sdf and mainImage, %,d parameters in %d constant arrays", r.params(), r.arrays());
             }
             case "html" -> {
-                var w = f.isSdf() ? nfield.render.WebPage.sdf(f, output, res, maxBytes) : nfield.render.WebPage.volume(f, output, res, maxBytes);
+                var w = f.isSdf() ? nfield.render.WebPage.sdf(f, output, res, maxBytes, crop) : nfield.render.WebPage.volume(f, output, res, maxBytes, crop);
                 return String.format(Locale.ROOT, "a WebGL2 page, the field baked at %d^3 (float16), %.1f MiB", w.res(), w.bytes() / 1048576.0);
             }
             case "obj", "ply", "glb" -> {
                 if (f.isSdf()) {
-                    FieldMesher.Result m = FieldMesher.surface(f, res, true, file.getFileName().toString());
+                    FieldMesher.Result m = FieldMesher.surface(f, res, true, file.getFileName().toString(), crop);
                     MeshWriter.write(output, m.mesh(), m.normals());
                     return String.format(Locale.ROOT, "%,d vertices, %,d triangles at %d^3", m.mesh().vertexCount(),
                             m.mesh().triangleCount(), res);
                 }
-                DensityMesh.Result r = DensityMesh.extract(e, res, iso);
+                DensityMesh.Result r = DensityMesh.extract(e, res, iso, crop);
                 MeshWriter.write(output, r.mesh(), r.normals(), r.colors());
                 return String.format(Locale.ROOT, "density level %s (field units), %,d vertices with colours, %,d triangles at %d^3",
                         Double.toString(iso), r.mesh().vertexCount(), r.mesh().triangleCount(), res);

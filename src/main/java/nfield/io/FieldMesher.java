@@ -1,6 +1,7 @@
 package nfield.io;
 
 import nfield.data.mesh.Mesh;
+import nfield.field.CropBox;
 import nfield.field.FieldQuery;
 import nfield.field.FittedField;
 import nfield.field.ScalarField;
@@ -52,11 +53,16 @@ public final class FieldMesher {
      * by a uniform scale), named {@code name}. Refuses a radiance field and a field with no zero crossing.
      */
     public static Result surface(FittedField f, int res, boolean normals, String name) {
+        return surface(f, res, normals, name, CropBox.FULL);
+    }
+
+    /** {@link #surface(FittedField, int, boolean, String)} of the part inside {@code crop} (closed, capped where the box cuts it). */
+    public static Result surface(FittedField f, int res, boolean normals, String name, CropBox crop) {
         if (!f.isSdf()) throw new IllegalArgumentException(f.name() + ": a " + f.meta().kind() + " field; meshing needs an sdf field");
-        Result r = extract(new FieldQuery(f.field()), res, normals, name);
+        Result r = extract(crop.crop(new FieldQuery(f.field())), res, normals, name);
         if (r.mesh().triangleCount() == 0) {
-            throw new IllegalArgumentException(f.name() + ": the field has no zero crossing inside [-1, 1]^3 at --res " + res
-                    + " (nothing to mesh; was it trained?)");
+            throw new IllegalArgumentException(f.name() + ": the field has no zero crossing inside " + (crop.full() ? "[-1, 1]^3"
+                    : "the crop box " + crop) + " at --res " + res + " (nothing to mesh; " + (crop.full() ? "was it trained?)" : "widen --crop)"));
         }
         return new Result(r.mesh().denormalized(f.normalization()), r.normals(), r.evaluated(), r.evalSeconds(), r.mcSeconds(),
                 r.normalSeconds());

@@ -36,10 +36,22 @@ public final class FitControl {
 
     public boolean stopped() { return stopped; }
 
+    private volatile boolean paused;
+
+    /** Holds the running fit between steps (true) or lets it go on (false); its time budget does not run meanwhile. */
+    public void pause(boolean hold) {
+        paused = hold;
+        Trainer t = trainer;
+        if (t != null) t.pause(hold);
+    }
+
+    public boolean paused() { return paused; }
+
     /** Binds the trainer while a fit runs; closing the returned scope unbinds it (and removes the signal hook). */
     Scope bind(Trainer t) {
         trainer = t;
         if (stopped) t.requestStop();
+        if (paused) t.pause(true);
         return new Scope(signals ? hook() : null);
     }
 

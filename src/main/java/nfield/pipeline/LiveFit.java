@@ -40,6 +40,7 @@ public final class LiveFit {
     public static FitResult run(String title, int frames, FitControl control, FitListener printer, Fit fit) throws Exception {
         CompletableFuture<Live> ready = new CompletableFuture<>();
         Viewer[] shown = {null};
+        Losses losses = new Losses(control);
         FitListener listener = new FitListener() {
             private long next;
             private Supplier<Object> bake;
@@ -65,6 +66,7 @@ public final class LiveFit {
             @Override
             public void progress(Trainer.Progress p) {
                 printer.progress(p);
+                losses.add(p);
                 Viewer v;
                 synchronized (shown) {
                     v = shown[0];
@@ -113,6 +115,7 @@ public final class LiveFit {
                 synchronized (shown) {
                     shown[0] = viewer;
                 }
+                viewer.training(losses);
                 viewer.run();
             } finally {
                 synchronized (shown) {
@@ -125,6 +128,48 @@ public final class LiveFit {
         }
         if (failure[0] != null) throw rethrow(failure[0]);
         return (FitResult) result[0];
+    }
+
+    /** The panel's view of the fit: its control, and the losses logged (the sum of the terms), thinned to at most 512. */
+    private static final class Losses implements nfield.render.LiveControls {
+        private final FitControl control;
+        private float[] values = new float[512];
+        private int n, every = 1, seen;
+        private volatile String line = "starting...";
+
+        Losses(FitControl control) {
+            this.control = control;
+        }
+
+        synchronized void add(Trainer.Progress p) {
+            double sum = 0;
+            for (double v : p.terms().values()) sum += v;
+            StringBuilder b = new StringBuilder("step ").append(p.step());
+            p.terms().forEach((k, x) -> b.append(String.format(Locale.ROOT, "  %s %.3g", k, x)));
+            line = b.toString();
+            if (seen++ % every != 0) return;
+            if (n == values.length) { // keep every other one, then take half as many
+                for (int i = 0; i < n / 2; i++) values[i] = values[2 * i];
+                n /= 2;
+                every *= 2;
+            }
+            values[n++] = (float) sum;
+        }
+
+        @Override public synchronized float[] losses() { return java.util.Arrays.copyOf(values, n); }
+
+        @Override public String line() { return line; }
+
+        @Override public boolean paused() { return control.paused(); }
+
+        @Override public void pause(boolean hold) { control.pause(hold); }
+
+        @Override public void stop() {
+            control.pause(false);
+            control.stop();
+        }
+
+        @Override public boolean stopped() { return control.stopped(); }
     }
 
     private static void show(Viewer v, Object grid, String line) {

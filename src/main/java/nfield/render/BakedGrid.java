@@ -38,7 +38,7 @@ public final class BakedGrid {
     }
 
     /** Evaluates the field's first output at every grid point (on its backend). */
-    public static BakedGrid bake(FieldQuery q, int res) {
+    public static BakedGrid bake(nfield.field.ScalarField q, int res) {
         // the points (3 floats), the values (1) and the values' copy on the way out
         nfield.io.Memory.require("baking a " + res + "^3 grid", 20L * res * res * res, "lower --bake (e.g. --bake 128)");
         float[] pts = new float[res * res * res * 3];

@@ -29,6 +29,12 @@ public final class BakedRenderer implements FieldRenderer {
         maxStep = cap;
     }
     private BakedGrid grid;
+    private nfield.field.CropBox crop = nfield.field.CropBox.FULL;
+
+    /** Shows only what lies inside {@code box} (field coordinates), cut with flat caps; {@link nfield.field.CropBox#FULL}: all. */
+    public void crop(nfield.field.CropBox box) {
+        crop = box;
+    }
 
     public BakedRenderer() {
         baked = link(source("fullscreen.vert"), fragment(source("baked_sdf.glsl")));
@@ -150,6 +156,7 @@ public final class BakedRenderer implements FieldRenderer {
         glUniform1f(glGetUniformLocation(program, "maxStep"), cap);
         ViewUniforms.set(program, cam, mode, w, h, sliceY);
         ViewUniforms.vec3(program, "light", cam.light());
+        ViewUniforms.crop(program, crop.lo(), crop.hi(), !crop.full());
         glBindVertexArray(vao);
         glDrawArrays(GL_TRIANGLES, 0, 3);
     }

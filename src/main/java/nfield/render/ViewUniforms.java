@@ -26,6 +26,13 @@ final class ViewUniforms {
         glUniform1f(glGetUniformLocation(program, "farT"), (float) cam.distance() + 1.8f);
     }
 
+    /** The box rays march through ({@code lo}, {@code hi}) and whether the surface is cut by it (trace.frag's crop). */
+    static void crop(int program, float[] lo, float[] hi, boolean cut) {
+        glUniform3f(glGetUniformLocation(program, "cropLo"), lo[0], lo[1], lo[2]);
+        glUniform3f(glGetUniformLocation(program, "cropHi"), hi[0], hi[1], hi[2]);
+        glUniform1i(glGetUniformLocation(program, "crop"), cut ? 1 : 0);
+    }
+
     static void vec3(int program, String name, Vector3f v) {
         glUniform3f(glGetUniformLocation(program, name), v.x, v.y, v.z);
     }

@@ -44,7 +44,7 @@ public final class Viewer implements AutoCloseable {
     public static final String HELP = "nfield view: left-drag rotate | right-drag pan | wheel zoom | F frame | R reset\n"
             + "             1 shaded  2 normals  3 depth  4 steps  5 slice ([ ] move the slice)\n"
             + "             D baked/direct (direct refines tile by tile while the view holds still)\n"
-            + "             P screenshot | H help | Esc or Q quit";
+            + "             Tab panel (mode, bake, crop box, bookmarks, training) | P screenshot | H help | Esc or Q quit";
 
     private final long window;
     private final String title;
@@ -66,6 +66,19 @@ public final class Viewer implements AutoCloseable {
     private VolumeGrid volumeGrid;
     private volatile String status = "";
     private boolean useDirect;
+    private final Nk nk;
+    private final Panel panel;
+    private boolean showPanel = true;
+    private final int[] clickAt = new int[3]; // a scripted click: frames left until release, x, y
+    private Bookmarks bookmarks = new Bookmarks(null);
+    private LiveControls live;
+    private nfield.field.CropBox crop = nfield.field.CropBox.FULL;
+    private boolean zUp;
+    private java.util.function.BiFunction<Integer, Camera, Object> bakeAt;
+    private int[] bakeChoices;
+    private String note = "";
+    private long noteUntil;
+    private java.util.function.IntConsumer onFrame;
 
     /** Throws what a window without a display would, before any work is spent on baking. */
     public static void requireDisplay() {
@@ -111,6 +124,7 @@ public final class Viewer implements AutoCloseable {
         glfwSwapInterval(0);
         GL.createCapabilities();
         overlay = new Overlay();
+        nk = new Nk();
         if (vgrid != null) {
             renderer = null;
             volume = new VolumeRenderer(background);
@@ -124,7 +138,143 @@ public final class Viewer implements AutoCloseable {
         }
         home = camera;
         cam = camera;
+        panel = new Panel(nk, host());
         installCallbacks();
+    }
+
+    /** Shows the panel (Tab toggles it; shown unless told). */
+    public void panel(boolean show) {
+        showPanel = show;
+    }
+
+    /** Keeps camera bookmarks in {@code file} (FIELD.views.json; null: in memory only). */
+    public void bookmarks(java.nio.file.Path file) {
+        bookmarks = new Bookmarks(file);
+        if (bookmarks.problem() != null) System.err.println("nfield view: " + bookmarks.problem());
+    }
+
+    /** A live fit's pause / resume / stop and loss curve in the panel. */
+    public void training(LiveControls controls) {
+        live = controls;
+    }
+
+    /** The field's vertical is z (a radiance field baked with its z up): the crop box is converted for the volume. */
+    public void zUp(boolean z) {
+        zUp = z;
+    }
+
+    /**
+     * Offers these bake resolutions in the panel; {@code bake} makes the grid (a BakedGrid or
+     * VolumeGrid) at a resolution for the camera of the moment, on a worker thread.
+     */
+    public void bakes(int[] choices, java.util.function.BiFunction<Integer, Camera, Object> bake) {
+        bakeChoices = choices.clone();
+        bakeAt = bake;
+    }
+
+    /** Starts with the crop box {@code box} (field coordinates). */
+    public void crop(nfield.field.CropBox box) {
+        crop = box;
+        applyCrop();
+    }
+
+    /** Runs {@code f} on the GL thread at the start of every frame (after input), with the frame's number: for tests. */
+    void onFrame(java.util.function.IntConsumer f) {
+        onFrame = f;
+    }
+
+    /** Presses the left button over the panel's widget {@code name} (its last frame's place); released next frame. For tests. */
+    boolean click(String name) {
+        return click(name, 0.5f);
+    }
+
+    /** {@link #click(String)} at {@code fx} of the widget's width from its left (a property's arrows lie at its ends). */
+    boolean click(String name, float fx) {
+        float[] b = panel.bounds(name);
+        if (b == null) return false;
+        clickAt[0] = 2;
+        clickAt[1] = (int) (b[0] + b[2] * fx);
+        clickAt[2] = (int) (b[1] + b[3] / 2);
+        return true;
+    }
+
+    Mode mode() { return mode; }
+
+    /** Where the panel drew widget {@code name} last frame (x, y, w, h from the top left), or null. For tests. */
+    float[] panelBounds(String name) { return panel.bounds(name); }
+
+    nfield.field.CropBox cropBox() { return crop; }
+
+    Camera camera() { return cam; }
+
+    Bookmarks bookmarkList() { return bookmarks; }
+
+    private void applyCrop() {
+        if (renderer != null) {
+            renderer.crop(crop);
+        } else if (crop.full()) {
+            volume.crop(null, null);
+        } else { // field → viewer space: a z-up field's (x, y, z) is the viewer's (x, z, −y)
+            float[] lo = crop.lo(), hi = crop.hi();
+            volume.crop(zUp ? new float[]{lo[0], lo[2], -hi[1]} : lo, zUp ? new float[]{hi[0], hi[2], -lo[1]} : hi);
+        }
+    }
+
+    private void note(String line) {
+        System.err.println("nfield view: " + line);
+        note = line;
+        noteUntil = System.nanoTime() + 6_000_000_000L;
+    }
+
+    private Panel.Host host() {
+        return new Panel.Host() {
+            @Override public Mode mode() { return mode; }
+            @Override public void mode(Mode m) { mode = m; }
+            @Override public float slice() { return slice; }
+            @Override public void slice(float y) { slice = y; }
+            @Override public boolean hasDirect() { return renderer != null && renderer.hasDirect(); }
+            @Override public boolean direct() { return useDirect; }
+            @Override public void direct(boolean on) { useDirect = on && hasDirect(); }
+            @Override public int bakeRes() {
+                if (volumeGrid != null) return java.util.Arrays.stream(volumeGrid.dims()).max().orElse(0);
+                return grid.res();
+            }
+            @Override public int[] bakeChoices() { return bakeChoices; }
+            @Override public boolean baking() { return baking; }
+            @Override public void rebake(int res) { bakeInBackground(res); }
+            @Override public nfield.field.CropBox crop() { return crop; }
+            @Override public void crop(nfield.field.CropBox box) { Viewer.this.crop(box); }
+            @Override public Camera camera() { return cam; }
+            @Override public void camera(Camera c) { cam = c; }
+            @Override public void reset() { cam = home; }
+            @Override public void frame() { cam = Viewer.this.frame(cam); }
+            @Override public void screenshot() { Viewer.this.screenshot(Path.of(String.format("nfield-screenshot-%03d.png", shots++))); }
+            @Override public Bookmarks bookmarks() { return bookmarks; }
+            @Override public LiveControls training() { return live; }
+            @Override public void copy(String text) { glfwSetClipboardString(window, text); }
+            @Override public void message(String line) { note(line); }
+        };
+    }
+
+    private void bakeInBackground(int res) {
+        if (bakeAt == null || baking) return;
+        baking = true;
+        note("baking at " + res + "^3...");
+        Camera c = cam;
+        Thread t = new Thread(() -> {
+            try {
+                Object g = bakeAt.apply(res, c);
+                pending = g;
+                note("baked at " + res + "^3");
+            } catch (RuntimeException e) {
+                note("bake at " + res + "^3 failed: " + e.getMessage());
+            } finally {
+                baking = false;
+            }
+        }, "nfield-bake");
+        t.setDaemon(true);
+        rebaking = t;
+        t.start();
     }
 
     /** Makes the direct path available (key D toggles it); {@code start}: begin with it. */
@@ -155,17 +305,29 @@ public final class Viewer implements AutoCloseable {
 
     private void installCallbacks() {
         glfwSetMouseButtonCallback(window, (w, button, action, mods) -> {
-            if (button == GLFW_MOUSE_BUTTON_LEFT) rotating = action == GLFW_PRESS;
-            if (button == GLFW_MOUSE_BUTTON_RIGHT) panning = action == GLFW_PRESS;
+            boolean down = action == GLFW_PRESS;
+            boolean onPanel = showPanel && nk.wantsPointer();
+            if (showPanel) {
+                int b = button == GLFW_MOUSE_BUTTON_RIGHT ? org.lwjgl.nuklear.Nuklear.NK_BUTTON_RIGHT
+                        : button == GLFW_MOUSE_BUTTON_MIDDLE ? org.lwjgl.nuklear.Nuklear.NK_BUTTON_MIDDLE : org.lwjgl.nuklear.Nuklear.NK_BUTTON_LEFT;
+                nk.button(b, lastX, lastY, down);
+            }
+            // a press on the panel is the panel's; a release always ends a drag
+            if (button == GLFW_MOUSE_BUTTON_LEFT) rotating = down && !onPanel;
+            if (button == GLFW_MOUSE_BUTTON_RIGHT) panning = down && !onPanel;
         });
         glfwSetCursorPosCallback(window, (w, x, y) -> {
             double dx = x - lastX, dy = y - lastY;
             lastX = x;
             lastY = y;
+            if (showPanel) nk.motion(x, y);
             if (rotating) cam = cam.orbit(-dx * 0.4, dy * 0.4);
             if (panning) cam = cam.pan(-dx / opt.height(), dy / opt.height());
         });
-        glfwSetScrollCallback(window, (w, dx, dy) -> cam = cam.zoom(Math.pow(0.9, dy)));
+        glfwSetScrollCallback(window, (w, dx, dy) -> {
+            if (showPanel && nk.wantsPointer()) nk.scroll(dx, dy);
+            else cam = cam.zoom(Math.pow(0.9, dy));
+        });
         glfwSetKeyCallback(window, (w, key, sc, action, mods) -> {
             if (action != GLFW_PRESS && action != GLFW_REPEAT) return;
             switch (key) {
@@ -176,6 +338,7 @@ public final class Viewer implements AutoCloseable {
                     showHelp = !showHelp;
                     if (showHelp) System.err.println(HELP);
                 }
+                case GLFW_KEY_TAB -> showPanel = !showPanel;
                 case GLFW_KEY_P -> screenshot(Path.of(String.format("nfield-screenshot-%03d.png", shots++)));
                 case GLFW_KEY_1, GLFW_KEY_2, GLFW_KEY_3, GLFW_KEY_4, GLFW_KEY_5 -> mode = Mode.values()[key - GLFW_KEY_1];
                 case GLFW_KEY_D -> useDirect = renderer != null && renderer.hasDirect() && !useDirect;
@@ -314,7 +477,15 @@ public final class Viewer implements AutoCloseable {
         int[] fw = new int[1], fh = new int[1];
         while (!glfwWindowShouldClose(window) && (opt.frames() == 0 || frames < opt.frames())) {
             long t0 = System.nanoTime();
+            nk.begin();
             glfwPollEvents();
+            if (clickAt[0] > 0) { // a scripted click: press this frame, release the next
+                nk.motion(clickAt[1], clickAt[2]);
+                nk.button(org.lwjgl.nuklear.Nuklear.NK_BUTTON_LEFT, clickAt[1], clickAt[2], clickAt[0] == 2);
+                clickAt[0]--;
+            }
+            nk.end();
+            if (onFrame != null) onFrame.accept(frames);
             Object g = pending;
             if (g != null) {
                 pending = null;
@@ -343,8 +514,13 @@ public final class Viewer implements AutoCloseable {
                 r.renderToWindow(c, mode, w, h, slice, fw[0], fh[0]);
                 viewKey = null;
             }
-            overlay.text(showHelp ? hud + "\n\n" + HELP : hud);
+            boolean noted = System.nanoTime() < noteUntil;
+            overlay.text((noted ? hud + "\n" + note : hud) + (showHelp ? "\n\n" + HELP : ""));
             overlay.draw(fw[0], fh[0]);
+            if (showPanel) {
+                panel.layout(fw[0], fh[0]);
+                nk.render(fw[0], fh[0]);
+            }
             boolean last = opt.frames() > 0 && frames + 1 == opt.frames();
             if (last && opt.screenshot() != null) screenshot(opt.screenshot());
             glfwSwapBuffers(window);
@@ -383,6 +559,7 @@ public final class Viewer implements AutoCloseable {
             }
         }
         overlay.close();
+        nk.close();
         if (renderer != null) renderer.close();
         if (volume != null) volume.close();
         GL.setCapabilities(null);

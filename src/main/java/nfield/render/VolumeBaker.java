@@ -43,13 +43,31 @@ public final class VolumeBaker {
                 1 + (double) COARSE * COARSE * COARSE / (128 * 128 * 128), 128, 224) : res;
     }
 
+    private nfield.field.CropBox crop = nfield.field.CropBox.FULL;
+
+    /** Bakes only what lies inside {@code box} (field coordinates; a contracted field's box of interest): no density outside it. */
+    public VolumeBaker crop(nfield.field.CropBox box) {
+        crop = box;
+        return this;
+    }
+
     public boolean viewDependent() { return query.field().viewDependent(); }
 
     public float[] background() { return settings.background(); }
 
     /** The bake, a view-dependent field's colour as {@code view} sees it. */
     public VolumeGrid bake(Camera view) {
-        return VolumeGrid.bake(radiance(query, zUp, view, contracted), res, coarse, threshold, zUp);
+        VolumeGrid.Radiance field = radiance(query, zUp, view, contracted);
+        if (!crop.full()) {
+            VolumeGrid.Radiance whole = field;
+            nfield.field.CropBox box = crop;
+            field = (xyz, n) -> {
+                float[] out = whole.eval(xyz, n);
+                for (int i = 0; i < n; i++) if (!box.contains(xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2])) out[4 * i] = 0;
+                return out;
+            };
+        }
+        return VolumeGrid.bake(field, res, coarse, threshold, zUp);
     }
 
     /**

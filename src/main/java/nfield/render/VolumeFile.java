@@ -12,6 +12,8 @@ import java.util.function.Supplier;
 public final class VolumeFile implements AutoCloseable {
     private final Backend backend;
     private final VolumeBaker baker;
+    private final nfield.field.FittedField fitted;
+    private final String up;
 
     /** {@code res}: 16 .. 256 or {@link VolumeBaker#AUTO}; {@code up}: "y", "z", or null for the fit's. */
     public VolumeFile(Path file, int res, String up, Supplier<Backend> backends) throws IOException {
@@ -21,7 +23,9 @@ public final class VolumeFile implements AutoCloseable {
         if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
         backend = backends.get();
         try {
-            baker = new VolumeBaker(FieldFile.load(file, backend), res, up);
+            fitted = FieldFile.load(file, backend);
+            baker = new VolumeBaker(fitted, res, up);
+            this.up = up;
         } catch (RuntimeException | IOException e) {
             backend.close();
             throw e;
@@ -29,6 +33,12 @@ public final class VolumeFile implements AutoCloseable {
     }
 
     public VolumeBaker baker() { return baker; }
+
+    /** A baker of the same field at another resolution. */
+    public VolumeBaker baker(int res) { return new VolumeBaker(fitted, res, up); }
+
+    /** Whether the volume is drawn with the field's z as the viewer's up. */
+    public boolean zUp() { return up == null ? fitted.radiance().zUp() : up.equals("z"); }
 
     @Override
     public void close() {

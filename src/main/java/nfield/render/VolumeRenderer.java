@@ -19,6 +19,13 @@ public final class VolumeRenderer implements FieldRenderer {
     private final Offscreen target = new Offscreen();
     private final float[] background;
     private VolumeGrid grid;
+    private float[] cropLo, cropHi;
+
+    /** Marches only through the box [lo, hi] (viewer space, y up); null: the whole baked box. */
+    public void crop(float[] lo, float[] hi) {
+        cropLo = lo == null ? null : lo.clone();
+        cropHi = hi == null ? null : hi.clone();
+    }
 
     /** {@code background}: RGB in [0, 1], what the field was trained in front of. */
     public VolumeRenderer(float[] background) {
@@ -82,6 +89,7 @@ public final class VolumeRenderer implements FieldRenderer {
         glUniform1f(glGetUniformLocation(program, "dt"), grid.step());
         glUniform1i(glGetUniformLocation(program, "maxIter"), maxIterations(grid));
         ViewUniforms.set(program, cam, mode, w, h, sliceY);
+        ViewUniforms.crop(program, cropLo != null ? cropLo : lo, cropHi != null ? cropHi : hi, false);
         glUniform3f(glGetUniformLocation(program, "background"), background[0], background[1], background[2]);
         glBindVertexArray(vao);
         glDrawArrays(GL_TRIANGLES, 0, 3);

@@ -1,6 +1,8 @@
 package nfield.render;
 
+import nfield.field.CropBox;
 import nfield.field.FieldQuery;
+import nfield.field.ScalarField;
 import nfield.field.FittedField;
 import nfield.io.AtomicFiles;
 
@@ -38,8 +40,13 @@ public final class WebPage {
      * {@code maxBytes}.
      */
     public static Written sdf(FittedField f, Path out, int res, long maxBytes) throws IOException {
+        return sdf(f, out, res, maxBytes, CropBox.FULL);
+    }
+
+    /** {@link #sdf(FittedField, Path, int, long)} of the part inside {@code crop}, cut with flat caps. */
+    public static Written sdf(FittedField f, Path out, int res, long maxBytes, CropBox crop) throws IOException {
         if (!f.isSdf()) throw new IllegalArgumentException(f.name() + ": a " + f.meta().kind() + " field; --format html exports sdf fields");
-        FieldQuery q = new FieldQuery(f.field());
+        ScalarField q = crop.crop(new FieldQuery(f.field()));
         String frag = es(BakedRenderer.fragment(BakedRenderer.source("baked_sdf.glsl")));
         int[] tries = res == VolumeBaker.AUTO ? RESOLUTIONS : new int[] {res};
         if (res == VolumeBaker.AUTO) { // a 96^3 bake tells the bytes a grid point takes, deflated: start from the largest that should fit
@@ -63,10 +70,15 @@ public final class WebPage {
      * coarser while the page is over {@code maxBytes}), ray-marched with volume.frag.
      */
     public static Written volume(FittedField f, Path out, int res, long maxBytes) throws IOException {
+        return volume(f, out, res, maxBytes, CropBox.FULL);
+    }
+
+    /** {@link #volume(FittedField, Path, int, long)} of what lies inside {@code crop} (no density outside it). */
+    public static Written volume(FittedField f, Path out, int res, long maxBytes, CropBox crop) throws IOException {
         if (f.radiance() == null) throw new IllegalArgumentException(f.name() + ": not a radiance field");
         int[] tries = res == VolumeBaker.AUTO ? new int[] {192, 160, 128, 96, 64} : new int[] {res};
         return firstThatFits(out, tries, maxBytes, es(BakedRenderer.source("volume.frag")), "colour", r -> {
-            VolumeBaker baker = new VolumeBaker(f, r, null);
+            VolumeBaker baker = new VolumeBaker(f, r, null).crop(crop);
             VolumeGrid g = baker.bake(Camera.HOME);
             int[] n = g.dims();
             String grid = String.format(Locale.ROOT, "{kind: \"volume\", dims: %s, macroDims: %s, lo: %s, hi: %s, macro: %d, dt: %s, "

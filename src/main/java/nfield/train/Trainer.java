@@ -129,7 +129,40 @@ public final class Trainer {
     }
 
     public void requestStop() {
-        stopRequested = true;
+        synchronized (pauseLock) {
+            stopRequested = true;
+            pauseLock.notifyAll();
+        }
+    }
+
+    private final Object pauseLock = new Object();
+    private volatile boolean paused;
+
+    /**
+     * Holds the fit between steps ({@code true}) or lets it go on; time spent paused does not
+     * count against a time budget. A stop request ends a pause.
+     */
+    public void pause(boolean hold) {
+        synchronized (pauseLock) {
+            paused = hold;
+            pauseLock.notifyAll();
+        }
+    }
+
+    /** Waits while paused; returns the nanoseconds waited. */
+    private long awaitResume() {
+        long t0 = System.nanoTime();
+        synchronized (pauseLock) {
+            while (paused && !stopRequested) {
+                try {
+                    pauseLock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    stopRequested = true;
+                }
+            }
+        }
+        return System.nanoTime() - t0;
     }
 
     public double lastLoss() {
@@ -172,6 +205,7 @@ public final class Trainer {
         long syncEvery = 1, lastSyncStep = first;
         double lastSyncT = 0;
         while (true) {
+            if (paused) start += awaitResume(); // the budget's clock stands still while paused
             long done = adam.steps() - first;
             if (cfg.seconds() > 0 && done > 0 && (adam.steps() - lastSyncStep) % syncEvery == 0) {
                 field.backend().finish();

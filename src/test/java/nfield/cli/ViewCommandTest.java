@@ -27,7 +27,7 @@ class ViewCommandTest {
         CliTest.Run r = CliTest.run("fit", "analytic:torus", "-o", field.toString(), "--steps", "150", "--batch", "4096");
         assertEquals(0, r.code(), r.err());
         Path shot = dir.resolve("shot.png");
-        r = CliTest.run("view", field.toString(), "--frames", "60", "--screenshot", shot.toString(), "--size", "200x160",
+        r = CliTest.run("view", field.toString(), "--frames", "60", "--screenshot", shot.toString(), "--size", "200x160", "--no-panel",
                 "--bake", "64");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("60 frames at 200x160"), r.err());
@@ -41,7 +41,7 @@ class ViewCommandTest {
         // the direct path refines tile by tile while the view holds still: once done, the window shows what
         // `render --path direct` draws from the same camera (compared below the status line)
         Path direct = dir.resolve("direct.png"), reference = dir.resolve("reference.png");
-        r = CliTest.run("view", field.toString(), "--frames", "40", "--screenshot", direct.toString(), "--size", "200x160",
+        r = CliTest.run("view", field.toString(), "--frames", "40", "--screenshot", direct.toString(), "--size", "200x160", "--no-panel",
                 "--bake", "64", "--path", "direct");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("(direct 100% shaded"), "every tile drawn by the last frame: " + r.err());

@@ -121,6 +121,67 @@ class SdfFitTest {
         assertTrue(control.stopped());
     }
 
+    /** The viewer's pause: no steps while paused, and the time budget stands still meanwhile; resume goes on, stop ends a pause. */
+    @Test
+    void aPausedFitTakesNoStepsAndItsBudgetWaits() throws Exception {
+        Path out = dir.resolve("paused.nfield");
+        FitControl control = new FitControl();
+        java.util.List<long[]> reports = java.util.Collections.synchronizedList(new java.util.ArrayList<>()); // {nanos, step}
+        Recorder rec = new Recorder() {
+            @Override
+            public void progress(Trainer.Progress p) {
+                super.progress(p);
+                reports.add(new long[]{System.nanoTime(), p.step()});
+                if (reports.size() == 2) control.pause(true);
+            }
+        };
+        Thread resumer = new Thread(() -> {
+            try {
+                while (reports.size() < 2) Thread.sleep(5);
+                Thread.sleep(1500);
+                assertTrue(control.paused());
+                control.pause(false);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        resumer.start();
+        long t0 = System.nanoTime();
+        FitResult r;
+        try (RefBackend b = new RefBackend()) {
+            r = SdfFit.run(FitRequest.of("analytic:torus", scene(8)).withBudget(FitRequest.Budget.seconds(1.0)).withOutput(out)
+                    .withControl(control), b, rec);
+        }
+        double wall = (System.nanoTime() - t0) * 1e-9;
+        resumer.join();
+        assertTrue(wall > 2.4, "1 s of training plus a 1.5 s pause: " + wall + " s");
+        long[] before = reports.get(1), after = reports.get(2);
+        assertTrue((after[0] - before[0]) * 1e-9 > 1.4, "no report while paused");
+        assertTrue(r.steps() > before[1], "steps after the resume: " + r.steps() + " > " + before[1]);
+        assertEquals(r.steps(), FieldFile.readMeta(out).steps());
+
+        // a stop while paused ends the fit at once, and it is still written
+        FitControl held = new FitControl();
+        held.pause(true);
+        Thread stopper = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+                held.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        stopper.start();
+        Path out2 = dir.resolve("held.nfield");
+        try (RefBackend b = new RefBackend()) {
+            r = SdfFit.run(FitRequest.of("analytic:torus", scene(8)).withBudget(FitRequest.Budget.steps(100_000)).withOutput(out2)
+                    .withControl(held), b, FitListener.NONE);
+        }
+        stopper.join();
+        assertTrue(r.steps() <= 1, "paused from the start, then stopped: " + r.steps() + " steps");
+        assertTrue(java.nio.file.Files.exists(out2));
+    }
+
     /** 30 steps, then a resume for 20 more, equals 50 straight steps (same batches, Adam's state restored). */
     @Test
     void aResumedFitContinuesWhereTheCheckpointStopped() throws IOException {
