@@ -107,6 +107,12 @@ final class Nk implements AutoCloseable {
         allocator.alloc(alloc).mfree(free);
         nk_init(ctx, allocator, font);
         ctx.style().window().fixed_background().data().color().a((byte) 215); // the view shows through a little
+        // the chosen option and a ticked box in a colour that stands out from the unticked ones' grey
+        for (var c : new org.lwjgl.nuklear.NkColor[]{ctx.style().option().cursor_normal().data().color(),
+                ctx.style().option().cursor_hover().data().color(), ctx.style().checkbox().cursor_normal().data().color(),
+                ctx.style().checkbox().cursor_hover().data().color()}) {
+            c.r((byte) 235).g((byte) 170).b((byte) 70).a((byte) 255);
+        }
         nk_buffer_init(commands, allocator, 4096);
         white.texture().id(whiteTexture);
         white.uv().set(0.5f, 0.5f);

@@ -61,15 +61,23 @@ final class Panel {
     private boolean cropOn;
     private final float[] box = {-1, -1, -1, 1, 1, 1};
 
+    private CropBox shownCrop = CropBox.FULL;
+
     Panel(Nk nk, Host host) {
         this.nk = nk;
         this.host = host;
+    }
+
+    /** Takes a crop box set from outside (view --crop) into the widgets, and opens their section. */
+    private void syncCrop() {
         CropBox c = host.crop();
-        if (!c.full()) {
-            cropOn = true;
-            System.arraycopy(c.lo(), 0, box, 0, 3);
-            System.arraycopy(c.hi(), 0, box, 3, 3);
-        }
+        if (c.equals(shownCrop)) return;
+        shownCrop = c;
+        if (c.full()) return;
+        cropOn = true;
+        cropTab[0] = true;
+        System.arraycopy(c.lo(), 0, box, 0, 3);
+        System.arraycopy(c.hi(), 0, box, 3, 3);
     }
 
     /** The rectangle {x, y, w, h} (window pixels, from the top left) a named widget had in the last frame, or null. */
@@ -81,6 +89,7 @@ final class Panel {
     void layout(int winW, int winH) {
         var ctx = nk.ctx;
         bounds.clear();
+        syncCrop();
         try (MemoryStack s = MemoryStack.stackPush()) {
             NkRect rect = NkRect.malloc(s).set(winW - WIDTH - 8, 8, WIDTH, Math.min(winH - 16, 480));
             if (nk_begin(ctx, "nfield", rect, NK_WINDOW_BORDER | NK_WINDOW_MOVABLE | NK_WINDOW_SCALABLE | NK_WINDOW_MINIMIZABLE
@@ -186,7 +195,10 @@ final class Panel {
                 }
             }
         }
-        if (changed) host.crop(cropOn ? new CropBox(box[0], box[1], box[2], box[3], box[4], box[5]) : CropBox.FULL);
+        if (changed) {
+            shownCrop = cropOn ? new CropBox(box[0], box[1], box[2], box[3], box[4], box[5]) : CropBox.FULL;
+            host.crop(shownCrop);
+        }
         nk_layout_row_dynamic(ctx, ROW, 2);
         if (button(s, "crop:copy", "copy --crop")) {
             String arg = "--crop " + host.crop();
@@ -197,6 +209,7 @@ final class Panel {
             box[0] = box[1] = box[2] = -1;
             box[3] = box[4] = box[5] = 1;
             cropOn = false;
+            shownCrop = CropBox.FULL;
             host.crop(CropBox.FULL);
         }
     }
