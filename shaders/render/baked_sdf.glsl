@@ -1,7 +1,10 @@
 // The SDF baked into an R32F 3D texture, texel i at x = -1 + 2 i / (res - 1), trilinear.
 uniform sampler3D grid;
 
+vec3 gridUv(vec3 p) {
+    return (p + 1.0) * 0.5 * (res - 1.0) / res + 0.5 / res;
+}
+
 float sdf(vec3 p) {
-    vec3 u = (p + 1.0) * 0.5 * (res - 1.0) / res + 0.5 / res;
-    return texture(grid, u).r;
+    return texture(grid, gridUv(p)).r;
 }

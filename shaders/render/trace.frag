@@ -7,14 +7,33 @@ uniform float res;          // grid resolution: the gradient's step is 2 / (res 
 uniform vec3 eye, right, up, forward;
 uniform float tanHalfFov, aspect;
 uniform vec2 size;          // viewport in pixels
+#ifdef FIXED_MODE
+const int mode = FIXED_MODE;  // a program per mode: llvmpipe runs every branch it cannot rule out
+#else
 uniform int mode;           // 0 shaded, 1 normals, 2 depth, 3 steps, 4 slice
+#endif
+uniform int discardMisses;  // 1: a ray that hits nothing is discarded (the target was cleared to BACKGROUND)
 uniform float sliceY;
 uniform float nearT, farT;
 uniform float maxStep;      // cap on one step: a learned field is only a distance near its surface
 uniform vec3 light;         // unit vector towards the light: above and left of the viewer (Camera.light)
 uniform vec3 cropLo, cropHi; // rays march through this box: [-1, 1]^3, or the viewer's crop box inside it
+#ifdef SHADE_TEXTURE
+uniform sampler3D shading;  // RGBA8: normal · 0.5 + 0.5, occlusion factor (BakedGrid.shading)
+#endif
+#ifdef FIXED_CROP
+const int crop = FIXED_CROP;
+#else
 uniform int crop;           // 1: the surface is cut by the crop box (max of the field and the box's distance)
+#endif
+uniform vec4 occluder;      // (x, y, w, h) in pixels: covered by the viewer's panel, not drawn; w = 0: none
 out vec4 color;
+
+// llvmpipe skips a block of pixels once all are discarded: the view under the panel costs nothing
+bool occluded() {
+    return occluder.z > 0.0 && gl_FragCoord.x >= occluder.x && gl_FragCoord.x < occluder.x + occluder.z
+        && gl_FragCoord.y >= occluder.y && gl_FragCoord.y < occluder.y + occluder.w;
+}
 
 const int MAX_STEPS = 256;
 const float HIT = 1e-3;
@@ -70,6 +89,7 @@ vec4 finish(vec3 d, float t, int steps, bool hit, vec3 n, float occ, float v, bo
 #ifndef ONE_CALL_SITE
 // The baked path: sdf() is one texture lookup, called wherever it is needed.
 void main() {
+    if (occluded()) discard;
     vec2 ndc = gl_FragCoord.xy / size * 2.0 - 1.0;
     vec3 d = normalize(forward + ndc.x * tanHalfFov * aspect * right + ndc.y * tanHalfFov * up);
     if (mode == 4) {
@@ -92,8 +112,21 @@ void main() {
             if (t > span.y) break;
         }
     }
+    // llvmpipe shades blocks of pixels with a mask, running every branch for all of them, but a block whose
+    // pixels are all discarded stops here: the background's blocks skip the shading below
+    if (!hit && mode != 3 && discardMisses == 1) discard;
     vec3 n = vec3(0.0, 1.0, 0.0);
     float occ = 0.0;
+#ifdef SHADE_TEXTURE
+    // the viewer: normal and occlusion baked per grid point (nfield.render.BakedGrid.shading), one fetch
+    if (hit && mode != 2 && mode != 3) {
+        vec4 s = texture(shading, gridUv(eye + t * d));
+        vec3 v = s.xyz * 2.0 - 1.0;
+        float l = length(v);
+        n = l > 1e-6 ? v / l : vec3(0.0, 1.0, 0.0);
+        occ = (1.0 - s.a) / 3.0;
+    }
+#else
     if (hit && mode != 2 && mode != 3) {
         vec3 p = eye + t * d;
         float h = 2.0 / (res - 1.0);
@@ -111,6 +144,7 @@ void main() {
             }
         }
     }
+#endif
     color = finish(d, t, steps, hit, n, occ, 0.0, false);
 }
 #else
@@ -118,6 +152,11 @@ void main() {
 // samples at step h = 2 / (res - 1), then 5 ambient-occlusion samples along the normal): a field
 // network generated into sdf() is compiled once, not a dozen times.
 void main() {
+    // (no discard here: with one in this shader llvmpipe loses most hits of a generated network)
+    if (occluded()) {
+        color = vec4(BACKGROUND, 1.0);
+        return;
+    }
     vec2 ndc = gl_FragCoord.xy / size * 2.0 - 1.0;
     vec3 d = normalize(forward + ndc.x * tanHalfFov * aspect * right + ndc.y * tanHalfFov * up);
     vec2 span = box(eye, d);

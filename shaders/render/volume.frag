@@ -16,11 +16,22 @@ uniform int maxIter;
 uniform vec3 eye, right, up, forward;
 uniform float tanHalfFov, aspect;
 uniform vec2 size;
+#ifdef FIXED_MODE
+const int mode = FIXED_MODE;  // a program per mode: llvmpipe runs every branch it cannot rule out
+#else
 uniform int mode;           // 0 colour, 1 normals, 2 depth, 3 steps, 4 slice
+#endif
 uniform float sliceY;
 uniform float nearT, farT;
 uniform vec3 background;    // what the field was trained in front of
+uniform vec4 occluder;      // (x, y, w, h) in pixels: covered by the viewer's panel, not drawn; w = 0: none
 out vec4 color;
+
+// llvmpipe skips a block of pixels once all are discarded: the view under the panel costs nothing
+bool occluded() {
+    return occluder.z > 0.0 && gl_FragCoord.x >= occluder.x && gl_FragCoord.x < occluder.x + occluder.z
+        && gl_FragCoord.y >= occluder.y && gl_FragCoord.y < occluder.y + occluder.w;
+}
 
 const float MIN_TRANSMITTANCE = 0.01;
 const float SLICE_DEPTH = 0.05;      // the slice shows the opacity of a slab this thick
@@ -36,6 +47,7 @@ vec3 heat(float s) {
 }
 
 void main() {
+    if (occluded()) discard;
     vec2 ndc = gl_FragCoord.xy / size * 2.0 - 1.0;
     vec3 d = normalize(forward + ndc.x * tanHalfFov * aspect * right + ndc.y * tanHalfFov * up);
     vec3 s = (dims - 1.0) / (hi - lo);

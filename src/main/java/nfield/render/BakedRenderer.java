@@ -17,8 +17,23 @@ import static org.lwjgl.opengl.GL33C.*;
  * current GL 3.3 context; not thread-safe.
  */
 public final class BakedRenderer implements FieldRenderer {
-    private final int baked, vao, texture;
-    private int direct, paramsTexture, program;
+    private final int vao, texture;
+    /** The baked path's programs, one per mode (compiled when first drawn): with the mode a constant, the shader holds only its code. */
+    private final int[] baked = new int[4 * Mode.values().length];
+    private boolean shadeTexture;
+    private int shadingTexture;
+    private BakedGrid shadingOf;
+
+    /**
+     * Shade from normals and occlusion baked per grid point ({@link BakedGrid#shading()}: one fetch
+     * at a hit instead of eleven), as the viewer does; off (the default): computed at the hit, as
+     * {@code render} and the web page do. Not while cropping (the cut's caps take the box's normal).
+     */
+    public void shadeFromTexture(boolean on) {
+        shadeTexture = on;
+    }
+    private int direct, paramsTexture;
+    private boolean directPath;
     private final Offscreen target = new Offscreen();
     /** The direct path's longest sphere-tracing step, below the clamped loss's δ = 0.1. */
     public static final float DIRECT_MAX_STEP = 0.08f;
@@ -37,8 +52,6 @@ public final class BakedRenderer implements FieldRenderer {
     }
 
     public BakedRenderer() {
-        baked = link(source("fullscreen.vert"), fragment(source("baked_sdf.glsl")));
-        program = baked;
         vao = glGenVertexArrays();
         texture = glGenTextures();
     }
@@ -48,6 +61,45 @@ public final class BakedRenderer implements FieldRenderer {
         String trace = source("trace.frag");
         if (!trace.contains("//#include sdf")) throw new IllegalStateException("trace.frag lost its //#include sdf line");
         return trace.replace("//#include sdf", sdf);
+    }
+
+    /** trace.frag for one mode only (the mode a constant). */
+    static String fragment(String sdf, Mode mode, boolean cut, boolean shadeTexture) {
+        String f = fragment(sdf);
+        int eol = f.indexOf('\n');
+        return f.substring(0, eol + 1) + "#define FIXED_MODE " + mode.ordinal() + "\n#define FIXED_CROP " + (cut ? 1 : 0) + "\n"
+                + (shadeTexture ? "#define SHADE_TEXTURE\n" : "") + f.substring(eol + 1);
+    }
+
+    /** The baked program for a mode, cutting by the crop box or not, shading from the texture or not (compiled when first asked for). */
+    private int bakedProgram(Mode mode, boolean cut, boolean shade) {
+        int i = 4 * mode.ordinal() + (cut ? 2 : 0) + (shade ? 1 : 0);
+        if (baked[i] == 0) baked[i] = link(source("fullscreen.vert"), fragment(source("baked_sdf.glsl"), mode, cut, shade));
+        return baked[i];
+    }
+
+    /** The shading texture of the grid shown, made and uploaded when first needed. */
+    private void bindShading() {
+        glActiveTexture(GL_TEXTURE2); // its own unit: the grid stays bound to unit 0
+        if (shadingOf != grid) {
+            if (shadingTexture == 0) shadingTexture = glGenTextures();
+            byte[] s = grid.shading();
+            java.nio.ByteBuffer buf = MemoryUtil.memAlloc(s.length);
+            try {
+                buf.put(s).flip();
+                glBindTexture(GL_TEXTURE_3D, shadingTexture);
+                glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+                int r = grid.res();
+                glTexImage3D(GL_TEXTURE_3D, 0, GL_RGBA8, r, r, r, 0, GL_RGBA, GL_UNSIGNED_BYTE, buf);
+                glTexParameteri(GL_TEXTURE_3D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+                glTexParameteri(GL_TEXTURE_3D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+                for (int w : new int[]{GL_TEXTURE_WRAP_S, GL_TEXTURE_WRAP_T, GL_TEXTURE_WRAP_R}) glTexParameteri(GL_TEXTURE_3D, w, GL_CLAMP_TO_EDGE);
+            } finally {
+                MemoryUtil.memFree(buf);
+            }
+            shadingOf = grid;
+        }
+        glBindTexture(GL_TEXTURE_3D, shadingTexture);
     }
 
     /**
@@ -79,7 +131,7 @@ public final class BakedRenderer implements FieldRenderer {
     /** Draw through the baked grid (false) or the network itself (true, after {@link #direct}). */
     public void path(boolean useDirect) {
         if (useDirect && direct == 0) throw new IllegalStateException("no direct field set");
-        program = useDirect ? direct : baked;
+        directPath = useDirect;
     }
 
     public boolean hasDirect() { return direct != 0; }
@@ -135,14 +187,31 @@ public final class BakedRenderer implements FieldRenderer {
     }
 
     /** Draws into the currently bound framebuffer's viewport (w × h). */
+    private float[] covered;
+    private int coveredW, coveredH;
+    private boolean reading; // render(): an image read back, whole
+
+    @Override
+    public void occluder(float[] windowRect, int winW, int winH) {
+        covered = windowRect == null ? null : windowRect.clone();
+        coveredW = winW;
+        coveredH = winH;
+    }
+
     public void draw(Camera cam, Mode mode, int w, int h, float sliceY) {
-        if (grid == null && program == baked) throw new IllegalStateException("no grid uploaded");
+        if (grid == null && !directPath) throw new IllegalStateException("no grid uploaded");
+        boolean shade = !directPath && shadeTexture && crop.full() && (mode == Mode.SHADED || mode == Mode.NORMALS);
+        int program = directPath ? direct : bakedProgram(mode, !crop.full(), shade);
         glViewport(0, 0, w, h);
         glUseProgram(program);
-        if (program == baked) {
+        if (!directPath) {
             glActiveTexture(GL_TEXTURE0);
             glBindTexture(GL_TEXTURE_3D, texture);
             glUniform1i(glGetUniformLocation(program, "grid"), 0);
+            if (shade) {
+                bindShading();
+                glUniform1i(glGetUniformLocation(program, "shading"), 2);
+            }
         } else if (paramsTexture != 0) {
             glActiveTexture(GL_TEXTURE1);
             glBindTexture(GL_TEXTURE_2D, paramsTexture);
@@ -152,13 +221,72 @@ public final class BakedRenderer implements FieldRenderer {
         // the network is a distance only near its surface: beyond the loss's band (0.1) its values
         // may exceed the distance, so direct steps stay below the band; the bake's trilinear
         // values are smooth enough to step freely (and capping costs a third of the frame rate)
-        float cap = maxStep != null ? maxStep : program == baked ? Float.MAX_VALUE : DIRECT_MAX_STEP;
+        float cap = maxStep != null ? maxStep : !directPath ? Float.MAX_VALUE : DIRECT_MAX_STEP;
         glUniform1f(glGetUniformLocation(program, "maxStep"), cap);
         ViewUniforms.set(program, cam, mode, w, h, sliceY);
+        ViewUniforms.occluder(program, reading ? null : ViewUniforms.toTarget(covered, w, h, coveredW, coveredH));
         ViewUniforms.vec3(program, "light", cam.light());
-        ViewUniforms.crop(program, crop.lo(), crop.hi(), !crop.full());
+        // rays march through the crop box, and on the baked path only where the grid can hold a hit
+        float[] lo = crop.lo(), hi = crop.hi();
+        float[] occ = !directPath && grid != null ? grid.occupied() : new float[]{-1, -1, -1, 1, 1, 1};
+        boolean empty = false;
+        for (int a = 0; a < 3; a++) {
+            lo[a] = Math.max(Math.max(lo[a], -1), occ[a]);
+            hi[a] = Math.min(Math.min(hi[a], 1), occ[a + 3]);
+            empty |= !(lo[a] <= hi[a]);
+        }
+        ViewUniforms.crop(program, lo, hi, !crop.full());
+        // The baked path (not the slice): the target is cleared to what a ray that misses shows, only the
+        // box's projection is drawn, and there rays that miss are discarded. llvmpipe shades blocks of
+        // pixels under a mask, running every branch for all of them, but skips blocks outside the
+        // scissor and stops a block once all its pixels are discarded: the shading is paid where rays hit.
+        boolean baked = !directPath && mode != Mode.SLICE;
+        glUniform1i(glGetUniformLocation(program, "discardMisses"), baked && mode != Mode.STEPS ? 1 : 0);
         glBindVertexArray(vao);
-        glDrawArrays(GL_TRIANGLES, 0, 3);
+        if (!baked) {
+            glDrawArrays(GL_TRIANGLES, 0, 3);
+            return;
+        }
+        float[] miss = mode == Mode.STEPS ? new float[]{0, 0, 1} : CpuTracer.BACKGROUND; // heat(0 steps), or the background
+        glClearColor(miss[0], miss[1], miss[2], 1);
+        glClear(GL_COLOR_BUFFER_BIT);
+        if (empty) return;
+        int[] r = glIsEnabled(GL_SCISSOR_TEST) ? null : screenRect(cam, lo, hi, w, h);
+        if (r == null) {
+            glDrawArrays(GL_TRIANGLES, 0, 3);
+            return;
+        }
+        glEnable(GL_SCISSOR_TEST);
+        glScissor(r[0], r[1], r[2], r[3]);
+        try {
+            glDrawArrays(GL_TRIANGLES, 0, 3);
+        } finally {
+            glDisable(GL_SCISSOR_TEST);
+        }
+    }
+
+    /**
+     * The pixels {x, y, w, h} (from the bottom left, a pixel wider each side) that the box [lo, hi]
+     * covers in a w × h view, or null where the eye is inside it or level with its near side.
+     */
+    static int[] screenRect(Camera cam, float[] lo, float[] hi, int w, int h) {
+        org.joml.Vector3f eye = cam.eye(), fw = cam.forward(), rt = cam.right(), up = cam.up();
+        float th = cam.tanHalfFov(), aspect = (float) w / h;
+        float x0 = Float.POSITIVE_INFINITY, y0 = Float.POSITIVE_INFINITY, x1 = Float.NEGATIVE_INFINITY, y1 = Float.NEGATIVE_INFINITY;
+        for (int k = 0; k < 8; k++) {
+            float vx = ((k & 1) == 0 ? lo[0] : hi[0]) - eye.x, vy = ((k & 2) == 0 ? lo[1] : hi[1]) - eye.y,
+                    vz = ((k & 4) == 0 ? lo[2] : hi[2]) - eye.z;
+            float z = vx * fw.x + vy * fw.y + vz * fw.z;
+            if (!(z > 1e-3f)) return null;
+            float nx = (vx * rt.x + vy * rt.y + vz * rt.z) / (z * th * aspect), ny = (vx * up.x + vy * up.y + vz * up.z) / (z * th);
+            x0 = Math.min(x0, (nx + 1) / 2 * w);
+            x1 = Math.max(x1, (nx + 1) / 2 * w);
+            y0 = Math.min(y0, (ny + 1) / 2 * h);
+            y1 = Math.max(y1, (ny + 1) / 2 * h);
+        }
+        int ax = Math.max(0, (int) Math.floor(x0) - 1), ay = Math.max(0, (int) Math.floor(y0) - 1);
+        int bx = Math.min(w, (int) Math.ceil(x1) + 1), by = Math.min(h, (int) Math.ceil(y1) + 1);
+        return new int[]{ax, ay, Math.max(0, bx - ax), Math.max(0, by - ay)};
     }
 
     /**
@@ -167,6 +295,11 @@ public final class BakedRenderer implements FieldRenderer {
      */
     @Override
     public void renderToWindow(Camera cam, Mode mode, int w, int h, float sliceY, int winW, int winH) {
+        if (w == winW && h == winH) { // full size: straight into the window, no copy
+            glBindFramebuffer(GL_FRAMEBUFFER, 0);
+            draw(cam, mode, w, h, sliceY);
+            return;
+        }
         target.bind(w, h);
         draw(cam, mode, w, h, sliceY);
         target.blitToWindow(winW, winH);
@@ -210,7 +343,12 @@ public final class BakedRenderer implements FieldRenderer {
     @Override
     public int[] render(Camera cam, Mode mode, int w, int h, float sliceY) {
         target.bind(w, h);
-        draw(cam, mode, w, h, sliceY);
+        reading = true;
+        try {
+            draw(cam, mode, w, h, sliceY);
+        } finally {
+            reading = false;
+        }
         return target.read();
     }
 
@@ -220,7 +358,8 @@ public final class BakedRenderer implements FieldRenderer {
         glDeleteTextures(texture);
         if (paramsTexture != 0) glDeleteTextures(paramsTexture);
         glDeleteVertexArrays(vao);
-        glDeleteProgram(baked);
+        for (int p : baked) if (p != 0) glDeleteProgram(p);
+        if (shadingTexture != 0) glDeleteTextures(shadingTexture);
         if (direct != 0) glDeleteProgram(direct);
     }
 }

@@ -23,10 +23,16 @@ public final class CpuTracer {
 
     /** With every step capped at maxStep (the GL renderer's {@code maxStep}). */
     public static int[] render(BakedGrid g, Camera cam, Mode mode, int w, int h, float sliceY, float maxStep) {
+        return render(g, cam, mode, w, h, sliceY, maxStep, false);
+    }
+
+    /** {@code shadeTexture}: the normal and occlusion from {@link BakedGrid#shading()}, as the viewer shades (BakedRenderer.shadeFromTexture). */
+    public static int[] render(BakedGrid g, Camera cam, Mode mode, int w, int h, float sliceY, float maxStep, boolean shadeTexture) {
         Vector3f eye = cam.eye(), lt = cam.light();
         float[] light = {lt.x, lt.y, lt.z};
         float nearT = (float) cam.distance() - 1.8f, farT = (float) cam.distance() + 1.8f;
-        return pixels(cam, w, h, (dx, dy, dz, c) -> shade(g, eye.x, eye.y, eye.z, dx, dy, dz, mode, sliceY, nearT, farT, light, maxStep, c));
+        return pixels(cam, w, h, (dx, dy, dz, c) -> shade(g, eye.x, eye.y, eye.z, dx, dy, dz, mode, sliceY, nearT, farT, light, maxStep,
+                shadeTexture, c));
     }
 
     /** What a CPU twin computes for one pixel: the colour seen along the unit ray direction (dx, dy, dz) into rgb. */
@@ -63,7 +69,7 @@ public final class CpuTracer {
     }
 
     private static void shade(BakedGrid g, float ox, float oy, float oz, float dx, float dy, float dz, Mode mode,
-                              float sliceY, float nearT, float farT, float[] light, float maxStep, float[] c) {
+                              float sliceY, float nearT, float farT, float[] light, float maxStep, boolean shadeTexture, float[] c) {
         if (mode == Mode.SLICE) {
             float t = (sliceY - oy) / dy;
             float px = ox + t * dx, py = oy + t * dy, pz = oz + t * dz;
@@ -80,11 +86,12 @@ public final class CpuTracer {
             if (Math.abs(v) < 0.004f) c[0] = c[1] = c[2] = 1;
             return;
         }
-        // slab test against [-1, 1]^3
+        // slab test against the cells that can hold a hit (within [-1, 1]^3), as the shader's cropLo / cropHi
         float t0 = 0, t1 = Float.POSITIVE_INFINITY;
-        float[] o = {ox, oy, oz}, d = {dx, dy, dz};
+        float[] o = {ox, oy, oz}, d = {dx, dy, dz}, box = g.occupied();
         for (int k = 0; k < 3; k++) {
-            float inv = 1 / d[k], a = (-1 - o[k]) * inv, b = (1 - o[k]) * inv;
+            float lo = Math.max(-1, box[k]), hi = Math.min(1, box[k + 3]);
+            float inv = 1 / d[k], a = (lo - o[k]) * inv, b = (hi - o[k]) * inv;
             t0 = Math.max(t0, Math.min(a, b));
             t1 = Math.min(t1, Math.max(a, b));
         }
@@ -115,12 +122,31 @@ public final class CpuTracer {
             return;
         }
         float px = ox + t * dx, py = oy + t * dy, pz = oz + t * dz;
-        float h = 2f / (g.res() - 1);
-        float gx = g.sample(px + h, py, pz) - g.sample(px - h, py, pz);
-        float gy = g.sample(px, py + h, pz) - g.sample(px, py - h, pz);
-        float gz = g.sample(px, py, pz + h) - g.sample(px, py, pz - h);
-        float gl = (float) Math.sqrt(gx * gx + gy * gy + gz * gz);
-        float nx = gx / gl, ny = gy / gl, nz = gz / gl;
+        float nx, ny, nz, baked = Float.NaN; // baked: the occlusion factor from the texture
+        if (shadeTexture && (mode == Mode.SHADED || mode == Mode.NORMALS)) {
+            float[] s = new float[4];
+            g.sampleShading(px, py, pz, s);
+            float vx = s[0] * 2 - 1, vy = s[1] * 2 - 1, vz = s[2] * 2 - 1, l = (float) Math.sqrt(vx * vx + vy * vy + vz * vz);
+            if (l > 1e-6f) {
+                nx = vx / l;
+                ny = vy / l;
+                nz = vz / l;
+            } else {
+                nx = 0;
+                ny = 1;
+                nz = 0;
+            }
+            baked = s[3];
+        } else {
+            float h = 2f / (g.res() - 1);
+            float gx = g.sample(px + h, py, pz) - g.sample(px - h, py, pz);
+            float gy = g.sample(px, py + h, pz) - g.sample(px, py - h, pz);
+            float gz = g.sample(px, py, pz + h) - g.sample(px, py, pz - h);
+            float gl = (float) Math.sqrt(gx * gx + gy * gy + gz * gz);
+            nx = gx / gl;
+            ny = gy / gl;
+            nz = gz / gl;
+        }
         if (mode == Mode.NORMALS) {
             c[0] = nx * 0.5f + 0.5f;
             c[1] = ny * 0.5f + 0.5f;
@@ -136,10 +162,14 @@ public final class CpuTracer {
         float hl = (float) Math.sqrt(hx * hx + hy * hy + hz * hz);
         float spec = (float) Math.pow(Math.max((nx * hx + ny * hy + nz * hz) / hl, 0), 32);
         float occ = 0, w = 1;
-        for (int i = 1; i <= 5; i++) {
-            float s = 0.02f * i;
-            occ += w * (s - g.sample(px + s * nx, py + s * ny, pz + s * nz));
-            w *= 0.6f;
+        if (Float.isNaN(baked)) {
+            for (int i = 1; i <= 5; i++) {
+                float s = 0.02f * i;
+                occ += w * (s - g.sample(px + s * nx, py + s * ny, pz + s * nz));
+                w *= 0.6f;
+            }
+        } else {
+            occ = (1 - baked) / 3;
         }
         float ao = clamp01(1 - 3 * occ);
         for (int i = 0; i < 3; i++) {

@@ -35,7 +35,7 @@ import static org.lwjgl.opengl.GL33C.*;
  * indexed triangles with scissor rectangles. Not thread-safe: the GL thread only.
  */
 final class Nk implements AutoCloseable {
-    private static final int MAX_VERTEX_BYTES = 512 * 1024, MAX_ELEMENT_BYTES = 128 * 1024;
+    private static final int MAX_VERTEX_BYTES = 256 * 1024, MAX_ELEMENT_BYTES = 64 * 1024;
     private static final int FIRST = 32, LAST = 126, COLUMNS = 16;
     private static final Font FONT = new Font(Font.MONOSPACED, Font.PLAIN, 13);
 
@@ -106,7 +106,8 @@ final class Nk implements AutoCloseable {
         font.width(width).height(lineHeight).query(query).texture(t -> t.id(atlas));
         allocator.alloc(alloc).mfree(free);
         nk_init(ctx, allocator, font);
-        ctx.style().window().fixed_background().data().color().a((byte) 215); // the view shows through a little
+        // opaque: the view under the panel is not drawn at all (the renderers discard it)
+        ctx.style().window().fixed_background().data().color().a((byte) 255);
         // the chosen option and a ticked box in a colour that stands out from the unticked ones' grey
         for (var c : new org.lwjgl.nuklear.NkColor[]{ctx.style().option().cursor_normal().data().color(),
                 ctx.style().option().cursor_hover().data().color(), ctx.style().checkbox().cursor_normal().data().color(),

@@ -80,6 +80,13 @@ final class Panel {
         System.arraycopy(c.hi(), 0, box, 3, 3);
     }
 
+    private float[] rectangle;
+
+    /** The open panel's rectangle {x, y, w, h} (window pixels, from the top left) in the last frame, or null (folded). */
+    float[] rectangle() {
+        return rectangle;
+    }
+
     /** The rectangle {x, y, w, h} (window pixels, from the top left) a named widget had in the last frame, or null. */
     float[] bounds(String name) {
         return bounds.get(name);
@@ -92,13 +99,18 @@ final class Panel {
         syncCrop();
         try (MemoryStack s = MemoryStack.stackPush()) {
             NkRect rect = NkRect.malloc(s).set(winW - WIDTH - 8, 8, WIDTH, Math.min(winH - 16, 480));
-            if (nk_begin(ctx, "nfield", rect, NK_WINDOW_BORDER | NK_WINDOW_MOVABLE | NK_WINDOW_SCALABLE | NK_WINDOW_MINIMIZABLE
-                    | NK_WINDOW_TITLE)) {
+            rectangle = null;
+            if (nk_begin(ctx, "nfield", rect, NK_WINDOW_BORDER | NK_WINDOW_MOVABLE | NK_WINDOW_MINIMIZABLE | NK_WINDOW_TITLE)) {
                 render(s);
                 crop(s);
                 camera(s);
                 LiveControls t = host.training();
                 if (t != null) training(s, t);
+                // the window as tall as what it holds (from the next frame), within the view
+                NkRect end = nk_widget_bounds(ctx, NkRect.malloc(s)), w = nk_window_get_bounds(ctx, NkRect.malloc(s));
+                float want = Math.max(60, Math.min(winH - w.y() - 4, end.y() - w.y() + 18));
+                if (Math.abs(want - w.h()) > 0.5f) nk_window_set_size(ctx, "nfield", NkVec2.malloc(s).set(w.w(), want));
+                if (!nk_window_is_collapsed(ctx, "nfield")) rectangle = new float[]{w.x(), w.y(), w.w(), w.h()};
             }
             nk_end(ctx);
         }

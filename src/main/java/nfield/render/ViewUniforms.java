@@ -33,6 +33,19 @@ final class ViewUniforms {
         glUniform1i(glGetUniformLocation(program, "crop"), cut ? 1 : 0);
     }
 
+    /** The viewer's panel covers {x, y, w, h} (pixels of the target, from the bottom left): not drawn there; null: nothing covered. */
+    static void occluder(int program, float[] r) {
+        if (r == null) glUniform4f(glGetUniformLocation(program, "occluder"), 0, 0, 0, 0);
+        else glUniform4f(glGetUniformLocation(program, "occluder"), r[0], r[1], r[2], r[3]);
+    }
+
+    /** A window rectangle (x, y, w, h from the top left of a winW × winH window) in the pixels of a w × h target, from its bottom left. */
+    static float[] toTarget(float[] r, int w, int h, int winW, int winH) {
+        if (r == null) return null;
+        float sx = (float) w / winW, sy = (float) h / winH;
+        return new float[]{r[0] * sx, (winH - r[1] - r[3]) * sy, r[2] * sx, r[3] * sy};
+    }
+
     static void vec3(int program, String name, Vector3f v) {
         glUniform3f(glGetUniformLocation(program, name), v.x, v.y, v.z);
     }

@@ -133,6 +133,7 @@ public final class Viewer implements AutoCloseable {
         } else {
             volume = null;
             renderer = new BakedRenderer();
+            renderer.shadeFromTexture(true); // one fetch for the normal and occlusion at a hit (BakedGrid.shading)
             this.grid = grid;
             renderer.upload(grid);
         }
@@ -264,6 +265,7 @@ public final class Viewer implements AutoCloseable {
         Thread t = new Thread(() -> {
             try {
                 Object g = bakeAt.apply(res, c);
+                if (g instanceof BakedGrid b) b.shading(); // here, not on the window's thread
                 pending = g;
                 note("baked at " + res + "^3");
             } catch (RuntimeException e) {
@@ -521,6 +523,10 @@ public final class Viewer implements AutoCloseable {
                 panel.layout(fw[0], fh[0]);
                 nk.render(fw[0], fh[0]);
             }
+            // the next frame leaves out what the (opaque) panel covers
+            float[] covered = showPanel ? panel.rectangle() : null;
+            if (renderer != null) renderer.occluder(covered, fw[0], fh[0]);
+            else volume.occluder(covered, fw[0], fh[0]);
             boolean last = opt.frames() > 0 && frames + 1 == opt.frames();
             if (last && opt.screenshot() != null) screenshot(opt.screenshot());
             glfwSwapBuffers(window);

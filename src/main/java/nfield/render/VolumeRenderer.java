@@ -15,7 +15,9 @@ import static org.lwjgl.opengl.GL33C.*;
  * context; not thread-safe.
  */
 public final class VolumeRenderer implements FieldRenderer {
-    private final int program, vao, volume, skip;
+    private final int vao, volume, skip;
+    /** One program per mode (compiled when first drawn): with the mode a constant, llvmpipe runs only its code. */
+    private final int[] programs = new int[Mode.values().length];
     private final Offscreen target = new Offscreen();
     private final float[] background;
     private VolumeGrid grid;
@@ -31,7 +33,6 @@ public final class VolumeRenderer implements FieldRenderer {
     public VolumeRenderer(float[] background) {
         if (background.length != 3) throw new IllegalArgumentException("background needs 3 values");
         this.background = background.clone();
-        program = BakedRenderer.link(BakedRenderer.source("fullscreen.vert"), BakedRenderer.source("volume.frag"));
         vao = glGenVertexArrays();
         volume = glGenTextures();
         skip = glGenTextures();
@@ -69,8 +70,27 @@ public final class VolumeRenderer implements FieldRenderer {
         return 2 * (n[0] + n[1] + n[2]) + 2 * (m[0] + m[1] + m[2]) + 16;
     }
 
+    private float[] covered;
+    private int coveredW, coveredH;
+    private boolean reading; // render(): an image read back, whole
+
+    @Override
+    public void occluder(float[] windowRect, int winW, int winH) {
+        covered = windowRect == null ? null : windowRect.clone();
+        coveredW = winW;
+        coveredH = winH;
+    }
+
     private void draw(Camera cam, Mode mode, int w, int h, float sliceY) {
         if (grid == null) throw new IllegalStateException("no volume grid uploaded");
+        int i = mode.ordinal();
+        if (programs[i] == 0) {
+            String f = BakedRenderer.source("volume.frag");
+            int eol = f.indexOf('\n');
+            programs[i] = BakedRenderer.link(BakedRenderer.source("fullscreen.vert"), f.substring(0, eol + 1) + "#define FIXED_MODE " + i + "\n"
+                    + f.substring(eol + 1));
+        }
+        int program = programs[i];
         glViewport(0, 0, w, h);
         glUseProgram(program);
         glActiveTexture(GL_TEXTURE0);
@@ -89,6 +109,7 @@ public final class VolumeRenderer implements FieldRenderer {
         glUniform1f(glGetUniformLocation(program, "dt"), grid.step());
         glUniform1i(glGetUniformLocation(program, "maxIter"), maxIterations(grid));
         ViewUniforms.set(program, cam, mode, w, h, sliceY);
+        ViewUniforms.occluder(program, reading ? null : ViewUniforms.toTarget(covered, w, h, coveredW, coveredH));
         ViewUniforms.crop(program, cropLo != null ? cropLo : lo, cropHi != null ? cropHi : hi, false);
         glUniform3f(glGetUniformLocation(program, "background"), background[0], background[1], background[2]);
         glBindVertexArray(vao);
@@ -97,6 +118,11 @@ public final class VolumeRenderer implements FieldRenderer {
 
     @Override
     public void renderToWindow(Camera cam, Mode mode, int w, int h, float sliceY, int winW, int winH) {
+        if (w == winW && h == winH) { // full size: straight into the window, no copy
+            glBindFramebuffer(GL_FRAMEBUFFER, 0);
+            draw(cam, mode, w, h, sliceY);
+            return;
+        }
         target.bind(w, h);
         draw(cam, mode, w, h, sliceY);
         target.blitToWindow(winW, winH);
@@ -105,7 +131,12 @@ public final class VolumeRenderer implements FieldRenderer {
     @Override
     public int[] render(Camera cam, Mode mode, int w, int h, float sliceY) {
         target.bind(w, h);
-        draw(cam, mode, w, h, sliceY);
+        reading = true;
+        try {
+            draw(cam, mode, w, h, sliceY);
+        } finally {
+            reading = false;
+        }
         return target.read();
     }
 
@@ -115,6 +146,6 @@ public final class VolumeRenderer implements FieldRenderer {
         glDeleteTextures(volume);
         glDeleteTextures(skip);
         glDeleteVertexArrays(vao);
-        glDeleteProgram(program);
+        for (int p : programs) if (p != 0) glDeleteProgram(p);
     }
 }

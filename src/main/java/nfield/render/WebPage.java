@@ -58,7 +58,12 @@ public final class WebPage {
             tries = Arrays.copyOfRange(RESOLUTIONS, k, RESOLUTIONS.length);
         }
         return firstThatFits(out, tries, maxBytes, frag, "shaded", r -> {
-            String grid = "{kind: \"sdf\", res: " + r + ", data: \"" + b64(BakedGrid.bake(q, r).values()) + "\"}";
+            float[] v = BakedGrid.bake(q, r).values();
+            // the cells that can hold a hit, of the values the page holds (float16), as nfield render marches them
+            float[] held = new float[v.length];
+            for (int i = 0; i < v.length; i++) held[i] = fromHalf(half(v[i]));
+            String grid = "{kind: \"sdf\", res: " + r + ", box: " + Arrays.toString(new BakedGrid(r, held).occupied()) + ", data: \""
+                    + b64(v) + "\"}";
             String info = String.format(Locale.ROOT, "%s field, baked at %d&sup3;, %,d steps", f.meta().kind(), r, f.meta().steps());
             return new Bake(grid, info, r, "--res " + r);
         });

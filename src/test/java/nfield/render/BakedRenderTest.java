@@ -68,6 +68,18 @@ class BakedRenderTest {
             "torus, slice, 10, 40,", "sphere, shaded, 0, 0,", "sphere, normals, 120, -30,", "torus, shaded, 200, 70,",
             "torus, shaded, 30, 25, 0.08", "torus, steps, 30, 25, 0.08"})
     void glMatchesTheCpuTracer(String shape, String mode, double azimuth, double elevation, Float cap) throws IOException {
+        compare(shape, mode, azimuth, elevation, cap, false);
+    }
+
+    /** The viewer's shading: normal and occlusion from the baked RGBA8 texture, against the twin's same sampling. */
+    @ParameterizedTest(name = "{0} {1} az {2} el {3}, shaded from the texture")
+    @CsvSource({"torus, shaded, 30, 25", "torus, normals, 30, 25", "sphere, shaded, 0, 0", "sphere, normals, 120, -30",
+            "torus, shaded, 200, 70", "torus, depth, 30, 25"})
+    void glShadingFromTheTextureMatchesTheCpuTracer(String shape, String mode, double azimuth, double elevation) throws IOException {
+        compare(shape, mode, azimuth, elevation, null, true);
+    }
+
+    private void compare(String shape, String mode, double azimuth, double elevation, Float cap, boolean texture) throws IOException {
         AnalyticShape s = AnalyticShape.valueOf(shape.toUpperCase(java.util.Locale.ROOT));
         BakedGrid grid = BakedGrid.of(s::sdf, 96);
         renderer.upload(grid);
@@ -75,12 +87,14 @@ class BakedRenderTest {
         Mode m = Mode.parse(mode);
         int w = 160, h = 120;
         renderer.maxStep(cap);
+        renderer.shadeFromTexture(texture);
         int[] a = renderer.render(cam, m, w, h, 0.05f);
         renderer.maxStep(null);
-        int[] b = CpuTracer.render(grid, cam, m, w, h, 0.05f, cap == null ? Float.MAX_VALUE : cap);
+        renderer.shadeFromTexture(false);
+        int[] b = CpuTracer.render(grid, cam, m, w, h, 0.05f, cap == null ? Float.MAX_VALUE : cap, texture);
         Path dir = Path.of("target", "render-tests");
         Files.createDirectories(dir);
-        String tag = shape + "-" + mode + "-" + (int) azimuth + "-" + (int) elevation + (cap == null ? "" : "-capped");
+        String tag = shape + "-" + mode + "-" + (int) azimuth + "-" + (int) elevation + (cap == null ? "" : "-capped") + (texture ? "-texture" : "");
         Images.writePng(dir.resolve(tag + "-gl.png"), a, w, h);
         Images.writePng(dir.resolve(tag + "-cpu.png"), b, w, h);
         int bg = 0xFF000000 | (CpuTracer.byte8(0.1f) << 16) | (CpuTracer.byte8(0.1f) << 8) | CpuTracer.byte8(0.12f);
