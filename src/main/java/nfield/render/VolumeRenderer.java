@@ -110,10 +110,44 @@ public final class VolumeRenderer implements FieldRenderer {
         glUniform1i(glGetUniformLocation(program, "maxIter"), maxIterations(grid));
         ViewUniforms.set(program, cam, mode, w, h, sliceY);
         ViewUniforms.occluder(program, reading ? null : ViewUniforms.toTarget(covered, w, h, coveredW, coveredH));
-        ViewUniforms.crop(program, cropLo != null ? cropLo : lo, cropHi != null ? cropHi : hi, false);
+        float[] bLo = cropLo != null ? cropLo : lo, bHi = cropHi != null ? cropHi : hi;
+        ViewUniforms.crop(program, bLo, bHi, false);
         glUniform3f(glGetUniformLocation(program, "background"), background[0], background[1], background[2]);
         glBindVertexArray(vao);
-        glDrawArrays(GL_TRIANGLES, 0, 3);
+        if (mode == Mode.SLICE || glIsEnabled(GL_SCISSOR_TEST)) {
+            glDrawArrays(GL_TRIANGLES, 0, 3);
+            return;
+        }
+        // only the projection of the box rays march through is drawn (llvmpipe skips the blocks outside the
+        // scissor); the rest is cleared to what a ray that misses it shows
+        float[] boxLo = new float[3], boxHi = new float[3];
+        boolean empty = false;
+        for (int a = 0; a < 3; a++) {
+            boxLo[a] = Math.max(lo[a], bLo[a]);
+            boxHi[a] = Math.min(hi[a], bHi[a]);
+            empty |= !(boxLo[a] <= boxHi[a]);
+        }
+        float[] miss = mode == Mode.SHADED ? new float[]{clamp01(background[0]), clamp01(background[1]), clamp01(background[2])}
+                : mode == Mode.STEPS ? new float[]{0, 0, 1} : CpuTracer.BACKGROUND; // volume.frag's DARK is the tracer's background
+        glClearColor(miss[0], miss[1], miss[2], 1);
+        glClear(GL_COLOR_BUFFER_BIT);
+        if (empty) return;
+        int[] r = BakedRenderer.screenRect(cam, boxLo, boxHi, w, h);
+        if (r == null) {
+            glDrawArrays(GL_TRIANGLES, 0, 3);
+            return;
+        }
+        glEnable(GL_SCISSOR_TEST);
+        glScissor(r[0], r[1], r[2], r[3]);
+        try {
+            glDrawArrays(GL_TRIANGLES, 0, 3);
+        } finally {
+            glDisable(GL_SCISSOR_TEST);
+        }
+    }
+
+    private static float clamp01(float v) {
+        return Math.max(0, Math.min(1, v));
     }
 
     @Override
