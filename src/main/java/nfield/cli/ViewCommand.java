@@ -87,6 +87,8 @@ final class ViewCommand implements Callable<Integer> {
                     + "for mesh and export --crop).")
     String crop;
 
+    private nfield.field.CropBox cropBox = nfield.field.CropBox.FULL;
+
     @Mixin
     Backends backends;
 
@@ -96,7 +98,7 @@ final class ViewCommand implements Callable<Integer> {
     /** The panel's settings every viewer takes: panel shown, crop box, bookmarks beside a field file. */
     private void setUp(Viewer v) {
         v.panel(!noPanel);
-        v.crop(FieldInputs.crop(crop));
+        v.crop(cropBox);
         if (nfield.data.analytic.AnalyticShape.parse(field) == null) v.bookmarks(nfield.render.Bookmarks.fileFor(java.nio.file.Path.of(field)));
     }
 
@@ -107,6 +109,7 @@ final class ViewCommand implements Callable<Integer> {
         if (!(targetFps > 0)) throw new UserError("--target-fps " + targetFps + ": must be positive");
         if (frames < 0) throw new UserError("--frames " + frames + ": must be >= 0");
         int n = benchmark && frames == 0 ? 120 : frames;
+        cropBox = FieldInputs.crop(crop); // a bad --crop fails before any bake
         bake = FieldInputs.parseBake(bakeOption);
         Viewer.requireDisplay(); // before the bake, which may take seconds
         if (up != null && !up.equals("y") && !up.equals("z")) throw new UserError("--up " + up + ": use y or z");

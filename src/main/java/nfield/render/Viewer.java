@@ -79,6 +79,7 @@ public final class Viewer implements AutoCloseable {
     private String note = "";
     private long noteUntil;
     private java.util.function.IntConsumer onFrame;
+    private float[] lastCovered;
 
     /** Throws what a window without a display would, before any work is spent on baking. */
     public static void requireDisplay() {
@@ -449,7 +450,8 @@ public final class Viewer implements AutoCloseable {
      * (at least one), until the whole image is direct. The offscreen image is kept between frames.
      */
     private void progressive(Camera c, int w, int h, double budgetMs, long frameStart) {
-        java.util.List<Object> key = java.util.List.of(c, mode, slice, w, h, grid);
+        // the panel's rectangle too: what it covered was not drawn
+        java.util.List<Object> key = java.util.List.of(c, mode, slice, w, h, grid, java.util.Arrays.toString(lastCovered));
         if (!key.equals(viewKey)) {
             viewKey = key;
             tile = -1;
@@ -525,6 +527,7 @@ public final class Viewer implements AutoCloseable {
             }
             // the next frame leaves out what the (opaque) panel covers
             float[] covered = showPanel ? panel.rectangle() : null;
+            lastCovered = covered;
             if (renderer != null) renderer.occluder(covered, fw[0], fh[0]);
             else volume.occluder(covered, fw[0], fh[0]);
             boolean last = opt.frames() > 0 && frames + 1 == opt.frames();
