@@ -187,15 +187,12 @@ public final class BakedRenderer implements FieldRenderer {
     }
 
     /** Draws into the currently bound framebuffer's viewport (w × h). */
-    private float[] covered;
-    private int coveredW, coveredH;
+    private final BoxPass.Covered covered = new BoxPass.Covered();
     private boolean reading; // render(): an image read back, whole
 
     @Override
     public void occluder(float[] windowRect, int winW, int winH) {
-        covered = windowRect == null ? null : windowRect.clone();
-        coveredW = winW;
-        coveredH = winH;
+        covered.set(windowRect, winW, winH);
     }
 
     public void draw(Camera cam, Mode mode, int w, int h, float sliceY) {
@@ -224,7 +221,7 @@ public final class BakedRenderer implements FieldRenderer {
         float cap = maxStep != null ? maxStep : !directPath ? Float.MAX_VALUE : DIRECT_MAX_STEP;
         glUniform1f(glGetUniformLocation(program, "maxStep"), cap);
         ViewUniforms.set(program, cam, mode, w, h, sliceY);
-        ViewUniforms.occluder(program, reading ? null : ViewUniforms.toTarget(covered, w, h, coveredW, coveredH));
+        ViewUniforms.occluder(program, reading ? null : covered.inTarget(w, h));
         ViewUniforms.vec3(program, "light", cam.light());
         // rays march through the crop box, and on the baked path only where the grid can hold a hit
         float[] lo = crop.lo(), hi = crop.hi();
@@ -248,45 +245,7 @@ public final class BakedRenderer implements FieldRenderer {
             return;
         }
         float[] miss = mode == Mode.STEPS ? new float[]{0, 0, 1} : CpuTracer.BACKGROUND; // heat(0 steps), or the background
-        glClearColor(miss[0], miss[1], miss[2], 1);
-        glClear(GL_COLOR_BUFFER_BIT);
-        if (empty) return;
-        int[] r = glIsEnabled(GL_SCISSOR_TEST) ? null : screenRect(cam, lo, hi, w, h);
-        if (r == null) {
-            glDrawArrays(GL_TRIANGLES, 0, 3);
-            return;
-        }
-        glEnable(GL_SCISSOR_TEST);
-        glScissor(r[0], r[1], r[2], r[3]);
-        try {
-            glDrawArrays(GL_TRIANGLES, 0, 3);
-        } finally {
-            glDisable(GL_SCISSOR_TEST);
-        }
-    }
-
-    /**
-     * The pixels {x, y, w, h} (from the bottom left, a pixel wider each side) that the box [lo, hi]
-     * covers in a w × h view, or null where the eye is inside it or level with its near side.
-     */
-    static int[] screenRect(Camera cam, float[] lo, float[] hi, int w, int h) {
-        org.joml.Vector3f eye = cam.eye(), fw = cam.forward(), rt = cam.right(), up = cam.up();
-        float th = cam.tanHalfFov(), aspect = (float) w / h;
-        float x0 = Float.POSITIVE_INFINITY, y0 = Float.POSITIVE_INFINITY, x1 = Float.NEGATIVE_INFINITY, y1 = Float.NEGATIVE_INFINITY;
-        for (int k = 0; k < 8; k++) {
-            float vx = ((k & 1) == 0 ? lo[0] : hi[0]) - eye.x, vy = ((k & 2) == 0 ? lo[1] : hi[1]) - eye.y,
-                    vz = ((k & 4) == 0 ? lo[2] : hi[2]) - eye.z;
-            float z = vx * fw.x + vy * fw.y + vz * fw.z;
-            if (!(z > 1e-3f)) return null;
-            float nx = (vx * rt.x + vy * rt.y + vz * rt.z) / (z * th * aspect), ny = (vx * up.x + vy * up.y + vz * up.z) / (z * th);
-            x0 = Math.min(x0, (nx + 1) / 2 * w);
-            x1 = Math.max(x1, (nx + 1) / 2 * w);
-            y0 = Math.min(y0, (ny + 1) / 2 * h);
-            y1 = Math.max(y1, (ny + 1) / 2 * h);
-        }
-        int ax = Math.max(0, (int) Math.floor(x0) - 1), ay = Math.max(0, (int) Math.floor(y0) - 1);
-        int bx = Math.min(w, (int) Math.ceil(x1) + 1), by = Math.min(h, (int) Math.ceil(y1) + 1);
-        return new int[]{ax, ay, Math.max(0, bx - ax), Math.max(0, by - ay)};
+        BoxPass.draw(cam, empty ? null : lo, hi, w, h, miss);
     }
 
     /**

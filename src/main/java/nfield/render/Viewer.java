@@ -260,21 +260,28 @@ public final class Viewer implements AutoCloseable {
 
     private void bakeInBackground(int res) {
         if (bakeAt == null || baking) return;
-        baking = true;
         note("baking at " + res + "^3...");
         Camera c = cam;
+        onWorker("nfield-bake", () -> {
+            Object g = bakeAt.apply(res, c);
+            if (g instanceof BakedGrid b) b.shading(); // here, not on the window's thread
+            pending = g;
+            note("baked at " + res + "^3");
+        }, e -> note("bake at " + res + "^3 failed: " + e.getMessage()));
+    }
+
+    /** Runs a bake on a daemon thread, one at a time ({@code baking} holds until it ends); {@link #close} waits for it. */
+    private void onWorker(String name, Runnable work, java.util.function.Consumer<RuntimeException> failed) {
+        baking = true;
         Thread t = new Thread(() -> {
             try {
-                Object g = bakeAt.apply(res, c);
-                if (g instanceof BakedGrid b) b.shading(); // here, not on the window's thread
-                pending = g;
-                note("baked at " + res + "^3");
+                work.run();
             } catch (RuntimeException e) {
-                note("bake at " + res + "^3 failed: " + e.getMessage());
+                failed.accept(e);
             } finally {
                 baking = false;
             }
-        }, "nfield-bake");
+        }, name);
         t.setDaemon(true);
         rebaking = t;
         t.start();
@@ -421,22 +428,10 @@ public final class Viewer implements AutoCloseable {
             return;
         }
         if (now - settledSince < 300_000_000L || c.forward().angle(bakedFor.forward()) < Math.toRadians(REBAKE_DEGREES)) return;
-        baking = true;
         bakedFor = c;
         String before = status;
         status = "re-baking the colour for this view...";
-        Thread t = new Thread(() -> {
-            try {
-                update(rebake.apply(c), before);
-            } catch (RuntimeException e) {
-                status = "re-bake failed: " + e.getMessage();
-            } finally {
-                baking = false;
-            }
-        }, "nfield-rebake");
-        t.setDaemon(true);
-        rebaking = t;
-        t.start();
+        onWorker("nfield-rebake", () -> update(rebake.apply(c), before), e -> status = "re-bake failed: " + e.getMessage());
     }
 
     /** Tile edge of progressive direct rendering, in pixels. */

@@ -70,15 +70,12 @@ public final class VolumeRenderer implements FieldRenderer {
         return 2 * (n[0] + n[1] + n[2]) + 2 * (m[0] + m[1] + m[2]) + 16;
     }
 
-    private float[] covered;
-    private int coveredW, coveredH;
+    private final BoxPass.Covered covered = new BoxPass.Covered();
     private boolean reading; // render(): an image read back, whole
 
     @Override
     public void occluder(float[] windowRect, int winW, int winH) {
-        covered = windowRect == null ? null : windowRect.clone();
-        coveredW = winW;
-        coveredH = winH;
+        covered.set(windowRect, winW, winH);
     }
 
     private void draw(Camera cam, Mode mode, int w, int h, float sliceY) {
@@ -109,7 +106,7 @@ public final class VolumeRenderer implements FieldRenderer {
         glUniform1f(glGetUniformLocation(program, "dt"), grid.step());
         glUniform1i(glGetUniformLocation(program, "maxIter"), maxIterations(grid));
         ViewUniforms.set(program, cam, mode, w, h, sliceY);
-        ViewUniforms.occluder(program, reading ? null : ViewUniforms.toTarget(covered, w, h, coveredW, coveredH));
+        ViewUniforms.occluder(program, reading ? null : covered.inTarget(w, h));
         float[] bLo = cropLo != null ? cropLo : lo, bHi = cropHi != null ? cropHi : hi;
         ViewUniforms.crop(program, bLo, bHi, false);
         glUniform3f(glGetUniformLocation(program, "background"), background[0], background[1], background[2]);
@@ -118,8 +115,7 @@ public final class VolumeRenderer implements FieldRenderer {
             glDrawArrays(GL_TRIANGLES, 0, 3);
             return;
         }
-        // only the projection of the box rays march through is drawn (llvmpipe skips the blocks outside the
-        // scissor); the rest is cleared to what a ray that misses it shows
+        // only the projection of the box rays march through is drawn; the rest shows what a ray that misses it does
         float[] boxLo = new float[3], boxHi = new float[3];
         boolean empty = false;
         for (int a = 0; a < 3; a++) {
@@ -129,21 +125,7 @@ public final class VolumeRenderer implements FieldRenderer {
         }
         float[] miss = mode == Mode.SHADED ? new float[]{clamp01(background[0]), clamp01(background[1]), clamp01(background[2])}
                 : mode == Mode.STEPS ? new float[]{0, 0, 1} : CpuTracer.BACKGROUND; // volume.frag's DARK is the tracer's background
-        glClearColor(miss[0], miss[1], miss[2], 1);
-        glClear(GL_COLOR_BUFFER_BIT);
-        if (empty) return;
-        int[] r = BakedRenderer.screenRect(cam, boxLo, boxHi, w, h);
-        if (r == null) {
-            glDrawArrays(GL_TRIANGLES, 0, 3);
-            return;
-        }
-        glEnable(GL_SCISSOR_TEST);
-        glScissor(r[0], r[1], r[2], r[3]);
-        try {
-            glDrawArrays(GL_TRIANGLES, 0, 3);
-        } finally {
-            glDisable(GL_SCISSOR_TEST);
-        }
+        BoxPass.draw(cam, empty ? null : boxLo, boxHi, w, h, miss);
     }
 
     private static float clamp01(float v) {
