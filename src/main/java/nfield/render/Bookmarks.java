@@ -35,24 +35,56 @@ public final class Bookmarks {
         this.file = file;
         if (file == null || !Files.exists(file)) return;
         try {
-            JsonNode root = Json.MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
-            if (root == null || !root.isArray()) throw new IOException("not a JSON array of views");
-            for (JsonNode v : root) {
-                JsonNode t = v.path("target");
-                views.add(new Camera(need(v, "azimuth"), need(v, "elevation"), need(v, "distance"),
-                        v.has("fov") ? need(v, "fov") : Camera.DEFAULT_FOV,
-                        t.isArray() && t.size() == 3 ? new Vector3f(t.get(0).floatValue(), t.get(1).floatValue(), t.get(2).floatValue())
-                                : new Vector3f()));
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            views.clear();
-            problem = file + ": " + e.getMessage() + " (the bookmarks there are not shown; fix or remove the file)";
+            views.addAll(parse(file, Files.readString(file, StandardCharsets.UTF_8)));
+        } catch (IOException | RuntimeException e) {
+            problem = (e.getMessage() != null && e.getMessage().startsWith(file.toString()) ? e.getMessage() : file + ": " + e.getMessage())
+                    + " (the bookmarks there are not shown; fix or remove the file)";
         }
     }
 
-    private static double need(JsonNode v, String key) throws IOException {
+    /** The farthest a bookmarked camera may stand (field units; the field's box is [-1, 1]^3). */
+    static final double MAX_DISTANCE = 1000;
+
+    /** The views of a bookmarks file's text; an IOException naming {@code file} where it is not one. */
+    static List<Camera> parse(Path file, String text) throws IOException {
+        List<Camera> out = new ArrayList<>();
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException(file + ": not JSON (" + e.getOriginalMessage() + ")", e);
+        }
+        if (root == null || !root.isArray()) throw new IOException(file + ": not a JSON array of views");
+        for (JsonNode v : root) {
+            JsonNode t = v.path("target");
+            float[] target = new float[3];
+            if (t.isArray() && t.size() == 3) {
+                for (int a = 0; a < 3; a++) {
+                    target[a] = t.get(a).floatValue();
+                    if (!t.get(a).isNumber() || !Float.isFinite(target[a])) throw new IOException(file + ": a view's target is not three finite numbers");
+                }
+            }
+            double distance = need(file, v, "distance"), azimuth = need(file, v, "azimuth");
+            if (distance > MAX_DISTANCE) throw new IOException(file + ": a view's distance " + distance + " is over " + MAX_DISTANCE);
+            if (Math.abs(azimuth) > 1e6) throw new IOException(file + ": a view's azimuth " + azimuth + " is not an angle in degrees");
+            for (float c : target) {
+                if (Math.abs(c) > MAX_DISTANCE) throw new IOException(file + ": a view's target lies over " + MAX_DISTANCE + " from the field");
+            }
+            try {
+                out.add(new Camera(azimuth, need(file, v, "elevation"), distance,
+                        v.has("fov") ? need(file, v, "fov") : Camera.DEFAULT_FOV, new Vector3f(target[0], target[1], target[2])));
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + ": view " + (out.size() + 1) + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    private static double need(Path file, JsonNode v, String key) throws IOException {
         JsonNode n = v.get(key);
-        if (n == null || !n.isNumber() || !Double.isFinite(n.doubleValue())) throw new IOException("a view has no finite '" + key + "'");
+        if (n == null || !n.isNumber() || !Double.isFinite(n.doubleValue())) {
+            throw new IOException(file + ": view has no finite '" + key + "'");
+        }
         return n.doubleValue();
     }
 

@@ -44,6 +44,7 @@ public final class FuzzTargets {
     public static final List<Target> ALL = List.of(mesh("obj"), mesh("ply"), mesh("stl"), mesh("off"),
             new Target("field", "nfield.io.FieldFileFuzz", null, List.of("src/test/resources/fuzz/field")),
             new Target("scene", "nfield.config.SceneFuzz", null, List.of("src/test/resources/fuzz/scene", "scenes")),
+            new Target("views", "nfield.render.BookmarksFuzz", null, List.of("src/test/resources/fuzz/views")),
             new Target("npy", "nfield.data.nerf.NpyFuzz", null, List.of("src/test/resources/fuzz/npy")),
             new Target("npz", "nfield.data.nerf.NpzFuzz", null, List.of("src/test/resources/fuzz/npz")),
             new Target("transforms", "nfield.data.nerf.TransformsFuzz", null, List.of("src/test/resources/fuzz/transforms")),
