@@ -25,19 +25,20 @@ public final class Viewer implements AutoCloseable {
 
     /** What a run measured. */
     /** shown: what the last frame drew (baked, volume, or direct with the share of its tiles done). */
-    public record Stats(int frames, double medianFrameMs, int width, int height, String renderer, String shown) {
+    /** panel: whether the panel was shown at the end (it covers part of the view, which is then not drawn). */
+    public record Stats(int frames, double medianFrameMs, int width, int height, String renderer, String shown, boolean panel) {
         public double fps() { return 1000 / medianFrameMs; }
 
         /** The line a run reports, {@code mode} and the bake (its size and time) named. */
         public String describe(String mode, String bake, double bakeSeconds) {
-            return String.format(java.util.Locale.ROOT, "%d frames at %dx%d (%s %s, bake %s in %.2f s): median %.2f ms, %.1f fps on %s",
-                    frames, width, height, shown, mode, bake, bakeSeconds, medianFrameMs, fps(), renderer);
+            return String.format(java.util.Locale.ROOT, "%d frames at %dx%d (%s %s, bake %s in %.2f s%s): median %.2f ms, %.1f fps on %s",
+                    frames, width, height, shown, mode, bake, bakeSeconds, panel ? ", panel shown" : "", medianFrameMs, fps(), renderer);
         }
 
         /** {@code view --benchmark --json}'s line. */
         public com.fasterxml.jackson.databind.node.ObjectNode toJson(String mode, String bake) {
             return nfield.config.Json.MAPPER.createObjectNode().put("fps", fps()).put("frame_ms", medianFrameMs).put("frames", frames)
-                    .put("width", width).put("height", height).put("mode", mode).put("bake", bake).put("path", shown).put("renderer", renderer);
+                    .put("width", width).put("height", height).put("mode", mode).put("bake", bake).put("path", shown).put("panel", panel).put("renderer", renderer);
         }
     }
 
@@ -550,7 +551,7 @@ public final class Viewer implements AutoCloseable {
         double[] sorted = Arrays.copyOf(times, n);
         Arrays.sort(sorted);
         double median = n == 0 ? Double.NaN : sorted[n / 2];
-        return new Stats(frames, median, fw[0], fh[0], glGetString(GL_RENDERER), shown());
+        return new Stats(frames, median, fw[0], fh[0], glGetString(GL_RENDERER), shown(), showPanel);
     }
 
     @Override
