@@ -31,7 +31,8 @@ public final class CpuTracer {
         Vector3f eye = cam.eye(), lt = cam.light();
         float[] light = {lt.x, lt.y, lt.z};
         float nearT = (float) cam.distance() - 1.8f, farT = (float) cam.distance() + 1.8f;
-        return pixels(cam, w, h, (dx, dy, dz, c) -> shade(g, eye.x, eye.y, eye.z, dx, dy, dz, mode, sliceY, nearT, farT, light, maxStep,
+        float[] box = g.occupied(); // once, not per pixel
+        return pixels(cam, w, h, (dx, dy, dz, c) -> shade(g, box, eye.x, eye.y, eye.z, dx, dy, dz, mode, sliceY, nearT, farT, light, maxStep,
                 shadeTexture, c));
     }
 
@@ -68,7 +69,7 @@ public final class CpuTracer {
         return Math.round(Math.max(0, Math.min(1, v)) * 255);
     }
 
-    private static void shade(BakedGrid g, float ox, float oy, float oz, float dx, float dy, float dz, Mode mode,
+    private static void shade(BakedGrid g, float[] box, float ox, float oy, float oz, float dx, float dy, float dz, Mode mode,
                               float sliceY, float nearT, float farT, float[] light, float maxStep, boolean shadeTexture, float[] c) {
         if (mode == Mode.SLICE) {
             float t = (sliceY - oy) / dy;
@@ -88,7 +89,7 @@ public final class CpuTracer {
         }
         // slab test against the cells that can hold a hit (within [-1, 1]^3), as the shader's cropLo / cropHi
         float t0 = 0, t1 = Float.POSITIVE_INFINITY;
-        float[] o = {ox, oy, oz}, d = {dx, dy, dz}, box = g.occupied();
+        float[] o = {ox, oy, oz}, d = {dx, dy, dz};
         for (int k = 0; k < 3; k++) {
             float lo = Math.max(-1, box[k]), hi = Math.min(1, box[k + 3]);
             float inv = 1 / d[k], a = (lo - o[k]) * inv, b = (hi - o[k]) * inv;
