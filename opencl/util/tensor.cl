@@ -56,3 +56,40 @@ __kernel void sample_rows(const int n, const int cols, const int pool_rows, cons
     const uint idx = pcg_hash(pcg_hash((uint)r) ^ seed) % (uint)pool_rows;
     for (int j = 0; j < cols; j++) out[(size_t)r * cols + j] = pool[(size_t)idx * cols + j];
 }
+
+/** y[r, col + j] = codes[index[r]][j]; codes [count, C] at params[off]; rows whose index is out of range get 0. */
+__kernel void gather_codes(const int n, const int C, const int count, const int off, const int ycols, const int col,
+                           __global const float* params, __global const float* index, __global float* y)
+{
+    const int gid = get_global_id(0);
+    if (gid >= n * C) return;
+    const int r = gid / C, j = gid % C;
+    const int i = (int)index[r];
+    y[(size_t)r * ycols + col + j] = (i >= 0 && i < count) ? params[off + (size_t)i * C + j] : 0.0f;
+}
+
+/**
+ * grads[off + index[r]·C + j] += dy[r, col + j] + decay · params[off + index[r]·C + j]. One
+ * work-item owns column j of every code and walks the rows in order (no atomics; a run of rows
+ * sharing a code is summed in a register first); rows whose index is out of range are skipped.
+ */
+__kernel void gather_codes_backward(const int n, const int C, const int count, const int off, const int dcols, const int col,
+                                    const float decay, __global const float* params, __global const float* index,
+                                    __global const float* dy, __global float* grads)
+{
+    const int j = get_global_id(0);
+    if (j >= C) return;
+    int cur = -1;
+    float acc = 0.0f;
+    for (int r = 0; r < n; r++) {
+        const int i = (int)index[r];
+        if (i < 0 || i >= count) continue;
+        if (i != cur) {
+            if (cur >= 0) grads[off + (size_t)cur * C + j] += acc;
+            cur = i;
+            acc = 0.0f;
+        }
+        acc += dy[(size_t)r * dcols + col + j] + decay * params[off + (size_t)i * C + j];
+    }
+    if (cur >= 0) grads[off + (size_t)cur * C + j] += acc;
+}

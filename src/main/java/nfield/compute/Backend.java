@@ -147,6 +147,21 @@ public interface Backend extends AutoCloseable {
         if (samples.rows() >= 1 << 24) throw new IllegalArgumentException("volume rendering: " + samples.rows() + " samples; at most 2^24 - 1");
     }
 
+    /**
+     * Latent codes into a batch (DeepSDF's auto-decoder, Park et al. 2019, sec. 4): the codes are
+     * a [K, C] table at params[off]; for every row r, y[r, col + j] = code_{i_r}[j] for j &lt; C,
+     * where i_r = index[r, 0] is an exact integer in [0, K). index [B, 1], y [B, ≥ col + C].
+     */
+    void gatherCodes(Tensor params, int off, int count, int codeSize, Tensor index, Tensor y, int col);
+
+    /**
+     * Backward of {@link #gatherCodes}: for every row r and j &lt; C,
+     * grads[off + i_r·C + j] += dy[r, col + j] + decay · params[off + i_r·C + j] (the decay term
+     * is the gradient of (decay/2)·‖code‖² counted once per row that uses the code). Rows that
+     * share a code add up.
+     */
+    void gatherCodesBackward(Tensor params, Tensor grads, int off, int count, int codeSize, Tensor index, Tensor dy, int col, double decay);
+
     /** The sum of all entries (accumulated in double on the host from device partial sums). */
     double sum(Tensor t);
 

@@ -100,7 +100,7 @@ public final class Trainer {
         @Override public long lastSamples() { return batch; }
     }
 
-    private final Field field;
+    private final nfield.compute.ParamStore store;
     private final Objective objective;
     private final Adam adam;
     private final TrainConfig cfg;
@@ -115,7 +115,12 @@ public final class Trainer {
     }
 
     public Trainer(Field field, Objective objective, Adam adam, TrainConfig cfg) {
-        this.field = field;
+        this(field.params(), objective, adam, cfg);
+    }
+
+    /** Minimises {@code objective} over the parameters of {@code store} (a field's, or a shape space's). */
+    public Trainer(nfield.compute.ParamStore store, Objective objective, Adam adam, TrainConfig cfg) {
+        this.store = store;
         this.objective = objective;
         this.adam = adam;
         this.cfg = cfg;
@@ -180,14 +185,14 @@ public final class Trainer {
     private final long faultNanStep = Long.getLong("nfield.fault.nan-at-step", -1);
 
     private void poison() {
-        double[] p = field.params().readParams();
+        double[] p = store.readParams();
         java.util.Arrays.fill(p, Double.NaN);
-        field.backend().write(field.params().params(), p);
+        store.backend().write(store.params(), p);
     }
 
     /** One training step; returns the loss when {@code read}, else NaN. */
     public double step(double progress, boolean read) {
-        field.params().zeroGrads();
+        store.zeroGrads();
         double l = objective.step(adam.steps(), read);
         adam.step(progress);
         return l;
@@ -208,7 +213,7 @@ public final class Trainer {
             if (paused) start += awaitResume(); // the budget's clock stands still while paused
             long done = adam.steps() - first;
             if (cfg.seconds() > 0 && done > 0 && (adam.steps() - lastSyncStep) % syncEvery == 0) {
-                field.backend().finish();
+                store.backend().finish();
                 double t = (System.nanoTime() - start) * 1e-9, perStep = (t - lastSyncT) / (adam.steps() - lastSyncStep);
                 syncEvery = Math.max(1, Math.min(cfg.logEvery(), Math.round(0.05 / Math.max(1e-6, perStep))));
                 lastSyncT = t;

@@ -79,6 +79,13 @@ public final class Components {
                 cases.add(new Case("field " + kind + " " + enc, b -> Standalone.of(Field.of(fc, b)), smoothPoints(fc.encoding())));
             }
         }
+        // Shape-space decoders (an auto-decoder: the point's features and its row's latent code, a skip taking both again);
+        // the rows cycle through 5 codes, so every code's gradient sums over many rows
+        for (String enc : List.of("frequency", "hash")) {
+            FieldConfig fc = new FieldConfig("sdf", small(EncodingConfig.REGISTRY.example(enc)),
+                    new NetworkConfig(16, 2, ActivationConfig.HIDDEN.example("softplus"), List.of(2), 1), "softplus");
+            cases.add(new Case("space decoder " + enc, b -> spaceDecoder(fc, 5, 3, b), smoothPoints(fc.encoding())));
+        }
         // View-dependent radiance fields: (point, direction) → (density, rgb), and the density alone
         for (FieldConfig fc : viewDependentFields()) {
             String name = "field radiance " + fc.encoding().type() + " + colour(" + fc.color().directionEncoding().type() + ")";
@@ -105,6 +112,19 @@ public final class Components {
                 new FieldConfig("radiance", new EncodingConfig.Frequency(3, true),
                         new NetworkConfig(16, 2, softplus, List.of(), 1), "softplus",
                         new ColorConfig(new EncodingConfig.Frequency(2, true), 0, new NetworkConfig(12, 2, softplus, List.of(1), 1))));
+    }
+
+    /** A shape-space decoder of {@code count} codes of {@code codeSize} whose row r uses code r mod count (up to 4096 rows). */
+    public static Standalone spaceDecoder(FieldConfig member, int count, int codeSize, Backend b) {
+        nfield.field.SpaceNetwork s = new nfield.field.SpaceNetwork(member, count, codeSize, 0.5);
+        Standalone st = Standalone.of(s, b);
+        int rows = 4096;
+        double[] idx = new double[rows];
+        for (int r = 0; r < rows; r++) idx[r] = r % count;
+        nfield.compute.Tensor t = b.alloc(rows, 1);
+        b.write(t, idx);
+        s.useIndex(t);
+        return st;
     }
 
     /** Every registered loss with its default parameters, by type name. */

@@ -669,6 +669,21 @@ public final class ClBackend implements Backend {
     }
 
     @Override
+    public void gatherCodes(Tensor params, int off, int count, int codeSize, Tensor index, Tensor y, int col) {
+        Tensor.checkShape("code index", index, y.rows(), 1);
+        int n = y.rows();
+        run1d(kernel("util/tensor.cl", "", "gather_codes"), (long) n * codeSize, n, codeSize, count,
+                off, y.cols(), col, m(params), m(index), m(y));
+    }
+
+    @Override
+    public void gatherCodesBackward(Tensor params, Tensor grads, int off, int count, int codeSize, Tensor index, Tensor dy, int col, double decay) {
+        Tensor.checkShape("code index", index, dy.rows(), 1);
+        run1d(kernel("util/tensor.cl", "", "gather_codes_backward"), codeSize, dy.rows(), codeSize,
+                count, off, dy.cols(), col, (float) decay, m(params), m(index), m(dy), m(grads));
+    }
+
+    @Override
     public void sampleRows(Tensor pool, int poolRows, Tensor out, long seed) {
         int n = out.rows();
         run1d(kernel("util/tensor.cl", "", "sample_rows"), n, n, out.cols(), poolRows, Backend.foldSeed(seed),

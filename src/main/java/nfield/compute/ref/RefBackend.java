@@ -479,6 +479,36 @@ public final class RefBackend implements Backend {
         }
     }
 
+    private static int codeIndex(double v, int count, int r) {
+        int i = (int) v;
+        if (i != v || i < 0 || i >= count) {
+            throw new IllegalArgumentException("code index " + v + " of row " + r + " is not an integer in [0, " + count + ")");
+        }
+        return i;
+    }
+
+    @Override
+    public void gatherCodes(Tensor params, int off, int count, int codeSize, Tensor index, Tensor y, int col) {
+        Tensor.checkShape("code index", index, y.rows(), 1);
+        double[] p = a(params), ix = a(index), ya = a(y);
+        int yc = y.cols();
+        for (int r = 0; r < y.rows(); r++) {
+            int i = codeIndex(ix[r], count, r);
+            System.arraycopy(p, off + i * codeSize, ya, r * yc + col, codeSize);
+        }
+    }
+
+    @Override
+    public void gatherCodesBackward(Tensor params, Tensor grads, int off, int count, int codeSize, Tensor index, Tensor dy, int col, double decay) {
+        Tensor.checkShape("code index", index, dy.rows(), 1);
+        double[] p = a(params), g = a(grads), ix = a(index), d = a(dy);
+        int dc = dy.cols();
+        for (int r = 0; r < dy.rows(); r++) {
+            int i = codeIndex(ix[r], count, r);
+            for (int j = 0; j < codeSize; j++) g[off + i * codeSize + j] += d[r * dc + col + j] + decay * p[off + i * codeSize + j];
+        }
+    }
+
     @Override
     public void sampleRows(Tensor pool, int poolRows, Tensor out, long seed) {
         double[] s = a(pool), d = a(out);
