@@ -258,4 +258,9 @@ public final class MeshWriter {
         out.write(buf.array(), 0, buf.position());
         buf.clear();
     }
+
+    /** A partial scan as a point file ({@code .xyz}: x y z [nx ny nz] a line), atomically. */
+    public static void writeScan(Path file, nfield.data.mesh.PartialScan scan) throws IOException {
+        AtomicFiles.write(file, scan.toXyz().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
 }

@@ -46,10 +46,17 @@ public final class Fits {
     public static Mesh loadMesh(String data, Consumer<String> warn) throws IOException {
         MeshShapes gen = MeshShapes.parse(data);
         if (gen != null) return gen.mesh();
+        nfield.data.mesh.ShapeFamily.Member member;
+        try {
+            member = nfield.data.mesh.ShapeFamily.parse(data);
+        } catch (IllegalArgumentException e) {
+            throw new FitError(e.getMessage());
+        }
+        if (member != null) return member.mesh();
         Path p = Path.of(data);
         if (!Files.exists(p)) {
             throw new FitError(data + ": no such file, and not a built-in shape (" + String.join(", ", MeshShapes.ids())
-                    + ", " + String.join(", ", AnalyticShape.ids()) + ")");
+                    + ", " + String.join(", ", AnalyticShape.ids()) + ", family:N)");
         }
         if (Files.isDirectory(p)) {
             throw new FitError(data + ": a folder, with no transforms*.json and no COLMAP model in it (the posed images a "

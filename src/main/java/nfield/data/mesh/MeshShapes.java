@@ -66,12 +66,12 @@ public enum MeshShapes {
         }, new double[]{0, 0, 1});
     }
 
-    private interface Curve {
+    interface Curve {
         /** Point c and tangent d (any length) at u in [0, 1). */
         void at(double u, double[] c, double[] d);
     }
 
-    private static Mesh tube(String name, int nu, int nv, double r, Curve curve, double[] up) {
+    static Mesh tube(String name, int nu, int nv, double r, Curve curve, double[] up) {
         double[] v = new double[nu * nv * 3];
         int[] f = new int[nu * nv * 6];
         double[] c = new double[3], d = new double[3];

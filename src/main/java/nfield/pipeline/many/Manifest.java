@@ -56,10 +56,30 @@ public final class Manifest {
         return unique(jobs);
     }
 
+    /** The members {@code family:N} or {@code family:A..B} names. */
+    static List<nfield.data.mesh.ShapeFamily.Member> family(String item, String where) {
+        String s = item.substring(nfield.data.mesh.ShapeFamily.PREFIX.length());
+        int dots = s.indexOf("..");
+        try {
+            if (dots < 0) return List.of(nfield.data.mesh.ShapeFamily.parse(item));
+            int a = Integer.parseInt(s.substring(0, dots)), b = Integer.parseInt(s.substring(dots + 2));
+            if (a < 0 || b < a || b - a >= 1_000_000) throw new NumberFormatException();
+            return nfield.data.mesh.ShapeFamily.members(a, b - a + 1);
+        } catch (IllegalArgumentException e) {
+            throw new FitError(where + ": " + item + ": family members are family:N or family:A..B (0 <= A <= B, fewer than a million)");
+        }
+    }
+
     /** A shape as found, and whether the manifest named it. */
     record Found(ShapeJob job, boolean named) {}
 
     private static void expand(String item, Path base, String where, Path skip, List<Found> out, int depth) throws IOException {
+        if (item.startsWith(nfield.data.mesh.ShapeFamily.PREFIX)) { // family:N or family:A..B (members A to B, both included)
+            for (nfield.data.mesh.ShapeFamily.Member m : family(item, where)) {
+                out.add(found(new ShapeJob(m.name(), m.data(), null, null, null, null, where)));
+            }
+            return;
+        }
         if (item.startsWith("shape:") || item.startsWith("analytic:")) {
             out.add(found(new ShapeJob(item.replace(':', '-').replaceFirst("^shape-", ""), item, null, null, null, null, where)));
             return;
