@@ -46,6 +46,14 @@ public final class FieldFile {
      * continues exactly.
      */
     public static void write(Path file, FittedField fitted, boolean optimizer) throws IOException {
+        write(file, fitted, optimizer, Map.of());
+    }
+
+    /**
+     * As {@link #write(Path, FittedField, boolean)}, with more {@code __metadata__} entries
+     * ({@code extra}: keys other than the field's own, e.g. {@value #SPACE_CODE}).
+     */
+    public static void write(Path file, FittedField fitted, boolean optimizer, Map<String, String> extra) throws IOException {
         Field field = fitted.field();
         ParamStore store = field.params();
         double[] params = store.readParams();
@@ -62,6 +70,10 @@ public final class FieldFile {
         ObjectNode meta = header.putObject("__metadata__");
         meta.put("format", FORMAT).put("version", VERSION);
         MetaCodec.write(fitted.meta()).forEach(meta::put);
+        extra.forEach((k, v) -> {
+            if (meta.has(k)) throw new IllegalArgumentException("metadata key " + k + " is the field's own");
+            meta.put(k, v);
+        });
         long pos = 0;
         for (ParamStore.Slice s : store.slices()) {
             ObjectNode t = header.putObject(s.name());
@@ -113,6 +125,25 @@ public final class FieldFile {
         return true;
     }
 
+    /**
+     * The metadata key of a field decoded from a shape space ({@code nfield complete},
+     * {@code interpolate}): JSON {"space": file, "code": [C values]}, so that such fields can be
+     * interpolated in turn.
+     */
+    public static final String SPACE_CODE = "space_code";
+
+    /** The value of {@code __metadata__.key} in a field file, or null when it has none. */
+    public static String metaString(Path file, String key) throws IOException {
+        byte[] all;
+        try {
+            all = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new IOException(file + ": no such file");
+        }
+        JsonNode m = tensors(file, all, FORMAT, READS, "field").meta();
+        return m.hasNonNull(key) ? m.get(key).asText() : null;
+    }
+
     /** Reads the metadata and checks every tensor against the file; throws with the file named. */
     public static FieldMeta readMeta(Path file) throws IOException {
         return parse(file).meta;
@@ -148,7 +179,11 @@ public final class FieldFile {
     record Parsed(FieldMeta meta, Map<String, long[]> tensors, Map<String, String> shapes, ByteBuffer data) {}
 
     private static IOException bad(Path file, String what) {
-        return new IOException(file + ": not a valid nfield field file: " + what);
+        return bad(file, "field", what);
+    }
+
+    static IOException bad(Path file, String kind, String what) {
+        return new IOException(file + ": not a valid nfield " + kind + " file: " + what);
     }
 
     private static Parsed parse(Path file) throws IOException {
@@ -163,29 +198,42 @@ public final class FieldFile {
 
     /** The header, metadata and tensor table of a field file's bytes {@code all}; errors name {@code file}. */
     static Parsed parse(Path file, byte[] all) throws IOException {
-        if (all.length < 8) throw bad(file, "only " + all.length + " bytes");
+        Tensors t = tensors(file, all, FORMAT, READS, "field");
+        FieldMeta fieldMeta = MetaCodec.read(file, Integer.parseInt(t.version()), t.meta());
+        return new Parsed(fieldMeta, t.tensors(), t.shapes(), t.data());
+    }
+
+    /** A safetensors file nfield wrote: its {@code __metadata__}, format version, and each tensor's byte range and shape. */
+    record Tensors(JsonNode meta, String version, Map<String, long[]> tensors, Map<String, String> shapes, ByteBuffer data) {}
+
+    /**
+     * The tensor table of {@code all}, a safetensors file whose {@code __metadata__.format} must be
+     * {@code format} in one of the {@code versions}; every range and shape is checked. Errors name
+     * {@code file} as "not a valid nfield {@code what} file".
+     */
+    static Tensors tensors(Path file, byte[] all, String format, java.util.List<String> versions, String what) throws IOException {
+        if (all.length < 8) throw bad(file, what, "only " + all.length + " bytes");
         ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
         long n = b.getLong(0);
         if (n <= 0 || n > MAX_HEADER || n > all.length - 8) {
-            throw bad(file, "header length " + n + " does not fit the file (" + all.length + " bytes)");
+            throw bad(file, what, "header length " + n + " does not fit the file (" + all.length + " bytes)");
         }
         JsonNode header;
         try {
             header = Json.MAPPER.readTree(new String(all, 8, (int) n, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw bad(file, "header is not JSON");
+            throw bad(file, what, "header is not JSON");
         }
-        if (header == null || !header.isObject()) throw bad(file, "header is not a JSON object");
+        if (header == null || !header.isObject()) throw bad(file, what, "header is not a JSON object");
         JsonNode meta = header.get("__metadata__");
-        if (meta == null || !FORMAT.equals(meta.path("format").asText())) {
-            throw bad(file, "no __metadata__.format = \"" + FORMAT + "\" (was it written by nfield?)");
+        if (meta == null || !format.equals(meta.path("format").asText())) {
+            throw bad(file, what, "no __metadata__.format = \"" + format + "\" (was it written by nfield?)");
         }
         String version = meta.path("version").asText();
-        if (!READS.contains(version)) {
-            throw bad(file, "format version " + version + "; this nfield reads versions " + String.join(" and ", READS)
+        if (!versions.contains(version)) {
+            throw bad(file, what, "format version " + version + "; this nfield reads versions " + String.join(" and ", versions)
                     + " (a newer nfield wrote it?)");
         }
-        FieldMeta fieldMeta = MetaCodec.read(file, Integer.parseInt(version), meta);
         long dataLen = all.length - 8 - n;
         Map<String, long[]> tensors = new LinkedHashMap<>();
         Map<String, String> shapes = new LinkedHashMap<>();
@@ -227,6 +275,6 @@ public final class FieldFile {
             shapes.put(e.getKey(), shape.toString());
         }
         ByteBuffer data = ByteBuffer.wrap(all, 8 + (int) n, (int) dataLen).slice();
-        return new Parsed(fieldMeta, tensors, shapes, data);
+        return new Tensors(meta, version, tensors, shapes, data);
     }
 }

@@ -45,6 +45,8 @@ public final class FuzzTargets {
             new Target("field", "nfield.io.FieldFileFuzz", null, List.of("src/test/resources/fuzz/field")),
             new Target("scene", "nfield.config.SceneFuzz", null, List.of("src/test/resources/fuzz/scene", "scenes")),
             new Target("views", "nfield.render.BookmarksFuzz", null, List.of("src/test/resources/fuzz/views")),
+            new Target("space", "nfield.io.SpaceFileFuzz", null, List.of("src/test/resources/fuzz/space")),
+            new Target("scan", "nfield.data.mesh.ScanFuzz", null, List.of("src/test/resources/fuzz/scan")),
             new Target("npy", "nfield.data.nerf.NpyFuzz", null, List.of("src/test/resources/fuzz/npy")),
             new Target("npz", "nfield.data.nerf.NpzFuzz", null, List.of("src/test/resources/fuzz/npz")),
             new Target("transforms", "nfield.data.nerf.TransformsFuzz", null, List.of("src/test/resources/fuzz/transforms")),
