@@ -111,7 +111,7 @@ class CliTest {
     void badInputIsOneLineNotAStackTrace() throws IOException {
         Run r = run("fit", "nowhere.obj", "-o", dir.resolve("x").toString(), "--backend", "java");
         assertEquals(2, r.code());
-        assertEquals("nfield fit: error: nowhere.obj: no such file, and not a built-in shape (shape:torus, shape:knot, analytic:torus, analytic:sphere)\n", r.err());
+        assertEquals("nfield fit: error: nowhere.obj: no such file, and not a built-in shape (shape:torus, shape:knot, analytic:torus, analytic:sphere, family:N)\n", r.err());
         Path scene = dir.resolve("s.json");
         Files.writeString(scene, "{\"field\": {\"network\": {\"width\": 0}}}");
         r = run("fit", "analytic:torus", "-o", dir.resolve("x").toString(), "--backend", "java", "--config", scene.toString());
