@@ -1,6 +1,7 @@
 package nfield.cli;
 
 import nfield.config.Json;
+import nfield.render.BakedGrid;
 import nfield.render.Camera;
 import nfield.render.Mode;
 import nfield.render.VolumeFile;
@@ -79,6 +80,14 @@ final class ViewCommand implements Callable<Integer> {
     @Option(names = "--json", description = "With --benchmark: one JSON line on stdout.")
     boolean json;
 
+    @Option(names = "--between", arity = "2", paramLabel = "SHAPE",
+            description = "FIELD is a shape space (nfield fit-space): show the shape between these two (member names or fields from "
+                    + "the space), with a slider in the panel that re-bakes as it moves.")
+    java.util.List<String> between;
+
+    @Option(names = "--t", defaultValue = "0.5", paramLabel = "T", description = "With --between: where the slider starts (default: ${DEFAULT-VALUE}).")
+    float blendT;
+
     @Option(names = "--no-panel", description = "Start with the panel hidden (Tab shows it).")
     boolean noPanel;
 
@@ -113,6 +122,12 @@ final class ViewCommand implements Callable<Integer> {
         bake = FieldInputs.parseBake(bakeOption);
         Viewer.requireDisplay(); // before the bake, which may take seconds
         if (up != null && !up.equals("y") && !up.equals("z")) throw new UserError("--up " + up + ": use y or z");
+        boolean space = nfield.io.SpaceFile.isSpace(java.nio.file.Path.of(field));
+        if (space != (between != null)) {
+            throw new UserError(space ? field + " is a shape space: give two of its shapes with --between A B (nfield space " + field
+                    + " lists them)" : "--between is for shape spaces; " + field + " is not one");
+        }
+        if (space) return viewSpace(wh, m, n);
         if (FieldInputs.isRadianceFile(field)) return viewRadiance(wh, m, n);
         if ("z".equals(up)) throw new UserError("--up z: SDF fields are drawn y-up");
         long t0 = System.nanoTime();
@@ -137,6 +152,52 @@ final class ViewCommand implements Callable<Integer> {
         report(st, m, d.grid().res() + "^3", bakeS);
         return 0;
     }
+
+    /** The shape between two of a space's shapes at t, baked on a fresh device each time (as every re-bake is). */
+    private BakedGrid spaceGrid(float t, int res) throws Exception {
+        try (nfield.compute.Backend b = backends.open()) {
+            nfield.field.ShapeSpace sp = nfield.io.SpaceFile.load(java.nio.file.Path.of(field), b);
+            InterpolateCommand.End ea = InterpolateCommand.end(sp, between.get(0)), eb = InterpolateCommand.end(sp, between.get(1));
+            double[] z = new double[ea.code().length];
+            for (int i = 0; i < z.length; i++) z[i] = (1 - t) * ea.code()[i] + t * eb.code()[i];
+            var f = sp.field("t" + t, z, nfield.geom.Normalization.IDENTITY, nfield.field.FieldMeta.Provenance.UNKNOWN, b);
+            return BakedGrid.bake(new nfield.field.FieldQuery(f.field()), res);
+        }
+    }
+
+    /** A shape space: the shape between two of its shapes, and a slider for t. */
+    private int viewSpace(int[] wh, Mode m, int n) throws Exception {
+        if (!path.equals("baked")) throw new UserError("--path " + path + ": a shape space is shown baked");
+        if (!(blendT >= 0 && blendT <= 1)) throw new UserError("--t " + blendT + ": must be in [0, 1]");
+        int res = bake == VolumeBaker.AUTO ? 128 : bake;
+        long t0 = System.nanoTime();
+        BakedGrid first = spaceGrid(blendT, res);
+        double bakeS = (System.nanoTime() - t0) * 1e-9;
+        float[] t = {blendT};
+        Viewer.Stats st;
+        try (Viewer v = new Viewer("nfield view " + field, first, Camera.HOME, new Viewer.Options(wh[0], wh[1], n, screenshot, benchmark,
+                targetFps, m))) {
+            setUp(v);
+            v.bakes(SDF_BAKES, (r, c) -> {
+                try {
+                    return spaceGrid(t[0], r);
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            });
+            v.blend(between.get(0) + " -> " + between.get(1), blendT, x -> t[0] = (float) x);
+            if (onViewer != null) onViewer.accept(v);
+            if (!benchmark && n == 0) System.err.println(Viewer.HELP);
+            st = v.run();
+        }
+        report(st, m, res + "^3", bakeS);
+        return 0;
+    }
+
+    /** Tests: the viewer once it is open (to drive its panel). */
+    static java.util.function.Consumer<Viewer> onViewer;
 
     /** A radiance field: baked colour and density, the volume mode. */
     private int viewRadiance(int[] wh, Mode m, int n) throws Exception {

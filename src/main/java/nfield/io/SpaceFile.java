@@ -83,6 +83,20 @@ public final class SpaceFile {
         AtomicFiles.write(file, buf.array());
     }
 
+    /** Whether {@code file} is a space file (its header says so); false for anything else, or no file. */
+    public static boolean isSpace(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(8);
+            if (head.length < 8) return false;
+            long n = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            if (n <= 0 || n > 1 << 20) return false;
+            String h = new String(in.readNBytes((int) n), StandardCharsets.UTF_8);
+            return h.contains("\"format\":\"" + FORMAT + "\"");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static IOException bad(Path file, String what) {
         return FieldFile.bad(file, "space", what);
     }

@@ -19,7 +19,8 @@ import static org.lwjgl.nuklear.Nuklear.*;
 /**
  * The viewer's panel (Nuklear): render mode and slice, baked or direct path, bake resolution,
  * crop box (copied as {@code --crop} for {@code mesh} and {@code export}), camera (reset, frame,
- * screenshot, bookmarks) and, in a live fit, pause / resume / stop with the loss curve. It
+ * screenshot, bookmarks), between two shapes of a space a slider, and in a live fit pause /
+ * resume / stop with the loss curve. It
  * reads and changes the viewer through {@link Host}; widgets' screen rectangles of the last
  * frame are kept by name ({@link #bounds}) for tests that click them.
  */
@@ -51,13 +52,17 @@ final class Panel {
         LiveControls training();
         void copy(String text);
         void message(String line);
+        /** The label of a slider between two shapes, or null when there is none; its t in [0, 1]. */
+        default String blendLabel() { return null; }
+        default float blend() { return 0; }
+        default void blend(float t) {}
     }
 
     static final int WIDTH = 270, ROW = 22;
     private final Nk nk;
     private final Host host;
     private final Map<String, float[]> bounds = new LinkedHashMap<>();
-    private final boolean[] renderTab = {true}, cropTab = {false}, cameraTab = {true}, trainTab = {true};
+    private final boolean[] renderTab = {true}, cropTab = {false}, cameraTab = {true}, trainTab = {true}, shapeTab = {true};
     private boolean cropOn;
     private final float[] box = {-1, -1, -1, 1, 1, 1};
 
@@ -101,6 +106,7 @@ final class Panel {
             NkRect rect = NkRect.malloc(s).set(winW - WIDTH - 8, 8, WIDTH, Math.min(winH - 16, 480));
             rectangle = null;
             if (nk_begin(ctx, "nfield", rect, NK_WINDOW_BORDER | NK_WINDOW_MOVABLE | NK_WINDOW_MINIMIZABLE | NK_WINDOW_TITLE)) {
+                if (host.blendLabel() != null) shape(s);
                 render(s);
                 crop(s);
                 camera(s);
@@ -180,6 +186,21 @@ final class Panel {
                     NkVec2.malloc(s).set(WIDTH / 2f, ROW * (choices.length + 2)));
             if (sel.get(0) != selected && sel.get(0) < choices.length && !host.baking()) host.rebake(choices[sel.get(0)]);
         }
+    }
+
+    /** Between two shapes of a space: a slider for t, re-baked as it moves. */
+    private void shape(MemoryStack s) {
+        var ctx = nk.ctx;
+        if (!section(s, "tab:shape", "Shape", shapeTab)) return;
+        nk_layout_row_dynamic(ctx, ROW, 1);
+        nk_label(ctx, host.blendLabel(), NK_TEXT_LEFT);
+        nk_layout_row_dynamic(ctx, ROW, 1);
+        FloatBuffer t = s.floats(host.blend());
+        mark(s, "blend");
+        nk_slider_float(ctx, 0, t, 1, 0.01f);
+        if (t.get(0) != host.blend()) host.blend(t.get(0));
+        nk_layout_row_dynamic(ctx, ROW, 1);
+        nk_label(ctx, String.format(java.util.Locale.ROOT, "t = %.2f%s", host.blend(), host.baking() ? "  (baking...)" : ""), NK_TEXT_LEFT);
     }
 
     private void crop(MemoryStack s) {

@@ -71,6 +71,7 @@ public final class Viewer implements AutoCloseable {
     private final Panel panel;
     private boolean showPanel = true;
     private final int[] clickAt = new int[3]; // a scripted click: frames left until release, x, y
+    private final int[] dragAt = new int[4]; // a scripted drag: frames left, from x, to x, y
     private Bookmarks bookmarks = new Bookmarks(null);
     private LiveControls live;
     private nfield.field.CropBox crop = nfield.field.CropBox.FULL;
@@ -175,6 +176,26 @@ public final class Viewer implements AutoCloseable {
         bakeAt = bake;
     }
 
+    private String blendLabel;
+    private volatile float blendT, blendBaked;
+    private java.util.function.DoubleConsumer blendAt;
+
+    /**
+     * A slider in the panel between two shapes (a shape space's codes, {@code label} naming them):
+     * when it moves, {@code at} is told the new t (in [0, 1]) and the grid is baked again through
+     * {@link #bakes} at the resolution shown, as soon as no bake runs.
+     */
+    public void blend(String label, float t, java.util.function.DoubleConsumer at) {
+        blendLabel = label;
+        blendT = blendBaked = t;
+        blendAt = at;
+    }
+
+    /** The slider's t now (what the panel shows). */
+    public float blend() {
+        return blendT;
+    }
+
     /** Starts with the crop box {@code box} (field coordinates). */
     public void crop(nfield.field.CropBox box) {
         crop = box;
@@ -198,6 +219,20 @@ public final class Viewer implements AutoCloseable {
         clickAt[0] = 2;
         clickAt[1] = (int) (b[0] + b[2] * fx);
         clickAt[2] = (int) (b[1] + b[3] / 2);
+        return true;
+    }
+
+    /**
+     * Drags over widget {@code name} from {@code fromFx} to {@code toFx} of its width: press, move
+     * with the button held (a slider follows its knob), release, one frame each. For tests.
+     */
+    boolean drag(String name, float fromFx, float toFx) {
+        float[] b = panel.bounds(name);
+        if (b == null) return false;
+        dragAt[0] = 3;
+        dragAt[1] = (int) (b[0] + b[2] * fromFx);
+        dragAt[2] = (int) (b[0] + b[2] * toFx);
+        dragAt[3] = (int) (b[1] + b[3] / 2);
         return true;
     }
 
@@ -256,6 +291,9 @@ public final class Viewer implements AutoCloseable {
             @Override public LiveControls training() { return live; }
             @Override public void copy(String text) { glfwSetClipboardString(window, text); }
             @Override public void message(String line) { note(line); }
+            @Override public String blendLabel() { return blendLabel; }
+            @Override public float blend() { return blendT; }
+            @Override public void blend(float t) { blendT = t; }
         };
     }
 
@@ -483,9 +521,20 @@ public final class Viewer implements AutoCloseable {
                 nk.motion(clickAt[1], clickAt[2]);
                 nk.button(org.lwjgl.nuklear.Nuklear.NK_BUTTON_LEFT, clickAt[1], clickAt[2], clickAt[0] == 2);
                 clickAt[0]--;
+            } else if (dragAt[0] > 0) { // a scripted drag: press at the start, move held, release at the end
+                int x = dragAt[0] == 3 ? dragAt[1] : dragAt[2];
+                nk.motion(x, dragAt[3]);
+                if (dragAt[0] != 2) nk.button(org.lwjgl.nuklear.Nuklear.NK_BUTTON_LEFT, x, dragAt[3], dragAt[0] == 3);
+                dragAt[0]--;
             }
             nk.end();
             if (onFrame != null) onFrame.accept(frames);
+            if (blendAt != null && blendT != blendBaked && !baking && bakeAt != null) { // the slider moved: bake the shape at its t
+                float t = blendT;
+                blendBaked = t;
+                blendAt.accept(t);
+                bakeInBackground(grid.res());
+            }
             Object g = pending;
             if (g != null) {
                 pending = null;

@@ -71,6 +71,19 @@ class ShapeSpaceCommandsTest {
     }
 
     @Test
+    void theViewerShowsTheShapeBetweenTwo() throws Exception {
+        String display = System.getenv("DISPLAY");
+        org.junit.jupiter.api.Assumptions.assumeTrue(display != null && !display.isEmpty(), "needs a display (tools/test.sh runs the suite under xvfb-run)");
+        Path shot = dir.resolve("between.png");
+        CliTest.Run r = CliTest.run("view", space.toString(), "--between", ShapeFamily.member(0).name(), ShapeFamily.member(2).name(), "--t", "0.3",
+                "--frames", "5", "--size", "320x240", "--bake", "48", "--screenshot", shot.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.size(shot) > 0);
+        r = CliTest.run("view", space.toString(), "--frames", "1");
+        assertTrue(r.code() != 0 && r.err().contains("is a shape space: give two of its shapes with --between A B"), r.err());
+    }
+
+    @Test
     void wrongInputIsRefusedClearly() throws Exception {
         CliTest.Run r = CliTest.run("interpolate", space.toString(), "no-such-shape", ShapeFamily.member(0).name(), "-o", dir.resolve("x.nfield").toString());
         assertTrue(r.code() != 0);

@@ -64,6 +64,37 @@ class ViewerPanelTest {
         return n;
     }
 
+    /** The slider between two shapes: a click near its right end moves t there, and the shape is baked again at that t. */
+    @Test
+    void theShapeSliderRebakesBetweenTwoShapes() throws IOException {
+        int[] drawnAt = new int[2];
+        float[] slid = new float[2];
+        float[] at = {0.1f, 0.95f};
+        for (int k = 0; k < 2; k++) {
+            float[] bakedAt = {-1}, t = {0.5f};
+            Viewer[] v = {null};
+            float fx = at[k];
+            Map<Integer, IntConsumer> script = new TreeMap<>();
+            script.put(3, f -> assertTrue(v[0].click("tab:render"), "fold the render section"));
+            // the knob sits at t = 0.5 (mid-slider); drag it to fx
+            script.put(6, f -> assertTrue(v[0].drag("blend", 0.5f, fx), "the shape section lays out its slider"));
+            java.util.function.Consumer<Viewer> setUp = x -> {
+                v[0] = x;
+                // between a small sphere (t = 0) and a large one (t = 1)
+                x.bakes(new int[]{48}, (res, c) -> {
+                    bakedAt[0] = t[0];
+                    return BakedGrid.of((px, py, pz) -> Math.sqrt(px * px + py * py + pz * pz) - (0.15 + 0.6 * t[0]), res);
+                });
+                x.blend("small -> large", 0.5f, d -> t[0] = (float) d);
+            };
+            Path shot = dir.resolve("slider" + k + ".png");
+            drawnAt[k] = drawn(run(60, script, setUp, shot, x -> assertEquals(x.blend(), bakedAt[0], 1e-6, "the bake took the slider's t")));
+            slid[k] = bakedAt[0];
+        }
+        assertTrue(slid[0] < 0.25f && slid[1] > 0.8f, "the slider moved to where it was dragged: " + java.util.Arrays.toString(slid));
+        assertTrue(drawnAt[1] > 3 * drawnAt[0], "the larger shape is drawn after the slider moved right: " + java.util.Arrays.toString(drawnAt));
+    }
+
     @Test
     void modeBookmarkAndCropChangeWhatTheWindowShows() throws IOException {
         List<String> seen = new ArrayList<>();
