@@ -109,8 +109,7 @@ public class SpaceBench {
             Camera cam = new Camera(30, 25, 3.0);
             for (int k = 0; k <= 4; k++) {
                 double t = k / 4.0;
-                double[] z = new double[codes.get(0).length];
-                for (int j = 0; j < z.length; j++) z[j] = (1 - t) * codes.get(0)[j] + t * codes.get(1)[j];
+                double[] z = ShapeSpace.blend(codes.get(0), codes.get(1), t);
                 FittedField f = space.field("t" + t, z, Normalization.IDENTITY, FieldMeta.Provenance.UNKNOWN, backend);
                 Mesh m = FieldMesher.surface(f, RES, false, "t" + t).mesh();
                 int boundary = m.triangleCount() == 0 ? -1 : new MeshSdf(m).boundaryEdges();

@@ -84,8 +84,7 @@ final class InterpolateCommand implements Callable<Integer> {
         try (Backend backend = backends.open()) {
             ShapeSpace space = SpaceFile.load(spaceFile, backend);
             End ea = end(space, a), eb = end(space, b);
-            double[] z = new double[ea.code().length];
-            for (int i = 0; i < z.length; i++) z[i] = (1 - t) * ea.code()[i] + t * eb.code()[i];
+            double[] z = ShapeSpace.blend(ea.code(), eb.code(), t);
             double[] na = ea.norm().toArray(), nb = eb.norm().toArray(), n = new double[4];
             for (int i = 0; i < 4; i++) n[i] = (1 - t) * na[i] + t * nb[i];
             if (!(n[3] > 0)) throw new UserError("--t " + t + ": the interpolated scale is not positive");

@@ -158,8 +158,7 @@ final class ViewCommand implements Callable<Integer> {
         try (nfield.compute.Backend b = backends.open()) {
             nfield.field.ShapeSpace sp = nfield.io.SpaceFile.load(java.nio.file.Path.of(field), b);
             InterpolateCommand.End ea = InterpolateCommand.end(sp, between.get(0)), eb = InterpolateCommand.end(sp, between.get(1));
-            double[] z = new double[ea.code().length];
-            for (int i = 0; i < z.length; i++) z[i] = (1 - t) * ea.code()[i] + t * eb.code()[i];
+            double[] z = nfield.field.ShapeSpace.blend(ea.code(), eb.code(), t);
             var f = sp.field("t" + t, z, nfield.geom.Normalization.IDENTITY, nfield.field.FieldMeta.Provenance.UNKNOWN, b);
             return BakedGrid.bake(new nfield.field.FieldQuery(f.field()), res);
         }

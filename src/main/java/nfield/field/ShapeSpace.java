@@ -39,6 +39,14 @@ public record ShapeSpace(String name, SpaceNetwork decoder, List<Member> members
         throw new IllegalArgumentException(name + ": no shape named \"" + who + "\" among its " + members.size() + " (e.g. " + list + ")");
     }
 
+    /** The code (1 - t) a + t b (t outside [0, 1] extrapolates). */
+    public static double[] blend(double[] a, double[] b, double t) {
+        if (a.length != b.length) throw new IllegalArgumentException("codes of " + a.length + " and " + b.length + " values");
+        double[] z = new double[a.length];
+        for (int i = 0; i < z.length; i++) z[i] = (1 - t) * a[i] + t * b[i];
+        return z;
+    }
+
     /** An ordinary SDF field of the decoder with {@code code} folded in, in a new store on {@code backend}. */
     public FittedField field(String fieldName, double[] code, Normalization norm, FieldMeta.Provenance from, Backend backend) {
         Field f = decoder.bakeField(code, backend);

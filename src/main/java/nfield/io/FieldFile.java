@@ -54,18 +54,10 @@ public final class FieldFile {
      * ({@code extra}: keys other than the field's own, e.g. {@value #SPACE_CODE}).
      */
     public static void write(Path file, FittedField fitted, boolean optimizer, Map<String, String> extra) throws IOException {
-        Field field = fitted.field();
-        ParamStore store = field.params();
+        ParamStore store = fitted.field().params();
         double[] params = store.readParams();
         double[][] moments = optimizer ? new double[][]{store.readM(), store.readV()} : new double[0][];
-        for (ParamStore.Slice s : store.slices()) { // a field with NaN or Inf in it is of no use to anyone: the old file stays
-            for (int i = s.offset(); i < s.offset() + s.length(); i++) {
-                if (!Double.isFinite(params[i])) {
-                    throw new IOException(file + ": not written: parameter " + s.name() + "[" + (i - s.offset()) + "] is " + params[i]
-                            + " (training diverged); the file as it was is kept");
-                }
-            }
-        }
+        requireFinite(file, store, params);
         ObjectNode header = Json.MAPPER.createObjectNode();
         ObjectNode meta = header.putObject("__metadata__");
         meta.put("format", FORMAT).put("version", VERSION);
@@ -74,6 +66,27 @@ public final class FieldFile {
             if (meta.has(k)) throw new IllegalArgumentException("metadata key " + k + " is the field's own");
             meta.put(k, v);
         });
+        writeTensors(file, header, store, params, moments);
+    }
+
+    /** A store with NaN or Inf in it is of no use to anyone: refuses to write it (the old file stays). */
+    static void requireFinite(Path file, ParamStore store, double[] params) throws IOException {
+        for (ParamStore.Slice s : store.slices()) {
+            for (int i = s.offset(); i < s.offset() + s.length(); i++) {
+                if (!Double.isFinite(params[i])) {
+                    throw new IOException(file + ": not written: parameter " + s.name() + "[" + (i - s.offset()) + "] is " + params[i]
+                            + " (training diverged); the file as it was is kept");
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes {@code header} (its {@code __metadata__} filled in) with every slice of {@code store}
+     * as a float32 tensor of {@code params}, then the {@code moments} ({@value #OPTIMIZER_M},
+     * {@value #OPTIMIZER_V}; none for a plain file), atomically.
+     */
+    static void writeTensors(Path file, ObjectNode header, ParamStore store, double[] params, double[][] moments) throws IOException {
         long pos = 0;
         for (ParamStore.Slice s : store.slices()) {
             ObjectNode t = header.putObject(s.name());
@@ -90,7 +103,7 @@ public final class FieldFile {
             t.putArray("data_offsets").add(pos).add(pos + 4L * store.size());
             pos += 4L * store.size();
         }
-        if (pos > Integer.MAX_VALUE - (1 << 24)) throw new IOException(file + ": the field is too large for one file (" + pos + " bytes of tensors)");
+        if (pos > Integer.MAX_VALUE - (1 << 24)) throw new IOException(file + ": too large for one file (" + pos + " bytes of tensors)");
         byte[] h = Json.write(header).getBytes(StandardCharsets.UTF_8);
         int padded = (h.length + 7) / 8 * 8;
         ByteBuffer buf = ByteBuffer.allocate(8 + padded + (int) pos).order(ByteOrder.LITTLE_ENDIAN);
@@ -101,6 +114,15 @@ public final class FieldFile {
         }
         for (double[] mo : moments) for (double x : mo) buf.putFloat((float) x);
         AtomicFiles.write(file, buf.array());
+    }
+
+    /** The bytes of {@code file}; a missing file is "FILE: no such file". */
+    static byte[] readAll(Path file) throws IOException {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new IOException(file + ": no such file");
+        }
     }
 
     /**
@@ -134,13 +156,7 @@ public final class FieldFile {
 
     /** The value of {@code __metadata__.key} in a field file, or null when it has none. */
     public static String metaString(Path file, String key) throws IOException {
-        byte[] all;
-        try {
-            all = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new IOException(file + ": no such file");
-        }
-        JsonNode m = tensors(file, all, FORMAT, READS, "field").meta();
+        JsonNode m = tensors(file, readAll(file), FORMAT, READS, "field").meta();
         return m.hasNonNull(key) ? m.get(key).asText() : null;
     }
 
@@ -187,13 +203,7 @@ public final class FieldFile {
     }
 
     private static Parsed parse(Path file) throws IOException {
-        byte[] all;
-        try {
-            all = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new IOException(file + ": no such file");
-        }
-        return parse(file, all);
+        return parse(file, readAll(file));
     }
 
     /** The header, metadata and tensor table of a field file's bytes {@code all}; errors name {@code file}. */

@@ -19,7 +19,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,14 +41,7 @@ public final class SpaceFile {
         SpaceNetwork d = space.decoder();
         ParamStore store = d.params();
         double[] p = store.readParams();
-        for (ParamStore.Slice s : store.slices()) {
-            for (int i = s.offset(); i < s.offset() + s.length(); i++) {
-                if (!Double.isFinite(p[i])) {
-                    throw new IOException(file + ": not written: parameter " + s.name() + "[" + (i - s.offset()) + "] is " + p[i]
-                            + " (training diverged); the file as it was is kept");
-                }
-            }
-        }
+        FieldFile.requireFinite(file, store, p);
         ObjectNode header = Json.MAPPER.createObjectNode();
         ObjectNode meta = header.putObject("__metadata__");
         meta.put("format", FORMAT).put("version", VERSION);
@@ -64,23 +56,7 @@ public final class SpaceFile {
         }
         meta.put("space", Json.write(sp));
         if (space.scene() != null) meta.put("scene", Json.write(space.scene().toJson()));
-        long pos = 0;
-        for (ParamStore.Slice s : store.slices()) {
-            ObjectNode t = header.putObject(s.name());
-            t.put("dtype", "F32");
-            var shape = t.putArray("shape");
-            for (int x : s.shape()) shape.add(x);
-            t.putArray("data_offsets").add(pos).add(pos + 4L * s.length());
-            pos += 4L * s.length();
-        }
-        if (pos > Integer.MAX_VALUE - (1 << 24)) throw new IOException(file + ": the space is too large for one file (" + pos + " bytes)");
-        byte[] h = Json.write(header).getBytes(StandardCharsets.UTF_8);
-        int padded = (h.length + 7) / 8 * 8;
-        ByteBuffer buf = ByteBuffer.allocate(8 + padded + (int) pos).order(ByteOrder.LITTLE_ENDIAN);
-        buf.putLong(padded).put(h);
-        for (int i = h.length; i < padded; i++) buf.put((byte) ' ');
-        for (ParamStore.Slice s : store.slices()) for (int i = 0; i < s.length(); i++) buf.putFloat((float) p[s.offset() + i]);
-        AtomicFiles.write(file, buf.array());
+        FieldFile.writeTensors(file, header, store, p, new double[0][]);
     }
 
     /** Whether {@code file} is a space file (its header says so); false for anything else, or no file. */
@@ -103,13 +79,7 @@ public final class SpaceFile {
 
     /** Loads a space onto {@code backend}; every inconsistency is an error naming the file and the key. */
     public static ShapeSpace load(Path file, Backend backend) throws IOException {
-        byte[] all;
-        try {
-            all = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new IOException(file + ": no such file");
-        }
-        return load(file, all, backend);
+        return load(file, FieldFile.readAll(file), backend);
     }
 
     static ShapeSpace load(Path file, byte[] all, Backend backend) throws IOException {
