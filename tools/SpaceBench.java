@@ -65,6 +65,7 @@ public class SpaceBench {
             ShapeSpace space = SpaceFile.load(spaceFile, backend);
             SceneConfig single = SceneConfig.preset("sdf-default");
             for (int h = 0; h < held; h++) {
+                try (var scope = backend.scope()) { // each shape's device memory released when it is done
                 ShapeFamily.Member member = ShapeFamily.member(ShapeFamily.HELD_OUT + h);
                 Mesh full = member.mesh();
                 Mesh ref = full.normalized(full.fitNormalization(Normalization.DEFAULT_EXTENT));
@@ -101,6 +102,7 @@ public class SpaceBench {
                 if (h < rows) {
                     Camera cam = new Camera(scanner.azimuth() + 110, 20, 3.0);
                     picture.add(new BufferedImage[]{points(scan, cam), draw(truthOrEmpty(ms), cam), draw(truthOrEmpty(mc), cam), draw(truth(ref), cam)}); // the meshes scored
+                }
                 }
             }
             // interpolation between the first two completions

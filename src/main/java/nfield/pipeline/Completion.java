@@ -91,6 +91,14 @@ public final class Completion {
      * {@code backend}. {@code samplesPerShape}: the K the space was trained with (the prior's scale).
      */
     public static Result run(ShapeSpace space, PartialScan scan, Options opt, Backend backend, FitListener listener) {
+        // everything it allocates on the device is its own (the space's decoder is only read), and released at the end:
+        // completing many scans on one backend does not grow its memory
+        try (var scope = backend.scope()) {
+            return complete(space, scan, opt, backend, listener);
+        }
+    }
+
+    private static Result complete(ShapeSpace space, PartialScan scan, Options opt, Backend backend, FitListener listener) {
         long t0 = System.nanoTime();
         float[] rows = samples(scan, opt.maxPoints(), opt.seed());
         int m = rows.length / 4;
@@ -217,7 +225,10 @@ public final class Completion {
 
     /** Every member's code as it is against the samples: the clamped L1 (no optimisation). */
     static double[] memberLosses(ShapeSpace space, float[] rows, Backend backend) {
-        SpaceNetwork net = space.decoder();
+        // a copy of the decoder: its buffers are this call's (the space's own decoder keeps none made in a caller's scope)
+        SpaceNetwork src = space.decoder();
+        SpaceNetwork net = SpaceNetwork.create(src.member(), src.count(), src.codeSize(), src.sigma(), backend);
+        net.params().writeParams(src.params().readParams());
         int m = rows.length / 4, k = net.count();
         int chunk = Math.max(1, (1 << 16) / m); // members a pass
         double[] pp = new double[m * 3];
