@@ -24,7 +24,7 @@ import java.io.UncheckedIOException;
                 "Your photos: nfield poses my-photos -o my-scene             (COLMAP: poses and lenses)",
                 "             nfield fit my-scene -o my.nfield --test-every 8 --downscale 4 --time 10m",
                 "             nfield bench --json                      (training and inference throughput)"},
-        subcommands = {DevicesCommand.class, PosesCommand.class, FitCommand.class, FitManyCommand.class, FitSpaceCommand.class, SpaceCommand.class, CompleteCommand.class, InterpolateCommand.class, MeshCommand.class, EvalCommand.class, RenderCommand.class, PlotCommand.class, ViewCommand.class,
+        subcommands = {DevicesCommand.class, PosesCommand.class, FitCommand.class, FitManyCommand.class, FitSpaceCommand.class, SpaceCommand.class, ScanCommand.class, CompleteCommand.class, InterpolateCommand.class, MeshCommand.class, EvalCommand.class, RenderCommand.class, PlotCommand.class, ViewCommand.class,
                 ExportCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -51,8 +51,10 @@ class ShapeSpaceCommandsTest {
         assertNotNull(FieldFile.metaString(m0, FieldFile.SPACE_CODE));
 
         Path scan = dir.resolve("scan.xyz");
-        var ref = ShapeFamily.member(1).mesh();
-        nfield.io.MeshWriter.writeScan(scan, PartialScan.view(ref.normalized(ref.fitNormalization(0.9)), new double[]{0, 0, 2.5}, 3000, 60, 1));
+        r = CliTest.run("scan", "family:1", "-o", scan.toString(), "--points", "3000", "--azimuth", "0", "--elevation", "0");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("% of the surface seen"), r.err());
+        assertTrue(PartialScan.read(scan).hasNormals());
         Path done = dir.resolve("done.nfield");
         r = CliTest.run("complete", space.toString(), scan.toString(), "-o", done.toString(), "--steps", "30", "--restarts", "2", "--json");
         assertEquals(0, r.code(), r.err());
