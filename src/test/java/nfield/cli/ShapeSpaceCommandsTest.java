@@ -85,6 +85,19 @@ class ShapeSpaceCommandsTest {
         assertTrue(r.code() != 0 && r.err().contains("is a shape space: give two of its shapes with --between A B"), r.err());
     }
 
+    /** A long fit rewrites its space while it trains (a kill loses at most --checkpoint-every), and the last write is whole. */
+    @Test
+    void aSpaceIsRewrittenWhileItTrains() throws Exception {
+        Path out = dir.resolve("ck.space");
+        CliTest.Run r = CliTest.run("fit-space", "family:0..1", "-o", out.toString(), "--config", dir.resolve("tiny.json").toString(),
+                "--samples-per-shape", "2048", "--code-size", "4", "--steps", "400", "--checkpoint-every", "50ms", "--json");
+        assertEquals(0, r.code(), r.err());
+        var steps = java.util.regex.Pattern.compile("\"event\":\"checkpoint\".*?\"step\":(\\d+)").matcher(r.out());
+        assertTrue(steps.find(), "no checkpoint event: " + r.out());
+        assertTrue(Long.parseLong(steps.group(1)) < 400, "a checkpoint before the end: " + r.out());
+        assertEquals(400, nfield.io.SpaceFile.load(out, new nfield.compute.ref.RefBackend()).steps());
+    }
+
     @Test
     void wrongInputIsRefusedClearly() throws Exception {
         CliTest.Run r = CliTest.run("interpolate", space.toString(), "no-such-shape", ShapeFamily.member(0).name(), "-o", dir.resolve("x.nfield").toString());
