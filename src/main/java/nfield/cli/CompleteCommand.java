@@ -30,7 +30,8 @@ import java.util.concurrent.Callable;
                 "SCAN is a point file (.xyz or .txt: x y z [nx ny nz] a line) or a partial mesh (.ply, .obj, .off, .stl: its "
                         + "vertices, and normals from its faces). With normals, points just outside and inside along them join "
                         + "the scan's own points (distance 0). The scan is taken to be in the space's box, where its shapes were "
-                        + "centred and scaled into [-0.9, 0.9] (canonical pose and scale, as DeepSDF assumes); --fit-box centres "
+                        + "centred and scaled into [-0.9, 0.9] (canonical pose and scale, as DeepSDF assumes; a scan from `nfield scan` "
+                        + "says how its box maps back to the mesh, and the field then does the same); --fit-box centres "
                         + "and scales the scan's own bounds there instead (a guess: a partial scan's bounds are not the shape's).",
                 "",
                 "Several restarts run at once (the mean code, and the codes of the members that fit the scan best as they "
@@ -82,8 +83,12 @@ final class CompleteCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(scanFile + ": " + e.getMessage());
         }
+        Normalization stated = scanFile.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(xyz|txt)")
+                ? PartialScan.statedNormalization(scanFile) : null;
+        if (stated != null && fitBox) throw new UserError(scanFile + " states the box its points lie in (its normalization line); --fit-box would move them again");
         Normalization norm = fitBox ? Normalization.fit(scan.bounds(), Normalization.DEFAULT_EXTENT, scanFile.toString()) : Normalization.IDENTITY;
         PartialScan inBox = scan.normalized(norm);
+        if (stated != null) norm = stated; // the points are in the box already; the field maps back to the data as the file says
         double[] b = inBox.bounds();
         for (int k = 0; k < 3; k++) {
             if (b[k] < -1.5 || b[k + 3] > 1.5) {

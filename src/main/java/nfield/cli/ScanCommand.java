@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
                         + "point file (x y z nx ny nz a line) that `nfield complete` reads; the share of the surface seen is printed.",
                 "",
                 "The mesh is centred and scaled into [-0.9, 0.9] first (a space's box, as fit-space normalises its shapes); "
-                        + "--keep-coordinates scans it where it is. The scanner looks at the centre from --azimuth and --elevation "
+                        + "The file records that normalisation, so what `complete` makes of the scan is meshed and scored in the "
+                        + "mesh's own coordinates (`nfield eval FIELD MESH`). --keep-coordinates scans it where it is. The scanner looks at the centre from --azimuth and --elevation "
                         + "(degrees, the viewer's orbit) at --distance.",
                 "",
                 "Examples:",
@@ -62,7 +63,8 @@ final class ScanCommand implements Callable<Integer> {
         if (!(maxAngle > 0 && maxAngle <= 90)) throw new UserError("--max-angle " + maxAngle + ": must be in (0, 90]");
         if (!(distance > 0)) throw new UserError("--distance " + distance + ": must be positive");
         Mesh m = Fits.loadMesh(mesh, w -> System.err.println(w));
-        if (!keep) m = m.normalized(m.fitNormalization(Normalization.DEFAULT_EXTENT));
+        Normalization norm = keep ? null : m.fitNormalization(Normalization.DEFAULT_EXTENT);
+        if (!keep) m = m.normalized(norm);
         Vector3f eye = new Camera(azimuth, elevation, distance).eye();
         PartialScan s;
         try {
@@ -70,7 +72,7 @@ final class ScanCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
-        MeshWriter.writeScan(output, s);
+        MeshWriter.writeScan(output, s, norm); // the file says how its box maps back: a completed field comes out in the mesh's coordinates
         System.err.printf(Locale.ROOT, "wrote %s: %,d points with normals, %.1f%% of the surface seen from (%.2f, %.2f, %.2f)%n", output, s.size(),
                 100.0 * s.size() / points, eye.x, eye.y, eye.z);
         return 0;

@@ -261,6 +261,11 @@ public final class MeshWriter {
 
     /** A partial scan as a point file ({@code .xyz}: x y z [nx ny nz] a line), atomically. */
     public static void writeScan(Path file, nfield.data.mesh.PartialScan scan) throws IOException {
-        AtomicFiles.write(file, scan.toXyz().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        writeScan(file, scan, null);
+    }
+
+    /** As {@link #writeScan(Path, nfield.data.mesh.PartialScan)}, its points in the box {@code n} made (recorded in the file). */
+    public static void writeScan(Path file, nfield.data.mesh.PartialScan scan, nfield.geom.Normalization n) throws IOException {
+        AtomicFiles.write(file, scan.toXyz(n).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

@@ -59,6 +59,9 @@ class ShapeSpaceCommandsTest {
         r = CliTest.run("complete", space.toString(), scan.toString(), "-o", done.toString(), "--steps", "30", "--restarts", "2", "--json");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("\"restart_losses\""), r.out());
+        // the scan said how its box maps back to family:1's coordinates: the completed field maps back alike
+        var full = ShapeFamily.member(1).mesh();
+        assertEquals(full.fitNormalization(0.9), FieldFile.readMeta(done).normalization());
 
         Path mid = dir.resolve("mid.nfield");
         r = CliTest.run("interpolate", space.toString(), m0.toString(), done.toString(), "--t", "0.5", "-o", mid.toString());

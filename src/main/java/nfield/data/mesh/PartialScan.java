@@ -99,15 +99,49 @@ public record PartialScan(String name, double[] points, double[] normals, double
         return new double[]{nx / l, ny / l, nz / l};
     }
 
+    /** The comment line that says how a scan's box maps to its data's coordinates ({@link #statedNormalization}). */
+    public static final String NORMALIZATION = "# normalization (cx cy cz scale):";
+
     /** The scan as a point file: {@code x y z nx ny nz} lines (written by {@code nfield.io.MeshWriter#writeScan}). */
     public String toXyz() {
+        return toXyz(null);
+    }
+
+    /**
+     * As {@link #toXyz()}, for points in a box that {@code n} made from the data's coordinates (null:
+     * none): a comment line records it, so a field completed from the scan maps back to them.
+     */
+    public String toXyz(nfield.geom.Normalization n) {
         StringBuilder sb = new StringBuilder("# nfield partial scan: x y z nx ny nz\n");
+        if (n != null) sb.append(String.format(Locale.ROOT, "%s %.17g %.17g %.17g %.17g%n", NORMALIZATION, n.cx(), n.cy(), n.cz(), n.scale()));
         for (int i = 0; i < points.length; i += 3) {
             sb.append(String.format(Locale.ROOT, "%.7g %.7g %.7g", points[i], points[i + 1], points[i + 2]));
             if (normals != null) sb.append(String.format(Locale.ROOT, " %.6f %.6f %.6f", normals[i], normals[i + 1], normals[i + 2]));
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    /**
+     * The normalisation a point file states ({@link #NORMALIZATION}: its points lie in the box it
+     * made), or null when it states none; a malformed statement is an error naming the line.
+     */
+    public static nfield.geom.Normalization statedNormalization(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int ln = 0; ln < lines.size(); ln++) {
+            String s = lines.get(ln).strip();
+            if (!s.startsWith(NORMALIZATION)) continue;
+            String[] w = s.substring(NORMALIZATION.length()).strip().split("\\s+");
+            try {
+                if (w.length != 4) throw new IllegalArgumentException("4 numbers expected");
+                double[] v = new double[4];
+                for (int k = 0; k < 4; k++) v[k] = Double.parseDouble(w[k]);
+                return nfield.geom.Normalization.of(v);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + ":" + (ln + 1) + ": the normalization line must hold cx cy cz scale (scale > 0): " + e.getMessage());
+            }
+        }
+        return null;
     }
 
     /** Reads a point file or a partial mesh (see the class comment); errors name the file and the line. */

@@ -44,6 +44,15 @@ class PartialScanTest {
         assertEquals(s.size(), back.size());
         assertTrue(back.hasNormals());
         for (int i = 0; i < s.points().length; i++) assertEquals(s.points()[i], back.points()[i], 1e-6);
+        nfield.geom.Normalization box = new nfield.geom.Normalization(0.25, -1, 2, 0.5);
+        Path boxed = dir.resolve("b.xyz");
+        nfield.io.MeshWriter.writeScan(boxed, s, box);
+        assertEquals(box, PartialScan.statedNormalization(boxed));
+        assertEquals(s.size(), PartialScan.read(boxed).size());
+        assertNull(PartialScan.statedNormalization(f));
+        Files.writeString(boxed, PartialScan.NORMALIZATION + " 0 0 0 -1\n0 0 0\n");
+        IOException bad = assertThrows(IOException.class, () -> PartialScan.statedNormalization(boxed));
+        assertTrue(bad.getMessage().contains("b.xyz:1: the normalization line must hold cx cy cz scale"), bad.getMessage());
         Path plain = dir.resolve("p.txt");
         Files.writeString(plain, "# points\n0 0 0\n0.5, 0.25, -1\n");
         PartialScan p = PartialScan.read(plain);
