@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * How well a space holds its own shapes: each member decoded from its code, meshed at
  * {@code res}³ and scored against the mesh it was learned from ({@link MeshMetrics}, as
- * {@code fit-many --eval} scores its fields: in units of the reference's longest side).
+ * {@code fit-many --eval} scores its fields: with the reference scaled to fit [-1, 1]³).
  */
 public final class SpaceEval {
     private SpaceEval() {}
