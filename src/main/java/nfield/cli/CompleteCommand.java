@@ -83,8 +83,7 @@ final class CompleteCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(scanFile + ": " + e.getMessage());
         }
-        Normalization stated = scanFile.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(xyz|txt)")
-                ? PartialScan.statedNormalization(scanFile) : null;
+        Normalization stated = PartialScan.statedNormalization(scanFile);
         if (stated != null && fitBox) throw new UserError(scanFile + " states the box its points lie in (its normalization line); --fit-box would move them again");
         Normalization norm = fitBox ? Normalization.fit(scan.bounds(), Normalization.DEFAULT_EXTENT, scanFile.toString()) : Normalization.IDENTITY;
         PartialScan inBox = scan.normalized(norm);

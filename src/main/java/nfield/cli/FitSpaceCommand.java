@@ -19,7 +19,6 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "fit-space", mixinStandardHelpOptions = true, sortOptions = false,
@@ -87,11 +86,6 @@ final class FitSpaceCommand implements Callable<Integer> {
     @Mixin
     Backends backends;
 
-    static SceneConfig scene(String name, String dflt) {
-        String n = name == null ? dflt : name;
-        return n.toLowerCase(Locale.ROOT).endsWith(".json") ? SceneConfig.load(Path.of(n)) : SceneConfig.preset(n);
-    }
-
     @Override
     public Integer call() throws Exception {
         List<ShapeJob> jobs;
@@ -101,7 +95,7 @@ final class FitSpaceCommand implements Callable<Integer> {
         } else {
             jobs = Manifest.read(manifest, output);
         }
-        SceneConfig scene = scene(config, "sdf-space");
+        SceneConfig scene = SceneConfig.named(config == null ? "sdf-space" : config);
         TrainConfig tc = scene.train();
         if (steps != null || time != null) {
             tc = tc.withStops(steps == null ? 0 : steps, time == null ? 0 : Durations.seconds(time, "--time"));

@@ -61,6 +61,20 @@ public final class ParamStore {
         slices.add(s);
     }
 
+    /**
+     * Offset of the first trainable parameter: frozen slices (e.g. a Fourier matrix) come first
+     * in the layout, so the optimizer updates one contiguous tail; a frozen slice after a
+     * trainable one is an error.
+     */
+    public int trainableOffset() {
+        int first = size;
+        for (Slice s : slices) if (s.trainable()) first = Math.min(first, s.offset());
+        for (Slice s : slices) {
+            if (!s.trainable() && s.offset() >= first) throw new IllegalStateException("frozen tensor " + s.name() + " lies among trainable ones");
+        }
+        return first;
+    }
+
     public List<Slice> slices() {
         return List.copyOf(slices);
     }

@@ -43,6 +43,11 @@ public record SceneConfig(String name, FieldConfig field, LossConfig loss, Optim
         }
     }
 
+    /** A scene file ({@code NAME.json}) or a preset's name. */
+    public static SceneConfig named(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT).endsWith(".json") ? load(Path.of(name)) : preset(name);
+    }
+
     /** A preset shipped in the jar ({@code scenes/NAME.json}). */
     public static SceneConfig preset(String name) {
         String res = "/scenes/" + name + ".json";

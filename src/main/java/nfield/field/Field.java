@@ -79,16 +79,7 @@ public abstract sealed class Field implements Component permits SdfField, Radian
      * in the layout, so the optimizer updates one contiguous tail.
      */
     public int trainableOffset() {
-        int first = store.size();
-        for (ParamStore.Slice s : store.slices()) {
-            if (s.trainable()) first = Math.min(first, s.offset());
-        }
-        for (ParamStore.Slice s : store.slices()) {
-            if (!s.trainable() && s.offset() >= first) {
-                throw new IllegalStateException("frozen tensor " + s.name() + " lies among trainable ones");
-            }
-        }
-        return first;
+        return store.trainableOffset();
     }
 
     @Override

@@ -77,9 +77,7 @@ public final class SpaceNetwork implements Component {
 
     /** The offset of the first trainable parameter (frozen encoding matrices come first). */
     public int trainableOffset() {
-        int first = store.size();
-        for (ParamStore.Slice s : store.slices()) if (s.trainable()) first = Math.min(first, s.offset());
-        return first;
+        return store.trainableOffset();
     }
 
     /** Draws fresh parameters (codes from N(0, σ²)) from {@code seed} and uploads them; resets the optimizer. */

@@ -83,19 +83,18 @@ public final class SpaceFile {
     }
 
     static ShapeSpace load(Path file, byte[] all, Backend backend) throws IOException {
-        if (all.length >= 8) {
-            FieldFile.Tensors probe = null;
-            try {
-                probe = FieldFile.tensors(file, all, FieldFile.FORMAT, FieldFile.READS, "field");
-            } catch (IOException e) {
-                // not a field file either: the error below says what a space file needs
+        FieldFile.Tensors t;
+        try {
+            t = FieldFile.tensors(file, all, FORMAT, List.of(VERSION), "space");
+        } catch (IOException notSpace) {
+            try { // a field file given for a space: say so
+                FieldFile.tensors(file, all, FieldFile.FORMAT, FieldFile.READS, "field");
+            } catch (IOException notField) {
+                throw notSpace;
             }
-            if (probe != null) {
-                throw new IOException(file + ": a field file, not a shape space (make one with nfield fit-space; a field from "
-                        + "nfield complete or interpolate is used as it is: nfield mesh/view/export)");
-            }
+            throw new IOException(file + ": a field file, not a shape space (make one with nfield fit-space; a field from "
+                    + "nfield complete or interpolate is used as it is: nfield mesh/view/export)");
         }
-        FieldFile.Tensors t = FieldFile.tensors(file, all, FORMAT, List.of(VERSION), "space");
         JsonNode meta = t.meta();
         FieldConfig cfg;
         JsonNode sp;

@@ -163,7 +163,7 @@ public final class Completion {
             }
         }
         if (!Double.isFinite(last)) throw new FitError("completion diverged (loss " + last + "); lower --lr (now " + opt.lr() + ")");
-        // each restart's data loss on all the scan's samples, the same clamped L1 as the space trained on
+        // each restart's data loss on all the scan's samples: clamped L1 at DeepSDF's delta 0.1
         double[] per = new double[r];
         {
             Tensor all = backend.alloc(m, 3), one = backend.alloc(m, 1), out1 = backend.alloc(m, 1);

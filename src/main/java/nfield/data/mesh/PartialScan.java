@@ -127,6 +127,7 @@ public record PartialScan(String name, double[] points, double[] normals, double
      * made), or null when it states none; a malformed statement is an error naming the line.
      */
     public static nfield.geom.Normalization statedNormalization(Path file) throws IOException {
+        if (!isPointFile(file)) return null; // a partial mesh states none
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         for (int ln = 0; ln < lines.size(); ln++) {
             String s = lines.get(ln).strip();
@@ -148,12 +149,18 @@ public record PartialScan(String name, double[] points, double[] normals, double
     public static PartialScan read(Path file) throws IOException {
         String f = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!Files.exists(file)) throw new IOException(file + ": no such file");
-        if (f.endsWith(".xyz") || f.endsWith(".txt")) return readXyz(file);
+        if (isPointFile(file)) return readXyz(file);
         for (String ext : MeshReader.EXTENSIONS) {
             if (f.endsWith("." + ext)) return fromMesh(file.toString(), MeshReader.read(file));
         }
         throw new IOException(file + ": not a scan nfield reads (.xyz or .txt points, or a partial mesh: ." + String.join(", .",
                 MeshReader.EXTENSIONS) + ")");
+    }
+
+    /** Whether {@code file} is read as a point file ({@code .xyz}, {@code .txt}) rather than a partial mesh. */
+    static boolean isPointFile(Path file) {
+        String f = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return f.endsWith(".xyz") || f.endsWith(".txt");
     }
 
     static PartialScan readXyz(Path file) throws IOException {

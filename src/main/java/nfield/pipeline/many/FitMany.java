@@ -328,7 +328,7 @@ public final class FitMany {
     static FitRequest request(ShapeJob j, Options opt, Map<String, SceneConfig> scenes) {
         String name = j.scene() != null ? j.scene() : opt.scene();
         SceneConfig scene = scenes.computeIfAbsent(name == null ? "sdf-default" : name,
-                n -> n.toLowerCase(java.util.Locale.ROOT).endsWith(".json") ? SceneConfig.load(Path.of(n)) : SceneConfig.preset(n));
+                SceneConfig::named);
         if (!scene.field().kind().equals("sdf")) {
             throw new FitError(j.where() + ": scene " + scene.name() + " is a " + scene.field().kind() + " scene; fit-many fits signed distance fields to meshes");
         }
