@@ -107,6 +107,120 @@ __kernel void hash_forward(const int n, __global const float* restrict x, __glob
     for (int f = 0; f < F; f++) yr[3 * INC + l * F + f] = acc[f];
 }
 
+// SIMD lanes (-D VW=4|8|16, the device's preferred float vector width): kernels that take VW
+// points at a time in vector types, for CPUs whose OpenCL compilers do not vectorise across
+// work-items themselves (PoCL's does not, for these kernels' branches and gathers).
+#ifdef VW
+#define CAT_(a, b) a##b
+#define CAT(a, b) CAT_(a, b)
+#define FV CAT(float, VW)
+#define IV CAT(int, VW)
+#define UV CAT(uint, VW)
+#define CONVERT_IV CAT(convert_int, VW)
+#define CONVERT_UV CAT(convert_uint, VW)
+#define CONVERT_FV CAT(convert_float, VW)
+#define VLOAD CAT(vload, VW)
+#define VSTORE CAT(vstore, VW)
+
+/** hash_cell for VW points at once: cells *c, fractions *t, returns dp/dx per lane. */
+inline FV hash_cell_lanes(const FV x, const int N, IV* c, FV* t)
+{
+    const float h = 0.5f * (float)N;
+    IV ci = CONVERT_IV(floor(fma(x, (FV)h, (FV)h)));
+    ci += fma(x, (FV)h, (FV)h - CONVERT_FV(ci)) < (FV)0.0f; // true is -1: one cell down where p rounded up to it
+    ci = clamp(ci, (IV)0, (IV)(N - 1));
+    const FV tt = fma(x, (FV)h, (FV)h - CONVERT_FV(ci));
+    const IV lo = x >= (FV)-1.0f, hi = x > (FV)1.0f; // lo: -1 where x ≥ -1 (not NaN)
+    *c = select((IV)0, select(ci, (IV)(N - 1), hi), lo);
+    *t = select((FV)0.0f, select(tt, (FV)1.0f, hi), lo);
+    return select((FV)0.0f, select((FV)h, (FV)0.0f, hi), lo);
+}
+
+/** hash_index for VW vertices. */
+inline UV hash_index_lanes(const int l, const UV i, const UV j, const UV k)
+{
+    if (DENSE[l]) {
+        const uint n1 = (uint)RES[l] + 1u;
+        return i + n1 * (j + n1 * k);
+    }
+    return (i ^ (j * 2654435761u) ^ (k * 805459861u)) & (UV)((1u << LOG2_T) - 1u);
+}
+
+/** Coordinate d of VW points from row r0 on (rows past n - 1 read row n - 1). */
+inline FV hash_coord_lanes(const int n, const int r0, const int d, __global const float* restrict x)
+{
+    float v[VW];
+    for (int i = 0; i < VW; i++) v[i] = x[(size_t)min(r0 + i, n - 1) * 3 + d];
+    return VLOAD(0, v);
+}
+
+/** The 8 corners of level l's cells of VW points: entries e (first float, relative to the level's table) and weights w. */
+inline void hash_corners_lanes(const int l, const FV x0, const FV x1, const FV x2, UV e[8], FV w[8])
+{
+    const int N = RES[l];
+    IV c0, c1, c2;
+    FV t0, t1, t2;
+    hash_cell_lanes(x0, N, &c0, &t0);
+    hash_cell_lanes(x1, N, &c1, &t1);
+    hash_cell_lanes(x2, N, &c2, &t2);
+    const UV u0 = CONVERT_UV(c0), u1 = CONVERT_UV(c1), u2 = CONVERT_UV(c2);
+    for (int k = 0; k < 8; k++) {
+        const uint b0 = k & 1, b1 = (k >> 1) & 1, b2 = (k >> 2) & 1;
+        e[k] = hash_index_lanes(l, u0 + b0, u1 + b1, u2 + b2) * (uint)F;
+        w[k] = (b0 ? t0 : 1.0f - t0) * (b1 ? t1 : 1.0f - t1) * (b2 ? t2 : 1.0f - t2);
+    }
+}
+
+/** hash_forward for VW points a work-item: global size (≥ ceil(n / VW), LEVELS). */
+__kernel void hash_forward_lanes(const int n, __global const float* restrict x, __global const float* restrict p,
+                                 const int off, __global float* restrict y)
+{
+    const int r0 = get_global_id(0) * VW, l = get_global_id(1);
+    if (r0 >= n) return;
+    const FV x0 = hash_coord_lanes(n, r0, 0, x), x1 = hash_coord_lanes(n, r0, 1, x), x2 = hash_coord_lanes(n, r0, 2, x);
+#if INC
+    if (l == 0) {
+        for (int i = 0; i < VW && r0 + i < n; i++) {
+            for (int d = 0; d < 3; d++) y[(size_t)(r0 + i) * YC + d] = x[(size_t)(r0 + i) * 3 + d];
+        }
+    }
+#endif
+    UV e[8];
+    FV w[8];
+    hash_corners_lanes(l, x0, x1, x2, e, w);
+    __global const float* table = p + off + OFFS[l];
+    FV acc[F];
+    for (int f = 0; f < F; f++) acc[f] = (FV)0.0f;
+    for (int k = 0; k < 8; k++) {
+        uint ek[VW];
+        VSTORE(e[k], 0, ek);
+#if F % 2 == 0
+        for (int f = 0; f < F; f += 2) { // pairs of features in one load each
+            float v0[VW], v1[VW];
+            for (int i = 0; i < VW; i++) {
+                const float2 v = vload2(0, table + ek[i] + f);
+                v0[i] = v.x;
+                v1[i] = v.y;
+            }
+            acc[f] = fma(w[k], VLOAD(0, v0), acc[f]);
+            acc[f + 1] = fma(w[k], VLOAD(0, v1), acc[f + 1]);
+        }
+#else
+        for (int f = 0; f < F; f++) {
+            float v[VW];
+            for (int i = 0; i < VW; i++) v[i] = table[ek[i] + f];
+            acc[f] = fma(w[k], VLOAD(0, v), acc[f]);
+        }
+#endif
+    }
+    for (int f = 0; f < F; f++) {
+        float a[VW];
+        VSTORE(acc[f], 0, a);
+        for (int i = 0; i < VW && r0 + i < n; i++) y[(size_t)(r0 + i) * YC + 3 * INC + l * F + f] = a[i];
+    }
+}
+#endif
+
 // How the table gradient is gathered (-D SCATTER=...; nfield.compute.opencl.ClBackend.HashScatter):
 //  0 float atomics: every (point, level) work-item adds w·dy into the table by compare-and-swap,
 //    in no fixed order, so the float sums differ from run to run in their last bits;
@@ -116,7 +230,8 @@ __kernel void hash_forward(const int n, __global const float* restrict x, __glob
 //    sum can overflow, which leaves 2^-(61 - log2 n) of that max as the resolution: finer than the
 //    rounding of a float sum of the larger terms, though a term below it is lost;
 //  2 owner: one work-item per level adds its level's contributions, point after point, with plain
-//    loads and stores (hash_backward_owned): no atomics, a fixed order, LEVELS-way parallel.
+//    loads and stores (hash_backward_owned): no atomics, a fixed order, LEVELS-way parallel; the
+//    owner-lanes variant (hash_backward_owned_lanes) computes cells and weights VW points at a time.
 // Modes 1 and 2 give the same bits on every run.
 #ifndef SCATTER
 #define SCATTER 0
@@ -299,6 +414,54 @@ __kernel void hash_backward_owned(const int n, __global const float* restrict x,
         }
     }
 }
+
+#ifdef VW
+/**
+ * SCATTER 2 with the cells, entries and weights of VW points at a time computed in vector lanes
+ * (hash_corners_lanes); the adds stay in point order (reproducible), a pair of features at a time
+ * where F is even. Global size LEVELS.
+ */
+__kernel void hash_backward_owned_lanes(const int n, __global const float* restrict x, const int off,
+                                        __global float* grads, __global const float* restrict dy)
+{
+    const int l = get_global_id(0);
+    if (l >= LEVELS) return;
+    __global float* gt = grads + off + OFFS[l];
+    for (int r0 = 0; r0 < n; r0 += VW) {
+        float g[VW][F];
+        bool any = false;
+        for (int i = 0; i < VW; i++) {
+            for (int f = 0; f < F; f++) {
+                g[i][f] = r0 + i < n ? dy[(size_t)(r0 + i) * YC + 3 * INC + l * F + f] : 0.0f;
+                any |= g[i][f] != 0.0f;
+            }
+        }
+        if (!any) continue;
+        UV e[8];
+        FV w[8];
+        hash_corners_lanes(l, hash_coord_lanes(n, r0, 0, x), hash_coord_lanes(n, r0, 1, x), hash_coord_lanes(n, r0, 2, x), e, w);
+        uint ek[8][VW];
+        float wk[8][VW];
+        for (int k = 0; k < 8; k++) {
+            VSTORE(e[k], 0, ek[k]);
+            VSTORE(w[k], 0, wk[k]);
+        }
+        for (int i = 0; i < VW && r0 + i < n; i++) {
+            for (int k = 0; k < 8; k++) {
+                if (wk[k][i] == 0.0f) continue;
+#if F % 2 == 0
+                for (int f = 0; f < F; f += 2) {
+                    __global float* q = gt + ek[k][i] + f;
+                    vstore2(vload2(0, q) + wk[k][i] * (float2)(g[i][f], g[i][f + 1]), 0, q);
+                }
+#else
+                for (int f = 0; f < F; f++) gt[ek[k][i] + f] += wk[k][i] * g[i][f];
+#endif
+            }
+        }
+    }
+}
+#endif
 
 /** dx [n, 3] = (dy[:, 0:3] if INC) + Σ_l dxl[l]; dxl [LEVELS, n, 3]. */
 __kernel void hash_backward_dx(const int n, __global const float* restrict dy, __global const float* restrict dxl,

@@ -20,8 +20,10 @@ import java.util.concurrent.Callable;
                 "",
                 "--variant FAMILY=A,B,... times kernel variants side by side in one process: the timed intervals take "
                 + "them in turn on the same field and data, and each gets its median and its ratio to the first. "
-                + "The OpenCL backend's family hash-scatter=atomic,fixed,owner is how the hash encoding's table gradient "
-                + "is gathered (fixed and owner give the same bits on every run).",
+                + "The OpenCL backend's families: hash-scatter=atomic,fixed,owner,owner-lanes is how the hash encoding's "
+                + "table gradient is gathered (all but atomic give the same bits on every run); hash-forward=levels,lanes "
+                + "how its forward runs (a work-item per point and level, or per -Dnfield.cl.lanes points and level "
+                + "in vector types, for CPUs).",
                 "",
                 "Timing: a few warm-up steps, then --intervals intervals of about --interval-sec seconds each; "
                         + "the median rate is reported (these machines are noisy).",
@@ -30,7 +32,8 @@ import java.util.concurrent.Callable;
                 "Examples:",
                 "  nfield bench --batch 65536 --width 64 --layers 4 --freqs 6 --json",
                 "  nfield bench --config sdf-default \\",
-                "      --variant hash-scatter=atomic,fixed,owner"})
+                "      --variant hash-scatter=atomic,fixed,owner",
+                "  nfield bench --config sdf-default --variant hash-forward=levels,lanes"})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "N", converter = CountConverter.class,
             description = "Points per training step (accepts 2^16). Default: the scene's batch, else 65536.")

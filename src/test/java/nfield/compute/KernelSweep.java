@@ -86,22 +86,29 @@ public final class KernelSweep {
         adamSteps(rows, seed);
     }
 
-    /** The hash encoding with every scatter of the table gradient, points sharing entries (a small table). */
+    /**
+     * The hash encoding with every way of running its forward and every scatter of the table
+     * gradient, points sharing entries (a small table); 150 rows, not a multiple of the lanes.
+     */
     void hash(long seed) {
         HashSpec spec = HashSpec.of(4, 2, 6, new int[]{2, 5, 11, 23}, true);
         int rows = 150, w = spec.outputWidth();
         double[] p = Harness.uniform(1 + spec.paramCount(), seed + 10), x = Harness.uniform(rows * 3, seed + 11),
                 g = Harness.uniform(rows * w, seed + 12);
         double[][] ref = hashOn(new RefBackend(), spec, p, x, g);
-        ClBackend.HashScatter before = cl.hashScatter();
-        for (String v : cl.variants().get("hash-scatter")) {
-            cl.variant("hash-scatter", v);
-            double[][] dev = hashOn(cl, spec, p, x, g);
-            check("hash " + v + " output", dev[0], ref[0]);
-            check("hash " + v + " table gradient", dev[1], ref[1]);
-            check("hash " + v + " input gradient", dev[2], ref[2]);
+        String scatter = cl.variant("hash-scatter"), forward = cl.variant("hash-forward");
+        for (String f : cl.variants().get("hash-forward")) {
+            cl.variant("hash-forward", f);
+            for (String v : cl.variants().get("hash-scatter")) {
+                cl.variant("hash-scatter", v);
+                double[][] dev = hashOn(cl, spec, p, x, g);
+                check("hash " + f + " " + v + " output", dev[0], ref[0]);
+                check("hash " + f + " " + v + " table gradient", dev[1], ref[1]);
+                check("hash " + f + " " + v + " input gradient", dev[2], ref[2]);
+            }
         }
-        cl.hashScatter(before);
+        cl.variant("hash-scatter", scatter);
+        cl.variant("hash-forward", forward);
     }
 
     static double[][] hashOn(Backend b, HashSpec spec, double[] p, double[] x, double[] g) {

@@ -393,8 +393,14 @@ public final class ClBackend implements Backend {
     @Override
     public void hashEncode(Tensor x, Tensor params, int off, HashSpec spec, Tensor y) {
         int n = x.rows();
-        runPointsByLevel(kernel("encoding/hash.cl", hashOpts(spec, ""), "hash_forward"), n, spec.levels(),
-                n, m(x), m(params), off, m(y));
+        if (hashForward() == HashForward.LANES) {
+            int vw = lanes();
+            runPointsByLevel(kernel("encoding/hash.cl", hashOpts(spec, "-D VW=" + vw), "hash_forward_lanes"), (n + vw - 1) / vw,
+                    spec.levels(), n, m(x), m(params), off, m(y));
+        } else {
+            runPointsByLevel(kernel("encoding/hash.cl", hashOpts(spec, ""), "hash_forward"), n, spec.levels(),
+                    n, m(x), m(params), off, m(y));
+        }
     }
 
     /**
@@ -408,18 +414,23 @@ public final class ClBackend implements Backend {
         /** 64-bit integer atomics on fixed-point values scaled from max|dy|, then one conversion pass: reproducible. */
         FIXED(1),
         /** One work-item per level, points in order, no atomics: reproducible, parallel over levels only (CPUs). */
-        OWNER(2);
+        OWNER(2),
+        /** OWNER with the cells and weights of {@link ClBackend#lanes} points at a time in vector types: reproducible (CPUs). */
+        OWNER_LANES(2);
 
         final int code;
 
         HashScatter(int code) { this.code = code; }
 
         /** The name as {@code -Dnfield.cl.hash-scatter} takes it. */
-        public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
+        public String label() { return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'); }
+
+        /** Whether one work-item per level owns its table (no atomics). */
+        boolean owned() { return this == OWNER || this == OWNER_LANES; }
 
         public static HashScatter parse(String s) {
             for (HashScatter h : values()) if (h.label().equals(s.trim().toLowerCase(java.util.Locale.ROOT))) return h;
-            throw new IllegalArgumentException("unknown hash scatter '" + s + "': one of atomic, fixed, owner");
+            throw new IllegalArgumentException("unknown hash scatter '" + s + "': one of atomic, fixed, owner, owner-lanes");
         }
     }
 
@@ -460,27 +471,90 @@ public final class ClBackend implements Backend {
         hashScatter = usable(h);
     }
 
+    /**
+     * How {@link #hashEncode} runs (opencl/encoding/hash.cl): a work-item per (point, level), or
+     * a work-item per ({@link #lanes} points, level) in vector types, for CPU compilers that do
+     * not vectorise across work-items (PoCL 3.1 does not for this kernel: measured scalar code).
+     */
+    public enum HashForward {
+        /** One work-item per point and level (scalar code: a GPU runs work-items in lanes itself). */
+        LEVELS,
+        /** One work-item per {@link ClBackend#lanes} points and level, in float vectors. */
+        LANES;
+
+        public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
+
+        public static HashForward parse(String s) {
+            for (HashForward h : values()) if (h.label().equals(s.trim().toLowerCase(java.util.Locale.ROOT))) return h;
+            throw new IllegalArgumentException("unknown hash forward '" + s + "': one of levels, lanes");
+        }
+    }
+
+    /** The system properties that override {@link #defaultHashForward} and {@link #lanes}. */
+    public static final String HASH_FORWARD_PROPERTY = "nfield.cl.hash-forward", LANES_PROPERTY = "nfield.cl.lanes";
+
+    private HashForward hashForward;
+
+    /** Lanes on a CPU (whose compiler leaves work-items scalar here), one work-item per point and level elsewhere. */
+    public HashForward defaultHashForward() {
+        String p = System.getProperty(HASH_FORWARD_PROPERTY);
+        if (p != null && !p.isBlank()) return HashForward.parse(p);
+        return info.isCpu() ? HashForward.LANES : HashForward.LEVELS;
+    }
+
+    public HashForward hashForward() {
+        if (hashForward == null) hashForward = defaultHashForward();
+        return hashForward;
+    }
+
+    /** Chooses how the hash encoding's forward runs from now on (for A/B runs in one process). */
+    public void hashForward(HashForward h) {
+        hashForward = h;
+    }
+
+    /**
+     * Points a lanes kernel takes at once: {@code -Dnfield.cl.lanes=N}, else the device's preferred
+     * float vector width (CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT; 8 for PoCL on AVX2), as a power of
+     * two in [2, 16]; 4 where the device prefers scalars (a GPU, where lanes are only tested).
+     */
+    public int lanes() {
+        int w = Integer.getInteger(LANES_PROPERTY, info.preferredFloatVector());
+        if (w <= 1) return 4;
+        return Math.min(16, Integer.highestOneBit(w));
+    }
+
     @Override
     public Map<String, List<String>> variants() {
         List<String> hs = new ArrayList<>();
         for (HashScatter h : HashScatter.values()) {
             if (h != HashScatter.FIXED || info.has("cl_khr_int64_base_atomics")) hs.add(h.label());
         }
-        return Map.of("hash-scatter", List.copyOf(hs));
+        List<String> hf = new ArrayList<>();
+        for (HashForward h : HashForward.values()) hf.add(h.label());
+        Map<String, List<String>> m = new java.util.LinkedHashMap<>();
+        m.put("hash-scatter", List.copyOf(hs));
+        m.put("hash-forward", List.copyOf(hf));
+        return java.util.Collections.unmodifiableMap(m);
     }
+
+    private static final String FAMILIES = "the families: hash-scatter, hash-forward";
 
     @Override
     public String variant(String family) {
-        if (family.equals("hash-scatter")) return hashScatter().label();
-        throw new IllegalArgumentException("unknown kernel variant family \"" + family + "\"; the families: hash-scatter");
+        return switch (family) {
+            case "hash-scatter" -> hashScatter().label();
+            case "hash-forward" -> hashForward().label();
+            default -> throw new IllegalArgumentException("unknown kernel variant family \"" + family + "\"; " + FAMILIES);
+        };
     }
 
     @Override
     public void variant(String family, String name) {
-        if (!family.equals("hash-scatter")) {
-            throw new IllegalArgumentException("unknown kernel variant family \"" + family + "\"; the families: hash-scatter");
+        switch (family) {
+            case "hash-scatter" -> hashScatter(HashScatter.parse(name));
+            case "hash-forward" -> hashForward(HashForward.parse(name));
+            default -> throw new IllegalArgumentException("unknown kernel variant family \"" + family + "\"; " + FAMILIES);
         }
-        hashScatter(HashScatter.parse(name));
     }
 
     @Override
@@ -488,7 +562,7 @@ public final class ClBackend implements Backend {
         int n = x.rows();
         if (n <= 0 || grads == null && dx == null) return;
         HashScatter h = grads == null ? HashScatter.ATOMIC : hashScatter();
-        boolean inKernel = h != HashScatter.OWNER; // the (point, level) kernel gathers grads too
+        boolean inKernel = !h.owned(); // the (point, level) kernel gathers grads too
         String opts = hashOpts(spec, "-D HAS_DX=" + (dx != null ? 1 : 0) + " -D EVEN_OFF=" + (off % 2 == 0 ? 1 : 0)
                 + " -D HAS_GRADS=" + (grads != null && inKernel ? 1 : 0) + " -D SCATTER=" + (inKernel ? h.code : 0));
         if (dx != null) ensurePartials((long) spec.levels() * n * 3);
@@ -505,8 +579,9 @@ public final class ClBackend implements Backend {
             runPointsByLevel(kernel("encoding/hash.cl", opts, "hash_backward"), n, spec.levels(),
                     n, m(x), m(params), off, inKernel && grads != null ? m(grads) : dummy, m(dy), dxl);
         }
-        if (h == HashScatter.OWNER) {
-            cl_kernel k = kernel("encoding/hash.cl", opts, "hash_backward_owned");
+        if (h.owned()) {
+            cl_kernel k = h == HashScatter.OWNER_LANES ? kernel("encoding/hash.cl", opts + " -D VW=" + lanes(), "hash_backward_owned_lanes")
+                    : kernel("encoding/hash.cl", opts, "hash_backward_owned");
             args(k, n, m(x), off, m(grads), m(dy));
             enqueue(k, new long[]{spec.levels()}, new long[]{1});
         }

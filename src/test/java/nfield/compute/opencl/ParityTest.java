@@ -151,12 +151,75 @@ class ParityTest {
 
     /** Runs body with the OpenCL backend gathering hash gradients by h, then restores the default. */
     static void withScatter(ClBackend.HashScatter h, Runnable body) {
-        ClBackend.HashScatter before = cl.hashScatter();
-        cl.hashScatter(h);
+        withVariant("hash-scatter", h.label(), body);
+    }
+
+    /** Runs body with variant {@code name} of kernel family {@code family}, then restores the one before. */
+    static void withVariant(String family, String name, Runnable body) {
+        String before = cl.variant(family);
+        cl.variant(family, name);
         try {
             body.run();
         } finally {
-            cl.hashScatter(before);
+            cl.variant(family, before);
+        }
+    }
+
+    /**
+     * Every way of running the hash encoding's forward ({@link ClBackend.HashForward}; lanes of
+     * the device's width and of 4 and 16) under collisions, on cell boundaries and at an odd
+     * table offset: outputs and input gradients against the reference.
+     */
+    @TestFactory
+    List<DynamicTest> hashForwardVariants() {
+        List<DynamicTest> tests = new ArrayList<>();
+        long seed = System.nanoTime();
+        List<EncodingConfig.Hash> configs = List.of(
+                new EncodingConfig.Hash(9, 2, 8, 2, 2.0, true),
+                new EncodingConfig.Hash(6, 3, 8, 16, 2.0, false),
+                new EncodingConfig.Hash(16, 2, 14, 16, 1.5, true));
+        for (ClBackend.HashForward f : ClBackend.HashForward.values()) {
+            for (int lanes : f == ClBackend.HashForward.LANES ? new int[]{cl.lanes(), 4, 16} : new int[]{cl.lanes()}) {
+                String name = f.label() + (f == ClBackend.HashForward.LANES ? " of " + lanes : "");
+                for (EncodingConfig.Hash cfg : configs) {
+                    tests.add(DynamicTest.dynamicTest(name + " " + cfg, () -> withLanes(lanes, () -> withVariant("hash-forward", f.label(), () -> {
+                        int rows = 20003; // not a multiple of any lane count
+                        Components.Case c = new Components.Case("hash", b -> Standalone.of(new nfield.field.HashEncoding(cfg), b));
+                        Standalone ref = c.build().apply(new RefBackend()), dev = c.build().apply(cl);
+                        double[] p = Harness.uniform(ref.component().paramCount(), seed);
+                        double[] x = Harness.uniform(rows * 3, seed + 1);
+                        for (int i = 0; i < 30; i++) x[i] = i % 2 == 0 ? 1.5 : -1.25; // outside the box: clamped to its faces
+                        double[] g = Harness.uniform(rows * ref.component().outputWidth(), seed + 2);
+                        Harness.Result a = Harness.run(ref, p, x, rows, g.clone()), b = Harness.run(dev, p, x, rows, g.clone());
+                        String tag = name + " " + cfg + " (seed " + seed + ")";
+                        check(tag + " output", b.out(), a.out());
+                        check(tag + " input gradient", b.dIn(), a.dIn());
+                    }))));
+                }
+                tests.add(DynamicTest.dynamicTest(name + " on cell boundaries", () -> withLanes(lanes,
+                        () -> withVariant("hash-forward", f.label(), this::hashCellsAgreeOnCellBoundaries))));
+                tests.add(DynamicTest.dynamicTest(name + " at an odd offset", () -> withLanes(lanes, () -> withVariant("hash-forward", f.label(), () -> {
+                    nfield.compute.HashSpec spec = nfield.compute.HashSpec.of(3, 2, 9, new int[]{6, 12, 24}, true);
+                    int rows = 5001, off = 3;
+                    double[] p = Harness.uniform(off + spec.paramCount() + 2, 61);
+                    double[] x = Harness.uniform(rows * 3, 62), g = Harness.uniform(rows * spec.outputWidth(), 63);
+                    double[][] r = hashBackward(new RefBackend(), spec, off, p, x, g, 0.5), d = hashBackward(cl, spec, off, p, x, g, 0.5);
+                    check(name + " odd offset: output", d[0], r[0]);
+                }))));
+            }
+        }
+        return tests;
+    }
+
+    /** Runs body with lanes kernels built for {@code lanes} points a work-item, then restores the width. */
+    static void withLanes(int lanes, Runnable body) {
+        String before = System.getProperty(ClBackend.LANES_PROPERTY);
+        System.setProperty(ClBackend.LANES_PROPERTY, Integer.toString(lanes));
+        try {
+            body.run();
+        } finally {
+            if (before == null) System.clearProperty(ClBackend.LANES_PROPERTY);
+            else System.setProperty(ClBackend.LANES_PROPERTY, before);
         }
     }
 
@@ -245,7 +308,7 @@ class ParityTest {
             System.arraycopy(x, 3 * perm[i], xp, 3 * i, 3);
             System.arraycopy(g, w * perm[i], gp, w * i, w);
         }
-        for (ClBackend.HashScatter h : List.of(ClBackend.HashScatter.FIXED, ClBackend.HashScatter.OWNER)) {
+        for (ClBackend.HashScatter h : List.of(ClBackend.HashScatter.FIXED, ClBackend.HashScatter.OWNER, ClBackend.HashScatter.OWNER_LANES)) {
             withScatter(h, () -> {
                 double[] first = hashBackward(cl, spec, 0, p, x, g, 0)[1];
                 for (int run = 0; run < 3; run++) {
