@@ -50,9 +50,19 @@ __kernel void dense_forward(const int n, __global const float* restrict x, __glo
     fwd_tile(OUT / TILE * TILE, (OUT % TILE) / 8, xr, W, b, yr, zr);
 #endif
 #else
+    // narrow layers (the colour and density heads): four partial sums an output, so that the FMAs
+    // do not wait on each other (one chain of IN dependent FMAs was latency-bound)
     for (int o = 0; o < OUT; o++) {
-        float s = b[o];
-        for (int i = 0; i < IN; i++) s = fma(xr[i], W[i * OUT + o], s);
+        float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+        int i = 0;
+        for (; i + 4 <= IN; i += 4) {
+            s0 = fma(xr[i], W[i * OUT + o], s0);
+            s1 = fma(xr[i + 1], W[(i + 1) * OUT + o], s1);
+            s2 = fma(xr[i + 2], W[(i + 2) * OUT + o], s2);
+            s3 = fma(xr[i + 3], W[(i + 3) * OUT + o], s3);
+        }
+        for (; i < IN; i++) s0 = fma(xr[i], W[i * OUT + o], s0);
+        const float s = b[o] + ((s0 + s1) + (s2 + s3));
 #if STORE_Z
         zr[o] = s;
 #endif
@@ -105,11 +115,15 @@ __kernel void dense_backward_input(const int n, __global const float* restrict p
     bwd_tile(OUT / TILE * TILE, (OUT % TILE) / 8, OUT < TILE, W, yr, zr, gr, dxr);
 #endif
 #else
-    for (int o = 0; o < OUT; o++) gr[o] *= ACT_D(float, zr[o], yr[o]);
+    float g[OUT]; // dz in registers: dx's loop reads it IN times
+    for (int o = 0; o < OUT; o++) {
+        g[o] = gr[o] * ACT_D(float, zr[o], yr[o]);
+        gr[o] = g[o];
+    }
 #if HAS_DX
     for (int i = 0; i < IN; i++) {
         float s = 0.0f;
-        for (int o = 0; o < OUT; o++) s = fma(gr[o], W[i * OUT + o], s);
+        for (int o = 0; o < OUT; o++) s = fma(g[o], W[i * OUT + o], s);
         dxr[i] = s;
     }
 #endif
@@ -154,11 +168,51 @@ __kernel void dense_backward_weights(const int n, const int rows_per_chunk, __gl
 #if OUT % TILE != 0
     wgt_tile(OUT / TILE * TILE, (OUT % TILE) / 8, i, r0, r1, x, dz, pr);
 #endif
+#elif IN % 8 == 0
+    // narrow layers with inputs in blocks of 8: work-item i (a multiple of 8) sums 8 inputs' rows
+    // at once, x[r, i .. i+8) in one load, every output in the same pass (OUT float8 sums); the
+    // work-items between block starts have nothing to do, and i == IN takes the bias
+    if (i < IN && i % 8 != 0) return;
+    if (i < IN) {
+        float8 acc[OUT];
+        for (int o = 0; o < OUT; o++) acc[o] = (float8)(0.0f);
+        for (int r = r0; r < r1; r++) {
+            const float8 xv = vload8(0, x + (size_t)r * IN + i);
+            for (int o = 0; o < OUT; o++) acc[o] = fma(xv, (float8)(dz[(size_t)r * OUT + o]), acc[o]);
+        }
+        for (int o = 0; o < OUT; o++) {
+            float a[8];
+            vstore8(acc[o], 0, a);
+            for (int j = 0; j < 8; j++) pr[j * OUT + o] = a[j];
+        }
+    } else {
+        float acc[OUT];
+        for (int o = 0; o < OUT; o++) acc[o] = 0.0f;
+        for (int r = r0; r < r1; r++) for (int o = 0; o < OUT; o++) acc[o] += dz[(size_t)r * OUT + o];
+        for (int o = 0; o < OUT; o++) pr[o] = acc[o];
+    }
 #else
+    // narrow layers: every output's sum in the same pass over the rows, and with few outputs
+    // several rows at a time in separate sums (U·OUT ≥ 4 independent chains of FMAs)
+#define U (OUT >= 4 ? 1 : OUT >= 2 ? 2 : 4)
+    float acc[U][OUT];
+    for (int u = 0; u < U; u++) for (int o = 0; o < OUT; o++) acc[u][o] = 0.0f;
+    int r = r0;
+    for (; r + U <= r1; r += U) {
+        for (int u = 0; u < U; u++) {
+            const float xi = i < IN ? x[(size_t)(r + u) * IN + i] : 1.0f;
+            for (int o = 0; o < OUT; o++) acc[u][o] = fma(xi, dz[(size_t)(r + u) * OUT + o], acc[u][o]);
+        }
+    }
+    for (; r < r1; r++) {
+        const float xi = i < IN ? x[(size_t)r * IN + i] : 1.0f;
+        for (int o = 0; o < OUT; o++) acc[0][o] = fma(xi, dz[(size_t)r * OUT + o], acc[0][o]);
+    }
     for (int o = 0; o < OUT; o++) {
         float s = 0.0f;
-        for (int r = r0; r < r1; r++) s = fma(i < IN ? x[(size_t)r * IN + i] : 1.0f, dz[(size_t)r * OUT + o], s);
+        for (int u = 0; u < U; u++) s += acc[u][o];
         pr[o] = s;
     }
+#undef U
 #endif
 }

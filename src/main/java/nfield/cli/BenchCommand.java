@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure training and inference throughput of an SDF field on the analytic torus: by default "
+        description = {"Measure training and inference throughput of an SDF field on the analytic torus (or, with a radiance "
+                + "scene such as nerf-default, of a radiance field on posed images): by default "
                 + "the PyTorch peer's network (frequency encoding → ReLU MLP → 1, as ../shared/peer/peer_sdf.py --task sdf), "
                 + "or with --config the field, loss and optimizer of a scene (e.g. scenes/sdf-default.json).",
                 "",
@@ -25,6 +26,11 @@ import java.util.concurrent.Callable;
                 + "how its forward runs (a work-item per point and level, or per -Dnfield.cl.lanes points and level "
                 + "in vector types, for CPUs).",
                 "",
+                "A radiance scene (--config nerf-default) trains --warmup-steps steps first, then times the whole step "
+                + "(rays drawn and marched on the host, field, rendering, loss and Adam on the device, occupancy-grid refreshes) "
+                + "and a fixed marched batch (the same samples every time: the device's part alone), in samples per second. "
+                + "Its data: --data (a transforms.json, COLMAP folder or .npz), else a generated scene of three spheres.",
+                "",
                 "Timing: a few warm-up steps, then --intervals intervals of about --interval-sec seconds each; "
                         + "the median rate is reported (these machines are noisy).",
                 "FLOPs count 2·in·out per linear layer and point (forward); a training step counts 3x forward.",
@@ -33,7 +39,8 @@ import java.util.concurrent.Callable;
                 "  nfield bench --batch 65536 --width 64 --layers 4 --freqs 6 --json",
                 "  nfield bench --config sdf-default \\",
                 "      --variant hash-scatter=atomic,fixed,owner",
-                "  nfield bench --config sdf-default --variant hash-forward=levels,lanes"})
+                "  nfield bench --config sdf-default --variant hash-forward=levels,lanes",
+                "  nfield bench --config nerf-default --data ../shared/data/nerf/lego_400 --profile"})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "N", converter = CountConverter.class,
             description = "Points per training step (accepts 2^16). Default: the scene's batch, else 65536.")
@@ -70,6 +77,17 @@ final class BenchCommand implements Callable<Integer> {
             description = "Sample pool size. Default: ${DEFAULT-VALUE}.")
     int pool;
 
+    @Option(names = "--data", paramLabel = "IMAGES", description = "Posed images for a radiance scene (transforms.json, "
+            + "a folder holding it, a COLMAP model or .npz). Default: a generated scene of three spheres, 24 views of 200x200.")
+    Path data;
+
+    @Option(names = "--downscale", defaultValue = "1", description = "Read --data at 1/N resolution. Default: ${DEFAULT-VALUE}.")
+    int downscale;
+
+    @Option(names = "--warmup-steps", defaultValue = "48", description = "Training steps of a radiance scene before timing "
+            + "(its occupancy grid prunes every grid_every steps). Default: ${DEFAULT-VALUE}.")
+    int warmupSteps;
+
     @Option(names = "--json", description = "One JSON line on stdout.")
     boolean json;
 
@@ -102,7 +120,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         SceneConfig scene = null;
         if (config != null) {
             Path file = Path.of(config);
@@ -133,8 +151,11 @@ final class BenchCommand implements Callable<Integer> {
                             + "\" on " + backend.device() + "; there are " + String.join(", ", known));
                 }
             }
-            Benchmark.Result r = Benchmark.run(new Benchmark.Request(b, ib, width, layers, freqs, intervals, intervalSec, pool, profile,
-                    scene, family, variants), backend);
+            Benchmark.Request req = new Benchmark.Request(b, ib, width, layers, freqs, intervals, intervalSec, pool, profile,
+                    scene, family, variants);
+            if (scene != null && scene.field().kind().equals("radiance")) return radiance(scene, req, backend, family);
+            if (data != null) throw new UserError("--data is for radiance scenes (e.g. --config nerf-default)");
+            Benchmark.Result r = Benchmark.run(req, backend);
             if (profile) System.err.print(r.profileTable());
             Benchmark.Rate train = r.train();
             if (json) {
@@ -152,6 +173,37 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.printf("loss %.5f -> %.5f%n", r.lossStart(), r.lossEnd());
             }
         }
+        return 0;
+    }
+
+    private int radiance(SceneConfig scene, Benchmark.Request req, Backend backend, String family) throws java.io.IOException {
+        if (warmupSteps < 0) throw new UserError("--warmup-steps " + warmupSteps + ": must be 0 or more");
+        if (downscale < 1) throw new UserError("--downscale " + downscale + ": must be 1 or more");
+        nfield.data.nerf.PosedImages images;
+        String name;
+        if (data == null) {
+            images = nfield.pipeline.RadianceBenchmark.spheres(24, 200);
+            name = "spheres (generated, 24 views of 200x200)";
+        } else {
+            images = nfield.data.nerf.NerfData.read(data, nfield.data.nerf.LoadOptions.DEFAULT.withDownscale(downscale));
+            name = data.toString();
+        }
+        System.err.println("radiance scene " + scene.name() + " on " + name + ": " + warmupSteps + " warm-up steps, then timing");
+        nfield.pipeline.RadianceBenchmark.Result r = nfield.pipeline.RadianceBenchmark.run(scene, images, name, warmupSteps, req, backend);
+        if (profile) System.err.print(Benchmark.profileTable(r.profile()));
+        if (json) {
+            System.out.println(Json.write(r.toJson(backend.name(), backend.device())));
+            return 0;
+        }
+        System.out.printf("whole step:  %.3fM samples/s  (%.1f ms/step, %.0f samples a step; spread %.1f-%.1f ms; host: rays %.1f ms, marching %.1f ms)%n",
+                r.stepSamplesPerS() / 1e6, 1e3 / r.step().median(), r.samplesPerStep(), 1e3 / r.step().max(), 1e3 / r.step().min(),
+                r.hostPerStep().get("rays") * 1e3, r.hostPerStep().get("marching") * 1e3);
+        r.variantStep().forEach((v, rate) -> System.out.printf("  %s=%-8s %.3fM samples/s  %.1f ms/step  %.2fx%n", family, v,
+                rate.median() * r.samplesPerStep() / 1e6, 1e3 / rate.median(), rate.median() / r.step().median()));
+        System.out.printf("fixed batch: %.3fM samples/s  (%.1f ms/step of %d rays, %d samples; %.1f GFLOP/s in the MLPs)%n",
+                r.fixedSamplesPerS() / 1e6, 1e3 / r.fixed().median(), r.fixedRays(), r.fixedSamples(), r.fixedGflops());
+        r.variantFixed().forEach((v, rate) -> System.out.printf("  %s=%-8s %.3fM samples/s  %.1f ms/step  %.2fx%n", family, v,
+                rate.median() * r.fixedSamples() / 1e6, 1e3 / rate.median(), rate.median() / r.fixed().median()));
         return 0;
     }
 }

@@ -169,7 +169,15 @@ public interface Backend extends AutoCloseable {
      * One Adam step on params[off, off + count) as PyTorch writes it:
      * m = β1 m + (1-β1) g; v = β2 v + (1-β2) g²; p -= lr/(1-β1^t) · m / (sqrt(v/(1-β2^t)) + eps).
      */
-    void adam(ParamStore store, int off, int count, double lr, double beta1, double beta2, double eps, long t);
+    default void adam(ParamStore store, int off, int count, double lr, double beta1, double beta2, double eps, long t) {
+        adam(store, off, count, lr, beta1, beta2, eps, t, false);
+    }
+
+    /**
+     * The Adam step, and with {@code zeroGrads} grads[off, off + count) set to 0 as they are read
+     * (the next step's gradients then need no pass of their own to clear them).
+     */
+    void adam(ParamStore store, int off, int count, double lr, double beta1, double beta2, double eps, long t, boolean zeroGrads);
 
     /** out[r] = pool[h(seed, r) mod poolRows] for every row r of out; h is {@link #hash}. */
     void sampleRows(Tensor pool, int poolRows, Tensor out, long seed);

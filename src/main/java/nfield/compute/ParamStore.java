@@ -79,8 +79,17 @@ public final class ParamStore {
         return List.copyOf(slices);
     }
 
+    private boolean gradsZero; // the gradients are all 0: Adam cleared them as it read them, and nothing has written since
+
+    /** Clears the gradients before a step's backward passes (nothing to do after an Adam step that cleared them). */
     public void zeroGrads() {
-        backend.fill(grads, 0);
+        if (!gradsZero) backend.fill(grads, 0);
+        gradsZero = false; // the caller is about to write them
+    }
+
+    /** Says that an Adam step has just set every gradient to 0 ({@code Backend.adam(..., true)} over the whole store). */
+    public void gradsCleared() {
+        gradsZero = true;
     }
 
     public void resetOptimizer() {

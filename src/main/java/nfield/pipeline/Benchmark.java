@@ -81,16 +81,7 @@ public final class Benchmark {
 
         /** The kernel profile as a table, slowest first: ms per step, share, launches per step, kernel. */
         public String profileTable() {
-            int steps = PROFILED_STEPS;
-            var rows = new ArrayList<>(profile.entrySet());
-            rows.sort((a, b) -> Double.compare(b.getValue()[1], a.getValue()[1]));
-            double total = rows.stream().mapToDouble(e -> e.getValue()[1]).sum();
-            StringBuilder t = new StringBuilder(String.format("per training step (%d steps profiled): %.1f ms in kernels%n", steps, total * 1e3 / steps));
-            for (var e : rows) {
-                t.append(String.format("  %7.2f ms  %4.1f%%  %3.0fx  %s%n", e.getValue()[1] * 1e3 / steps, 100 * e.getValue()[1] / total,
-                        e.getValue()[0] / steps, e.getKey()));
-            }
-            return t.toString();
+            return Benchmark.profileTable(profile);
         }
 
         /** The figures as {@code nfield bench --json} prints them (the peer's keys). */
@@ -115,6 +106,20 @@ public final class Benchmark {
     }
 
     public static final int PROFILED_STEPS = 5;
+
+    /** A kernel profile ({@link Backend#profileResults} of {@link #PROFILED_STEPS} steps) as a table, slowest first. */
+    public static String profileTable(Map<String, double[]> profile) {
+        int steps = PROFILED_STEPS;
+        var rows = new ArrayList<>(profile.entrySet());
+        rows.sort((a, b) -> Double.compare(b.getValue()[1], a.getValue()[1]));
+        double total = rows.stream().mapToDouble(e -> e.getValue()[1]).sum();
+        StringBuilder t = new StringBuilder(String.format("per training step (%d steps profiled): %.1f ms in kernels%n", steps, total * 1e3 / steps));
+        for (var e : rows) {
+            t.append(String.format("  %7.2f ms  %4.1f%%  %3.0fx  %s%n", e.getValue()[1] * 1e3 / steps, 100 * e.getValue()[1] / total,
+                    e.getValue()[0] / steps, e.getKey()));
+        }
+        return t.toString();
+    }
 
     public static Result run(Request r, Backend backend) {
         if (r.batch() < 1 || r.width() < 1 || r.layers() < 1 || r.freqs() < 0) throw new FitError("--batch, --width, --layers must be positive");
@@ -176,7 +181,7 @@ public final class Benchmark {
      * The rates of each variant: warm-up steps of each, then {@code intervals} rounds that take
      * the variants in turn, the same number of steps each (sized from the first variant).
      */
-    private static Map<String, Rate> timeVariants(Runnable step, Backend backend, Request r) {
+    static Map<String, Rate> timeVariants(Runnable step, Backend backend, Request r) {
         for (String v : r.variants()) {
             backend.variant(r.family(), v);
             for (int i = 0; i < 3; i++) step.run();
@@ -202,7 +207,7 @@ public final class Benchmark {
         return out;
     }
 
-    private static Rate time(Runnable step, Backend backend, Request r) {
+    static Rate time(Runnable step, Backend backend, Request r) {
         for (int i = 0; i < 3; i++) step.run();
         backend.finish();
         long t0 = System.nanoTime();

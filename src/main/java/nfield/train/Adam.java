@@ -26,10 +26,16 @@ public final class Adam {
         return cfg.lr() * cfg.schedule().factor(progress, t);
     }
 
-    /** One update from the gradients in the store. */
+    /**
+     * One update from the gradients in the store. Where it covers the whole store, the update also
+     * clears the gradients as it reads them, so that the next {@link ParamStore#zeroGrads} has
+     * nothing to do (one pass over the parameters fewer a step).
+     */
     public void step(double progress) {
         double lr = lr(progress);
         t++;
-        store.backend().adam(store, from, store.size() - from, lr, cfg.beta1(), cfg.beta2(), cfg.eps(), t);
+        boolean whole = from == 0;
+        store.backend().adam(store, from, store.size() - from, lr, cfg.beta1(), cfg.beta2(), cfg.eps(), t, whole);
+        if (whole) store.gradsCleared();
     }
 }

@@ -195,6 +195,22 @@ public final class RadianceObjective implements Trainer.Objective {
         return new Rays(rays, target, jitter, bg);
     }
 
+    /**
+     * One batch of rays drawn and marched once (as step {@code step} would), to train on again and
+     * again: {@link Fixed#train} runs the field, the rendering and the loss on the device with the
+     * same samples every time, without drawing or marching (what {@code nfield bench} times as the
+     * fixed batch).
+     */
+    public Fixed fixedBatch(long step) {
+        int n = (int) Math.max(MIN_RAYS, Math.min(MAX_RAYS, Math.round(mc.samplesPerStep() / Math.max(1, samplesPerRay))));
+        Rays d = draw(step, n);
+        RayMarcher.Samples samples = marcher.march(d.rays(), n, d.jitter(), grid);
+        return new Fixed(n, samples.total(), () -> batch.train(samples, d.background(), d.target(), loss));
+    }
+
+    /** A fixed batch: its rays, its samples, and a pass of forward, loss and backward over them. */
+    public record Fixed(int rays, int samples, Runnable train) {}
+
     @Override
     public double step(long step, boolean read) {
         if (step % mc.gridEvery() == 0 && step > 0) refreshGrid(gridUpdates < 16 ? 1.0 : mc.gridShare(), seed ^ (step * 0x9E3779B97F4A7C15L));

@@ -737,9 +737,9 @@ public final class ClBackend implements Backend {
     }
 
     @Override
-    public void adam(ParamStore store, int off, int count, double lr, double b1, double b2, double eps, long t) {
+    public void adam(ParamStore store, int off, int count, double lr, double b1, double b2, double eps, long t, boolean zeroGrads) {
         double c1 = 1 - Math.pow(b1, t), c2 = 1 - Math.pow(b2, t);
-        run1d(kernel("train/adam.cl", "", "adam"), count, count, off, m(store.params()), m(store.grads()),
+        run1d(kernel("train/adam.cl", zeroGrads ? "-D ZERO_G=1" : "", "adam"), count, count, off, m(store.params()), m(store.grads()),
                 m(store.m()), m(store.v()), (float) b1, (float) b2, (float) (lr / c1), (float) (1 / c2), (float) eps);
     }
 

@@ -469,13 +469,14 @@ public final class RefBackend implements Backend {
     }
 
     @Override
-    public void adam(ParamStore store, int off, int count, double lr, double b1, double b2, double eps, long t) {
+    public void adam(ParamStore store, int off, int count, double lr, double b1, double b2, double eps, long t, boolean zeroGrads) {
         double[] p = a(store.params()), g = a(store.grads()), m = a(store.m()), v = a(store.v());
         double c1 = 1 - Math.pow(b1, t), c2 = 1 - Math.pow(b2, t);
         for (int i = off; i < off + count; i++) {
             m[i] = b1 * m[i] + (1 - b1) * g[i];
             v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
             p[i] -= lr / c1 * m[i] / (Math.sqrt(v[i] / c2) + eps);
+            if (zeroGrads) g[i] = 0;
         }
     }
 
