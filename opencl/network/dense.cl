@@ -71,6 +71,47 @@ __kernel void dense_forward(const int n, __global const float* restrict x, __glo
 #endif
 }
 
+#if OUT % 32 == 0
+// Two rows a work-item (dense_forward_rows2): tiles of 32 outputs for both rows, so that each
+// load of W feeds two FMAs (8 accumulators, 4 loads of W and 2 broadcasts per input).
+#define UNROLL4(M) M(0) M(1) M(2) M(3)
+#define FW2_INIT(j) float8 a##j = vload8(j, b + c0), e##j = a##j;
+#define FW2_FMA(j) { const float8 w = vload8(j, Wi); a##j = fma(x0, w, a##j); e##j = fma(x1, w, e##j); }
+#if STORE_Z
+#define FW2_STORE(j) vstore8(a##j, j, z0 + c0); vstore8(ACT_F(float8, a##j), j, y0 + c0); \
+    if (two) { vstore8(e##j, j, z1 + c0); vstore8(ACT_F(float8, e##j), j, y1 + c0); }
+#else
+#define FW2_STORE(j) vstore8(ACT_F(float8, a##j), j, y0 + c0); if (two) vstore8(ACT_F(float8, e##j), j, y1 + c0);
+#endif
+
+/** x [n, IN] → y [n, OUT] (and z when STORE_Z), rows 2g and 2g + 1 in work-item g; global size ≥ ceil(n / 2). */
+__kernel void dense_forward_rows2(const int n, __global const float* restrict x, __global const float* restrict p,
+                                  const int off, __global float* restrict y, __global float* restrict z)
+{
+    const int r0 = 2 * get_global_id(0);
+    if (r0 >= n) return;
+    const bool two = r0 + 1 < n;
+    const int r1 = two ? r0 + 1 : r0;
+    __global const float* W = p + off;
+    __global const float* b = W + IN * OUT;
+    __global const float* xa = x + (size_t)r0 * IN;
+    __global const float* xb = x + (size_t)r1 * IN;
+    __global float* y0 = y + (size_t)r0 * OUT;
+    __global float* y1 = y + (size_t)r1 * OUT;
+    __global float* z0 = z + (size_t)r0 * OUT;
+    __global float* z1 = z + (size_t)r1 * OUT;
+    for (int c0 = 0; c0 < OUT; c0 += 32) {
+        UNROLL4(FW2_INIT)
+        for (int i = 0; i < IN; i++) {
+            const float8 x0 = (float8)(xa[i]), x1 = (float8)(xb[i]);
+            __global const float* Wi = W + i * OUT + c0;
+            UNROLL4(FW2_FMA)
+        }
+        UNROLL4(FW2_STORE)
+    }
+}
+#endif
+
 // ---------------------------------------------------------------- backward to the input
 
 #define BWD_LOAD(j) float8 d##j = (float8)(0.0f); if (j < k) { \

@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
                 + "The OpenCL backend's families: hash-scatter=atomic,fixed,owner,owner-lanes is how the hash encoding's "
                 + "table gradient is gathered (all but atomic give the same bits on every run); hash-forward=levels,lanes "
                 + "how its forward runs (a work-item per point and level, or per -Dnfield.cl.lanes points and level "
-                + "in vector types, for CPUs).",
+                + "in vector types, for CPUs); dense-forward=rows1,rows2 how layers of a multiple of 32 outputs run "
+                + "(one row a work-item, or two sharing each load of the weights).",
                 "",
                 "A radiance scene (--config nerf-default) trains --warmup-steps steps first, then times the whole step "
                 + "(rays drawn and marched on the host, field, rendering, loss and Adam on the device, occupancy-grid refreshes) "

@@ -78,12 +78,35 @@ public final class KernelSweep {
             check(k + " output", b.out(), a.out());
             check(k + " input gradient", b.dIn(), a.dIn());
         }
+        denseForwards(seed);
         hash(seed);
         losses(rows, seed);
         sampler();
         eikonal(seed);
         volume(seed);
         adamSteps(rows, seed);
+    }
+
+    /** A dense layer's forward by every variant (the device's default runs in the components above). */
+    void denseForwards(long seed) {
+        int rows = 37, in = 13, out = 64;
+        double[] p = Harness.uniform(in * out + out, seed + 20), x = Harness.uniform(rows * in, seed + 21);
+        double[] ref = denseOn(new RefBackend(), in, out, p, x);
+        String before = cl.variant("dense-forward");
+        for (String v : cl.variants().get("dense-forward")) {
+            cl.variant("dense-forward", v);
+            check("dense forward " + v, denseOn(cl, in, out, p, x), ref);
+        }
+        cl.variant("dense-forward", before);
+    }
+
+    static double[] denseOn(Backend b, int in, int out, double[] p, double[] x) {
+        int rows = x.length / in;
+        Tensor pt = b.alloc(1, p.length), xt = b.alloc(rows, in), yt = b.alloc(rows, out), zt = b.alloc(rows, out);
+        b.write(pt, p);
+        b.write(xt, x);
+        b.denseForward(xt, pt, 0, nfield.compute.Activation.RELU, yt, zt);
+        return b.read(yt);
     }
 
     /**

@@ -211,6 +211,43 @@ class ParityTest {
         return tests;
     }
 
+    /**
+     * Every way of running a dense layer's forward ({@link ClBackend.DenseForward}) against the
+     * reference: widths of one, two and three tiles of 32, inputs not a multiple of 8, odd row
+     * counts (the two-row kernel's last work-item has one row), with and without the stored z.
+     */
+    @TestFactory
+    List<DynamicTest> denseForwardVariants() {
+        List<DynamicTest> tests = new ArrayList<>();
+        long seed = System.nanoTime();
+        int[][] shapes = {{27, 64}, {64, 64}, {13, 32}, {64, 96}, {32, 8}, {64, 3}};
+        for (ClBackend.DenseForward f : ClBackend.DenseForward.values()) {
+            for (int[] sh : shapes) {
+                for (boolean storeZ : new boolean[]{false, true}) {
+                    tests.add(DynamicTest.dynamicTest(f.label() + " " + sh[0] + "→" + sh[1] + (storeZ ? " with z" : ""),
+                            () -> withVariant("dense-forward", f.label(), () -> {
+                        int rows = 1001, in = sh[0], out = sh[1];
+                        double[] p = Harness.uniform(in * out + out + 5, seed), x = Harness.uniform(rows * in, seed + 1);
+                        double[][] r = denseOn(new RefBackend(), in, out, p, x, storeZ), d = denseOn(cl, in, out, p, x, storeZ);
+                        check(f.label() + " " + in + "→" + out + " y (seed " + seed + ")", d[0], r[0]);
+                        if (storeZ) check(f.label() + " " + in + "→" + out + " z (seed " + seed + ")", d[1], r[1]);
+                    })));
+                }
+            }
+        }
+        return tests;
+    }
+
+    /** {y, z} of a softplus dense layer whose parameters start at offset 5 of p. */
+    private static double[][] denseOn(Backend b, int in, int out, double[] p, double[] x, boolean storeZ) {
+        int rows = x.length / in;
+        Tensor pt = b.alloc(1, p.length), xt = b.alloc(rows, in), yt = b.alloc(rows, out), zt = storeZ ? b.alloc(rows, out) : null;
+        b.write(pt, p);
+        b.write(xt, x);
+        b.denseForward(xt, pt, 5, nfield.compute.Activation.softplus(1), yt, zt);
+        return new double[][]{b.read(yt), storeZ ? b.read(zt) : new double[0]};
+    }
+
     /** Runs body with lanes kernels built for {@code lanes} points a work-item, then restores the width. */
     static void withLanes(int lanes, Runnable body) {
         String before = System.getProperty(ClBackend.LANES_PROPERTY);
