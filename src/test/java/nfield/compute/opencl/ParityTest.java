@@ -38,6 +38,11 @@ class ParityTest {
     static final double TOL = 1e-4;
     static final int ROWS = 777; // not a multiple of any work-group size
     static ClBackend cl;
+    /** Hash grids whose entries many points share: a 27-entry dense level, 256-entry tables, a 16-level pyramid on 2^14. */
+    static final List<EncodingConfig.Hash> COLLISION_CONFIGS = List.of(
+            new EncodingConfig.Hash(9, 2, 8, 2, 2.0, true),
+            new EncodingConfig.Hash(6, 3, 8, 16, 2.0, false),
+            new EncodingConfig.Hash(16, 2, 14, 16, 1.5, true));
 
     @BeforeAll
     static void open() {
@@ -122,10 +127,7 @@ class ParityTest {
     List<DynamicTest> hashEncodingUnderCollisions() {
         List<DynamicTest> tests = new ArrayList<>();
         long seed = System.nanoTime();
-        List<EncodingConfig.Hash> configs = List.of(
-                new EncodingConfig.Hash(9, 2, 8, 2, 2.0, true),
-                new EncodingConfig.Hash(6, 3, 8, 16, 2.0, false),
-                new EncodingConfig.Hash(16, 2, 14, 16, 1.5, true));
+        List<EncodingConfig.Hash> configs = COLLISION_CONFIGS;
         for (EncodingConfig.Hash cfg : configs) {
             for (ClBackend.HashScatter h : ClBackend.HashScatter.values()) {
                 tests.add(DynamicTest.dynamicTest(cfg + " " + h.label(), () -> withScatter(h, () -> {
@@ -174,10 +176,7 @@ class ParityTest {
     List<DynamicTest> hashForwardVariants() {
         List<DynamicTest> tests = new ArrayList<>();
         long seed = System.nanoTime();
-        List<EncodingConfig.Hash> configs = List.of(
-                new EncodingConfig.Hash(9, 2, 8, 2, 2.0, true),
-                new EncodingConfig.Hash(6, 3, 8, 16, 2.0, false),
-                new EncodingConfig.Hash(16, 2, 14, 16, 1.5, true));
+        List<EncodingConfig.Hash> configs = COLLISION_CONFIGS;
         for (ClBackend.HashForward f : ClBackend.HashForward.values()) {
             for (int lanes : f == ClBackend.HashForward.LANES ? new int[]{cl.lanes(), 4, 16} : new int[]{cl.lanes()}) {
                 String name = f.label() + (f == ClBackend.HashForward.LANES ? " of " + lanes : "");
