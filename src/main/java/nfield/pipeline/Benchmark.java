@@ -121,6 +121,13 @@ public final class Benchmark {
         return t.toString();
     }
 
+    /** Forward FLOPs a point of a network: 2·in·out per layer. */
+    static long forwardFlops(nfield.field.Mlp m) {
+        long f = 0;
+        for (Dense d : m.layers()) f += 2L * d.inputWidth() * d.outputWidth();
+        return f;
+    }
+
     public static Result run(Request r, Backend backend) {
         if (r.batch() < 1 || r.width() < 1 || r.layers() < 1 || r.freqs() < 0) throw new FitError("--batch, --width, --layers must be positive");
         FieldConfig fc = new FieldConfig("sdf", new EncodingConfig.Frequency(r.freqs(), true),
@@ -172,9 +179,7 @@ public final class Benchmark {
         Tensor out = backend.alloc(r.inferBatch(), 1);
         Rate infer = time(() -> field.forward(q, out), backend, r);
 
-        long fwd = 0;
-        for (Dense d : field.network().layers()) fwd += 2L * d.inputWidth() * d.outputWidth();
-        return new Result(r, train, infer, field.paramCount(), fwd, loss0, loss1, profile, variantTrain);
+        return new Result(r, train, infer, field.paramCount(), forwardFlops(field.network()), loss0, loss1, profile, variantTrain);
     }
 
     /**

@@ -8,11 +8,8 @@ import nfield.config.SceneConfig;
 import nfield.config.TrainConfig;
 import nfield.data.nerf.Intrinsics;
 import nfield.data.nerf.PosedImages;
-import nfield.field.Dense;
 import nfield.field.Field;
-import nfield.field.Mlp;
 import nfield.geom.Normalization;
-import nfield.radiance.RayMarcher;
 import nfield.train.Adam;
 import nfield.train.RadianceObjective;
 import nfield.train.Trainer;
@@ -79,10 +76,8 @@ public final class RadianceBenchmark {
         Field field = Field.of(scene.field(), backend);
         field.init(1);
         Adam adam = new Adam(scene.optimizer(), field.params(), field.trainableOffset());
-        nfield.field.FieldMeta.Radiance meta = new nfield.field.FieldMeta.Radiance(RadianceFit.upAxis(data), data.background(),
-                back.recorded(), data.box(), contract ? data.inner() : null);
-        RadianceObjective objective = new RadianceObjective(field, data, norm, mc, RayMarcher.of(mc, meta, norm), 2)
-                .withLoss(RadianceFit.loss(scene)).withBackground(back.colour(), back.random());
+        RadianceObjective objective = RadianceFit.objective(field, data, norm, mc, RadianceFit.radianceMeta(data, back, contract),
+                RadianceFit.loss(scene), back, 2);
         objective.restrictToSeen();
         Trainer trainer = new Trainer(field, objective, adam, new TrainConfig(0, 0, 0, 0, 0, 0, Integer.MAX_VALUE, 0));
         for (String v : r.variants()) backend.variant(r.family(), v); // each one known before timing starts
@@ -120,20 +115,14 @@ public final class RadianceBenchmark {
             profile = backend.profileResults();
             backend.profile(false);
         }
-        long fwd = flops(field.network());
-        if (field.colorNetwork() != null) fwd += flops(field.colorNetwork());
+        long fwd = Benchmark.forwardFlops(field.network());
+        if (field.colorNetwork() != null) fwd += Benchmark.forwardFlops(field.colorNetwork());
         return new Result(scene.name(), dataName, whole, fixedRate, samplesPerStep, fixed.rays(), fixed.samples(), field.paramCount(), fwd,
                 profile, variantStep, variantFixed, hostPerStep, r.family());
     }
 
     private static Benchmark.Rate first(Map<String, Benchmark.Rate> m) {
         return m.values().iterator().next();
-    }
-
-    private static long flops(Mlp m) {
-        long f = 0;
-        for (Dense d : m.layers()) f += 2L * d.inputWidth() * d.outputWidth();
-        return f;
     }
 
     /**

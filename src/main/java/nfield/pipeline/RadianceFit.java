@@ -160,15 +160,14 @@ public final class RadianceFit {
         FieldMeta meta = new FieldMeta(scene.field(), 0, norm,
                 new FieldMeta.Provenance(req.data(), scene.loss().type(), lossFn.kind() == LossFn.Kind.HUBER ? lossFn.delta() : null, null, null,
                         opt.testEvery() == 0 ? null : opt.testEvery(), opt.pinhole() ? Boolean.TRUE : null),
-                scene, new FieldMeta.Radiance(upAxis(train), train.background(), back.recorded(), train.box(), contract ? train.inner() : null));
+                scene, radianceMeta(train, back, contract));
 
         listener.info("nfield fit: " + req.data() + " on " + backend.device());
         Checkpoints.Start start = Checkpoints.start(req, meta, seed, backend, listener);
         Field field = start.field();
         Adam adam = new Adam(scene.optimizer(), field.params(), field.trainableOffset());
         adam.setSteps(start.steps());
-        RadianceObjective objective = new RadianceObjective(field, train, norm, mc, RayMarcher.of(mc, meta.radiance(), norm), seed + 1).withLoss(lossFn)
-                .withBackground(back.colour(), back.random());
+        RadianceObjective objective = objective(field, train, norm, mc, meta.radiance(), lossFn, back, seed + 1);
         double seenShare = objective.restrictToSeen();
         listener.info(String.format(Locale.ROOT, "occupancy grid: %.1f%% of its cells seen by a training camera; the rest stays empty", 100 * seenShare));
         if (start.steps() > 0) objective.refreshGrid(1.0, seed + 2); // a resumed field's empty space is known already
@@ -191,6 +190,18 @@ public final class RadianceFit {
         figures.put("train_psnr", psnr);
         figures.put("occupancy", objective.grid().occupancy());
         return new FitResult(t.fitted(), adam.steps(), secs, last, t.terms(), figures, objective.timingSeconds());
+    }
+
+    /** What a radiance field records of the images it was fitted to: up axis, backgrounds, box, the inner box when contracted. */
+    static FieldMeta.Radiance radianceMeta(PosedImages train, Background back, boolean contract) {
+        return new FieldMeta.Radiance(upAxis(train), train.background(), back.recorded(), train.box(), contract ? train.inner() : null);
+    }
+
+    /** The objective a fit of {@code field} on {@code train} trains: its marcher (contracted where {@code radiance} says), loss and background. */
+    static RadianceObjective objective(Field field, PosedImages train, Normalization norm, MarchingConfig mc, FieldMeta.Radiance radiance,
+                                       LossFn loss, Background back, long seed) {
+        return new RadianceObjective(field, train, norm, mc, RayMarcher.of(mc, radiance, norm), seed).withLoss(loss)
+                .withBackground(back.colour(), back.random());
     }
 
     /** The memory a fit of {@code scene} on {@code train} needs: images, one batch of rays and samples with their activations. */

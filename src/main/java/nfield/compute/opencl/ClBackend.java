@@ -423,15 +423,24 @@ public final class ClBackend implements Backend {
         HashScatter(int code) { this.code = code; }
 
         /** The name as {@code -Dnfield.cl.hash-scatter} takes it. */
-        public String label() { return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'); }
+        public String label() { return ClBackend.label(this); }
 
         /** Whether one work-item per level owns its table (no atomics). */
         boolean owned() { return this == OWNER || this == OWNER_LANES; }
 
-        public static HashScatter parse(String s) {
-            for (HashScatter h : values()) if (h.label().equals(s.trim().toLowerCase(java.util.Locale.ROOT))) return h;
-            throw new IllegalArgumentException("unknown hash scatter '" + s + "': one of atomic, fixed, owner, owner-lanes");
-        }
+        public static HashScatter parse(String s) { return ClBackend.parse(values(), "hash scatter", s); }
+    }
+
+    /** A kernel variant's name as properties and {@code --variant} take it: {@code OWNER_LANES} is owner-lanes. */
+    private static String label(Enum<?> e) {
+        return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /** The variant labelled {@code s} (any case), or an error that lists them. */
+    private static <E extends Enum<E>> E parse(E[] values, String what, String s) {
+        for (E e : values) if (label(e).equals(s.trim().toLowerCase(java.util.Locale.ROOT))) return e;
+        throw new IllegalArgumentException("unknown " + what + " '" + s + "': one of "
+                + String.join(", ", java.util.Arrays.stream(values).map(ClBackend::label).toList()));
     }
 
     /** The system property that overrides {@link #defaultHashScatter}. */
@@ -482,12 +491,9 @@ public final class ClBackend implements Backend {
         /** One work-item per {@link ClBackend#lanes} points and level, in float vectors. */
         LANES;
 
-        public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
+        public String label() { return ClBackend.label(this); }
 
-        public static HashForward parse(String s) {
-            for (HashForward h : values()) if (h.label().equals(s.trim().toLowerCase(java.util.Locale.ROOT))) return h;
-            throw new IllegalArgumentException("unknown hash forward '" + s + "': one of levels, lanes");
-        }
+        public static HashForward parse(String s) { return ClBackend.parse(values(), "hash forward", s); }
     }
 
     /**
@@ -498,12 +504,9 @@ public final class ClBackend implements Backend {
     public enum DenseForward {
         ROWS1, ROWS2;
 
-        public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
+        public String label() { return ClBackend.label(this); }
 
-        public static DenseForward parse(String s) {
-            for (DenseForward h : values()) if (h.label().equals(s.trim().toLowerCase(java.util.Locale.ROOT))) return h;
-            throw new IllegalArgumentException("unknown dense forward '" + s + "': one of rows1, rows2");
-        }
+        public static DenseForward parse(String s) { return ClBackend.parse(values(), "dense forward", s); }
     }
 
     /** The system property that overrides {@link #defaultDenseForward}. */
@@ -562,12 +565,10 @@ public final class ClBackend implements Backend {
         for (HashScatter h : HashScatter.values()) {
             if (h != HashScatter.FIXED || info.has("cl_khr_int64_base_atomics")) hs.add(h.label());
         }
-        List<String> hf = new ArrayList<>();
-        for (HashForward h : HashForward.values()) hf.add(h.label());
         Map<String, List<String>> m = new java.util.LinkedHashMap<>();
         m.put("hash-scatter", List.copyOf(hs));
-        m.put("hash-forward", List.copyOf(hf));
-        m.put("dense-forward", List.of(DenseForward.ROWS1.label(), DenseForward.ROWS2.label()));
+        m.put("hash-forward", java.util.Arrays.stream(HashForward.values()).map(ClBackend::label).toList());
+        m.put("dense-forward", java.util.Arrays.stream(DenseForward.values()).map(ClBackend::label).toList());
         return java.util.Collections.unmodifiableMap(m);
     }
 
