@@ -71,6 +71,11 @@ final class EvalCommand implements Callable<Integer> {
             description = "Radiance fields: score the views at 1/N of their resolution (default: ${DEFAULT-VALUE}).")
     int downscale;
 
+    @Option(names = "--appearance", defaultValue = "mean", paramLabel = "mean|K",
+            description = "Radiance fields fitted with appearance codes (fit --appearance): score with the code of training image K, "
+                    + "or the mean of all (default; held-out views have no code of their own).")
+    String appearance = "mean";
+
     @Option(names = "--res", defaultValue = "256", paramLabel = "N",
             description = "Marching-cubes grid for a field PRED (default: ${DEFAULT-VALUE}).")
     int res;
@@ -129,7 +134,7 @@ final class EvalCommand implements Callable<Integer> {
         RadianceEval.Result r;
         int count;
         try (Backend backend = backends.open()) {
-            FittedField f = FieldInputs.load(pred, backend);
+            FittedField f = FieldInputs.load(pred, backend, appearance);
             PosedImages test = RadianceEval.testViews(f, refPath, downscale, testEvery, System.err::println);
             count = test.count();
             int[] k = {0};

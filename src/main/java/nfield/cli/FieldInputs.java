@@ -24,6 +24,24 @@ final class FieldInputs {
         return FieldFile.load(file, backend);
     }
 
+    /** With {@code --appearance mean|K}'s code folded into a field fitted with appearance codes. */
+    static FittedField load(Path file, Backend backend, String appearance) throws IOException {
+        requireFile(file);
+        return FieldFile.load(file, backend, appearance(appearance));
+    }
+
+    /** Parses --appearance mean|K. */
+    static int appearance(String s) {
+        if (s == null || s.strip().equals("mean")) return FieldFile.MEAN_APPEARANCE;
+        try {
+            int k = Integer.parseInt(s.strip());
+            if (k >= 0) return k;
+        } catch (NumberFormatException ignored) {
+            // falls through to the message
+        }
+        throw new UserError("--appearance " + s + ": expected mean or a training image's index K >= 0");
+    }
+
     /** Whether FIELD names a field file holding a radiance field. */
     static boolean isRadianceFile(String field) throws IOException {
         Path p = Path.of(field);

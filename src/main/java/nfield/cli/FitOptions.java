@@ -85,6 +85,13 @@ final class FitOptions {
                         + "a COLMAP model's far points and cameras); off samples the whole box evenly.")
         String contract;
 
+        @Option(names = "--appearance", paramLabel = "SIZE",
+                description = "Learn an appearance code of SIZE values per training image that the colour network also takes "
+                        + "(NeRF in the Wild; nerfacto's appearance embedding): exposure and white balance that change from photo to "
+                        + "photo then need no floaters to explain them. eval, render and export use the mean code (render and eval: "
+                        + "--appearance K for image K's). 0: none (overrides the scene's field.color.appearance). Try 16 on phone captures.")
+        Integer appearance;
+
         /** The radiance-only flags given. */
         List<String> given() {
             List<String> g = new java.util.ArrayList<>();
@@ -94,6 +101,7 @@ final class FitOptions {
             if (downscale != 1) g.add("--downscale");
             if (noDistortion) g.add("--no-distortion");
             if (contract != null) g.add("--contract");
+            if (appearance != null) g.add("--appearance");
             return g;
         }
 
@@ -109,7 +117,7 @@ final class FitOptions {
             } catch (IllegalArgumentException e) {
                 throw new UserError("--background " + background + ": expected " + TrainBackground.SPELLINGS);
             }
-            return new RadianceFit.Options(bg, bg == null ? null : "--background", downscale, testEvery, noDistortion, contract);
+            return new RadianceFit.Options(bg, bg == null ? null : "--background", downscale, testEvery, noDistortion, contract, appearance);
         }
     }
 }

@@ -138,7 +138,7 @@ final class RenderCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         try (Backend backend = backends.open()) {
-            FittedField f = FieldInputs.load(Path.of(field), backend);
+            FittedField f = FieldInputs.load(Path.of(field), backend, rad.appearance);
             tt.radiance(f, cam, up == null ? f.radiance().zUp() : up.equals("z"), wh[0], wh[1]);
         }
         System.err.printf(Locale.ROOT, "wrote %s: %dx%d radiance (volume rendering on %s), %s in %.2f s%n", tt.describe(), wh[0], wh[1],
@@ -151,7 +151,7 @@ final class RenderCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Turntable files = new Turntable(out, rad.camerasPath, fps);
         try (Backend backend = backends.open()) {
-            FittedField f = FieldInputs.load(Path.of(field), backend);
+            FittedField f = FieldInputs.load(Path.of(field), backend, rad.appearance);
             var views = RadianceEval.cameras(f, rad.data, rad.downscale);
             int n = rad.camerasPath;
             RadianceEval.renderPath(f, views, n, files, i -> System.err.printf(Locale.ROOT, "\rframe %d/%d  %s elapsed", i + 1, n,
@@ -166,7 +166,7 @@ final class RenderCommand implements Callable<Integer> {
     private Integer renderCamera() throws Exception {
         long t0 = System.nanoTime();
         try (Backend backend = backends.open()) {
-            var views = RadianceEval.renderCamera(FieldInputs.load(Path.of(field), backend), rad.data, rad.camera, rad.downscale, out);
+            var views = RadianceEval.renderCamera(FieldInputs.load(Path.of(field), backend, rad.appearance), rad.data, rad.camera, rad.downscale, out);
             System.err.printf(Locale.ROOT, "wrote %s: %dx%d radiance from camera %d of %s (%s), %.2f s%n", out, views.width(), views.height(),
                     rad.camera, views.source(), views.files().get(rad.camera), (System.nanoTime() - t0) * 1e-9);
         }

@@ -26,4 +26,9 @@ final class RenderOptions {
 
     @Option(names = "--downscale", defaultValue = "1", paramLabel = "N", description = "With --camera or --cameras-path: 1/N of the cameras' resolution.")
     int downscale = 1;
+
+    @Option(names = "--appearance", defaultValue = "mean", paramLabel = "mean|K",
+            description = "For a field fitted with appearance codes (fit --appearance): the code of training image K, or the mean of "
+                    + "all (default). Other fields ignore it.")
+    String appearance = "mean";
 }

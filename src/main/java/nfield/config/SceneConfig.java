@@ -28,6 +28,11 @@ public record SceneConfig(String name, FieldConfig field, LossConfig loss, Optim
         return new SceneConfig(name, field, loss, opt, train, sampling, eikonal, marching);
     }
 
+    /** The same scene with the field {@code f}. */
+    public SceneConfig withField(FieldConfig f) {
+        return new SceneConfig(name, f, loss, optimizer, train, sampling, eikonal, marching);
+    }
+
     /** The same scene with the ray-marching settings {@code m}. */
     public SceneConfig withMarching(MarchingConfig m) {
         return new SceneConfig(name, field, loss, optimizer, train, sampling, eikonal, m);

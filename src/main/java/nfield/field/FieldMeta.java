@@ -111,6 +111,11 @@ public record FieldMeta(FieldConfig config, long steps, Normalization normalizat
         return new FieldMeta(config, n, normalization, fittedTo, scene, radiance);
     }
 
+    /** The same metadata for a field of config {@code c} (e.g. with its appearance codes folded in). */
+    public FieldMeta withConfig(FieldConfig c) {
+        return new FieldMeta(c, steps, normalization, fittedTo, scene, radiance);
+    }
+
     public FieldMeta withFittedTo(Provenance p) {
         return new FieldMeta(config, steps, normalization, p, scene, radiance);
     }

@@ -41,6 +41,91 @@ public final class RadianceField extends Field {
 
     @Override public boolean viewDependent() { return color != null; }
 
+    /** The appearance codes of its colour network (one per training image), or null without. */
+    public ColorConfig.Appearance appearance() {
+        return color == null ? null : color.appearance;
+    }
+
+    /**
+     * The image of every row of the following forward passes, [>= B, 1] (training); null: every
+     * row takes {@link #useCode}'s code, or the mean of the codes. A field without appearance codes ignores it.
+     */
+    public void useImages(Tensor index) {
+        if (color != null) color.useImages(index);
+    }
+
+    /** The code rows take without images (null: the mean of the codes). */
+    public void useCode(double[] code) {
+        if (color == null || color.appearance == null) throw new IllegalStateException("this field has no appearance codes");
+        color.useCode(code);
+    }
+
+    /** Image {@code k}'s appearance code, or the mean of all codes for k = -1. */
+    public double[] appearanceCode(int k) {
+        if (appearance() == null) throw new IllegalStateException("this field has no appearance codes");
+        return k == -1 ? color.meanCode() : color.code(k);
+    }
+
+    /**
+     * This field's parameters {@code p} as those of the same field without appearance codes,
+     * {@code code} folded in: a colour layer that takes the code computes W_x x + W_z z + b, so it
+     * becomes W_x and b + W_zᵀ z (the code rows are the last of the first layer's input and of every
+     * skip layer's). The result is exact up to rounding.
+     */
+    public double[] bakeAppearance(double[] p, double[] code) {
+        ColorConfig.Appearance a = appearance();
+        if (a == null) throw new IllegalStateException("this field has no appearance codes");
+        if (code.length != a.size()) throw new IllegalArgumentException("an appearance code of " + code.length + " values; this field's have " + a.size());
+        RadianceField plain = new RadianceField(withoutAppearance(config()));
+        double[] out = new double[plain.paramCount()];
+        int base = core.paramCount();
+        System.arraycopy(p, 0, out, 0, base);
+        java.util.List<Integer> skip = config().color().network().skip();
+        int src = base, dst = base;
+        var layers = color.net.layers();
+        for (int k = 0; k < layers.size(); k++) {
+            Dense d = layers.get(k);
+            int in = d.inputWidth(), o = d.outputWidth();
+            boolean takesCode = k == 0 || skip.contains(k);
+            int keep = takesCode ? in - a.size() : in;
+            System.arraycopy(p, src, out, dst, keep * o);
+            for (int j = 0; j < o; j++) {
+                double bias = p[src + in * o + j];
+                if (takesCode) for (int i = 0; i < a.size(); i++) bias += p[src + (keep + i) * o + j] * code[i];
+                out[dst + keep * o + j] = bias;
+            }
+            src += d.paramCount();
+            dst += keep * o + o;
+        }
+        if (dst != out.length) throw new IllegalStateException("baked " + dst + " parameters; the field without codes has " + out.length);
+        return out;
+    }
+
+    /**
+     * The parameters {@code p} of a field of config {@code fc} (with appearance codes) as those of
+     * {@link #withoutAppearance}(fc), image {@code image}'s code folded in, or the mean of the codes
+     * for {@code image} = -1: what rendering, evaluation and export use.
+     */
+    public static double[] bakedParams(FieldConfig fc, double[] p, int image) {
+        RadianceField f = new RadianceField(fc);
+        ColorConfig.Appearance a = f.appearance();
+        if (a == null) throw new IllegalArgumentException("this field has no appearance codes");
+        if (p.length != f.paramCount()) throw new IllegalArgumentException(p.length + " parameters for a field of " + f.paramCount());
+        double[] code = ColorNetwork.code(p, f.core.paramCount() + f.color.net.paramCount(), a, image);
+        return f.bakeAppearance(p, code);
+    }
+
+    /** Whether {@code fc} is a radiance field with appearance codes. */
+    public static boolean hasAppearance(FieldConfig fc) {
+        return fc.color() != null && fc.color().appearance() != null;
+    }
+
+    /** {@code fc} without appearance codes (itself when it has none). */
+    public static FieldConfig withoutAppearance(FieldConfig fc) {
+        if (fc.color() == null || fc.color().appearance() == null) return fc;
+        return new FieldConfig(fc.kind(), fc.encoding(), fc.network(), fc.densityActivation(), fc.color().withAppearance(null));
+    }
+
     @Override public Mlp colorNetwork() { return color == null ? null : color.net; }
 
     @Override public Encoding directionEncoding() { return color == null ? null : color.direction; }

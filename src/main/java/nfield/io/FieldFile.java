@@ -8,6 +8,8 @@ import nfield.config.Json;
 import nfield.field.Field;
 import nfield.field.FieldMeta;
 import nfield.field.FittedField;
+import nfield.field.RadianceField;
+import nfield.config.FieldConfig;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,6 +20,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -165,13 +168,63 @@ public final class FieldFile {
         return parse(file).meta;
     }
 
-    /** Loads a field onto {@code backend}: the config and metadata from the file, the parameters into its store. */
+    /** The appearance code {@link #load(Path, Backend, int)} folds in by default: the mean of the training images'. */
+    public static final int MEAN_APPEARANCE = -1;
+
+    /**
+     * Loads a field onto {@code backend} to use it (render, evaluate, export, mesh): as
+     * {@link #loadForTraining}, but a radiance field's appearance codes (one per training image)
+     * are folded into its colour network with their mean ({@link RadianceField#bakedParams}).
+     */
     public static FittedField load(Path file, Backend backend) throws IOException {
+        return load(file, backend, MEAN_APPEARANCE);
+    }
+
+    /**
+     * {@link #load(Path, Backend)} with training image {@code appearance}'s code folded in
+     * ({@link #MEAN_APPEARANCE}: the mean of all); a field without appearance codes ignores it.
+     */
+    public static FittedField load(Path file, Backend backend, int appearance) throws IOException {
+        Parsed p = parse(file);
+        FieldConfig fc = p.meta.config();
+        if (!RadianceField.hasAppearance(fc)) {
+            Field field = Field.of(fc, backend);
+            return upload(file, p.meta, params(file, p, field.params().slices()), field);
+        }
+        double[] params;
+        try (Backend.Scope ignored = backend.scope()) { // the field with its codes only lays the tensors out
+            params = params(file, p, Field.of(fc, backend).params().slices());
+        }
+        FieldConfig plain = RadianceField.withoutAppearance(fc);
+        double[] baked;
+        try {
+            baked = RadianceField.bakedParams(fc, params, appearance);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+        return upload(file, p.meta.withConfig(plain), baked, Field.of(plain, backend));
+    }
+
+    /** Loads a field onto {@code backend} as it trains: the config and metadata from the file, the parameters into its store. */
+    public static FittedField loadForTraining(Path file, Backend backend) throws IOException {
         Parsed p = parse(file);
         Field field = Field.of(p.meta.config(), backend);
-        double[] params = new double[field.paramCount()];
+        return upload(file, p.meta, params(file, p, field.params().slices()), field);
+    }
+
+    private static FittedField upload(Path file, FieldMeta meta, double[] params, Field field) {
+        field.params().writeParams(params);
+        field.params().resetOptimizer();
+        return new FittedField(file.toString(), field, meta);
+    }
+
+    /** The parameters of the file's tensors, laid out as {@code slices} say; throws naming the file for any mismatch. */
+    private static double[] params(Path file, Parsed p, List<ParamStore.Slice> slices) throws IOException {
+        int size = 0;
+        for (ParamStore.Slice s : slices) size = Math.max(size, s.offset() + s.length());
+        double[] params = new double[size];
         Map<String, ParamStore.Slice> expected = new LinkedHashMap<>();
-        for (ParamStore.Slice s : field.params().slices()) expected.put(s.name(), s);
+        for (ParamStore.Slice s : slices) expected.put(s.name(), s);
         for (String name : p.tensors.keySet()) {
             if (name.equals(OPTIMIZER_M) || name.equals(OPTIMIZER_V)) continue;
             if (!expected.containsKey(name)) throw bad(file, "tensor \"" + name + "\" is not part of the field its config (__metadata__.field) describes");
@@ -187,9 +240,7 @@ public final class FieldFile {
             ByteBuffer data = p.data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < s.length(); i++) params[s.offset() + i] = data.getFloat((int) (t[0] + 4L * i));
         }
-        field.params().writeParams(params);
-        field.params().resetOptimizer();
-        return new FittedField(file.toString(), field, p.meta);
+        return params;
     }
 
     record Parsed(FieldMeta meta, Map<String, long[]> tensors, Map<String, String> shapes, ByteBuffer data) {}

@@ -61,7 +61,7 @@ final class Checkpoints {
             throw new FitError(req.resume() + ": it was fitted to " + what + json(stored) + ", but " + req.data() + " gives "
                     + json(meta) + "; resume on the same data");
         }
-        FittedField f = FieldFile.load(req.resume(), backend);
+        FittedField f = FieldFile.loadForTraining(req.resume(), backend);
         boolean moments = FieldFile.loadOptimizer(req.resume(), f.field());
         listener.info(String.format(Locale.ROOT, "resuming %s at step %d%s", req.resume(), stored.steps(),
                 moments ? "" : " (it holds no optimizer state: Adam's moments start from zero)"));

@@ -69,6 +69,7 @@ public final class RadianceBenchmark {
      */
     public static Result run(SceneConfig scene, PosedImages data, String dataName, int warmup, Benchmark.Request r, Backend backend) {
         if (!scene.field().kind().equals("radiance")) throw new FitError("scene " + scene.name() + " is not a radiance scene");
+        scene = RadianceFit.withAppearance(scene, null, data.count()); // a code per image, as a fit has
         MarchingConfig mc = scene.marching();
         RadianceFit.Background back = RadianceFit.background(mc.trainBackground(), data, "marching.train_background");
         boolean contract = RadianceFit.contracts(mc, data);

@@ -3,6 +3,7 @@ package nfield.pipeline;
 import nfield.compute.Backend;
 import nfield.compute.LossFn;
 import nfield.config.ColorConfig;
+import nfield.config.FieldConfig;
 import nfield.config.MarchingConfig;
 import nfield.config.SceneConfig;
 import nfield.config.TrainBackground;
@@ -46,18 +47,32 @@ public final class RadianceFit {
      * images at 1/{@code downscale} of their resolution; with {@code testEvery} N ≥ 2, every
      * N-th frame of the data held out (the LLFF convention; 0: train on all); with {@code pinhole},
      * every camera read as a pinhole, its lens distortion ignored; {@code contract} "auto", "on" or
-     * "off" overrides the scene's marching.contract (null: the scene's).
+     * "off" overrides the scene's marching.contract (null: the scene's); {@code appearance} a code
+     * size overrides the scene's field.color.appearance (0: none; null: the scene's).
      */
-    public record Options(TrainBackground background, String where, int downscale, int testEvery, boolean pinhole, String contract) {
-        public static final Options DEFAULT = new Options(null, null, 1, 0, false, null);
+    public record Options(TrainBackground background, String where, int downscale, int testEvery, boolean pinhole, String contract,
+                          Integer appearance) {
+        public static final Options DEFAULT = new Options(null, null, 1, 0, false, null, null);
 
         public Options(TrainBackground background, String where, int downscale, int testEvery, boolean pinhole) {
-            this(background, where, downscale, testEvery, pinhole, null);
+            this(background, where, downscale, testEvery, pinhole, null, null);
+        }
+
+        public Options(TrainBackground background, String where, int downscale, int testEvery, boolean pinhole, String contract) {
+            this(background, where, downscale, testEvery, pinhole, contract, null);
+        }
+
+        /** The same options with appearance codes of {@code size} (0: none; null: the scene's). */
+        public Options withAppearance(Integer size) {
+            return new Options(background, where, downscale, testEvery, pinhole, contract, size);
         }
 
         public Options {
             if (downscale < 1) throw new FitError("--downscale " + downscale + ": use 1 (full resolution) or more");
             if (testEvery != 0 && testEvery < 2) throw new FitError("--test-every " + testEvery + ": hold out every N-th frame with N >= 2");
+            if (appearance != null && (appearance < 0 || appearance > 256)) {
+                throw new FitError("--appearance " + appearance + ": a code size in 1..256, or 0 for none");
+            }
             if (contract != null && !MarchingConfig.CONTRACT.contains(contract)) {
                 throw new FitError("--contract " + contract + ": auto (when the data's box is larger than its subject's), on or off");
             }
@@ -150,6 +165,7 @@ public final class RadianceFit {
             where = opt.where() == null ? "background" : opt.where();
         }
         if (opt.contract() != null) scene = scene.withMarching(scene.marching().withContract(opt.contract()));
+        scene = withAppearance(scene, opt.appearance(), train.count());
         TrainConfig tc = req.train();
         long seed = req.seedOrScene();
         MarchingConfig mc = scene.marching();
@@ -192,6 +208,23 @@ public final class RadianceFit {
         return new FitResult(t.fitted(), adam.steps(), secs, last, t.terms(), figures, objective.timingSeconds());
     }
 
+    /**
+     * {@code scene} with appearance codes of {@code size} (null: as the scene says; 0: none) for
+     * each of {@code images} training images: a field with codes gets exactly one per image.
+     */
+    static SceneConfig withAppearance(SceneConfig scene, Integer size, int images) {
+        ColorConfig cc = scene.field().color();
+        ColorConfig.Appearance want = size == null ? (cc == null ? null : cc.appearance()) : size == 0 ? null : new ColorConfig.Appearance(size, images);
+        if (want == null && (cc == null || cc.appearance() == null)) return scene;
+        if (cc == null) {
+            throw new FitError("--appearance: appearance codes go into the colour network, and scene " + scene.name()
+                    + " has none (field.color); use a view-dependent scene such as scenes/nerf-default.json");
+        }
+        ColorConfig.Appearance a = want == null ? null : new ColorConfig.Appearance(want.size(), images);
+        FieldConfig f = scene.field();
+        return scene.withField(new FieldConfig(f.kind(), f.encoding(), f.network(), f.densityActivation(), cc.withAppearance(a)));
+    }
+
     /** What a radiance field records of the images it was fitted to: up axis, backgrounds, box, the inner box when contracted. */
     static FieldMeta.Radiance radianceMeta(PosedImages train, Background back, boolean contract) {
         return new FieldMeta.Radiance(upAxis(train), train.background(), back.recorded(), train.box(), contract ? train.inner() : null);
@@ -217,9 +250,10 @@ public final class RadianceFit {
 
     private static String describe(Field field, MarchingConfig mc, LossFn lossFn, Background back, TrainConfig tc) {
         ColorConfig fc = field.config().color();
-        String view = fc == null ? "" : String.format(Locale.ROOT, "; view-dependent colour: %s of the direction + %d features, %dx%d %s",
-                fc.directionEncoding().type(), fc.geometryFeatures(), fc.network().hiddenLayers(), fc.network().width(),
-                fc.network().activation().type());
+        String view = fc == null ? "" : String.format(Locale.ROOT, "; view-dependent colour: %s of the direction + %d features%s, %dx%d %s",
+                fc.directionEncoding().type(), fc.geometryFeatures(), fc.appearance() == null ? ""
+                        : String.format(Locale.ROOT, " + an appearance code of %d per training image (%d)", fc.appearance().size(), fc.appearance().images()),
+                fc.network().hiddenLayers(), fc.network().width(), fc.network().activation().type());
         return String.format(Locale.ROOT, "field: radiance, %s encoding, %dx%d %s%s, %,d parameters; ~%,d samples a step, "
                         + "step %.4f (field units), %d^3 occupancy grid; %s loss; training background %s; stop at %s",
                 field.config().encoding().type(), field.config().network().hiddenLayers(), field.config().network().width(),

@@ -16,8 +16,9 @@ public final class VolumeBatch {
     private final Backend b;
     private final double minTransmittance;
     private int sampleCap, rayCap;
-    private Tensor points, dirs, deltas, values, dValues, rays, background, out, dOut;
-    private float[] dOutHost = new float[0], dirsHost = new float[0];
+    private Tensor points, dirs, deltas, values, dValues, rays, background, out, dOut, images;
+    private float[] dOutHost = new float[0], dirsHost = new float[0], imagesHost = new float[0];
+    private final nfield.field.RadianceField coded; // the field when it has appearance codes, else null
     private double lastMse = Double.NaN;
 
     public VolumeBatch(Field field, double minTransmittance) {
@@ -25,6 +26,7 @@ public final class VolumeBatch {
         this.field = field;
         this.b = field.backend();
         this.minTransmittance = minTransmittance;
+        this.coded = field instanceof nfield.field.RadianceField rf && rf.appearance() != null ? rf : null;
     }
 
     private void ensure(int samples, int nrays) {
@@ -38,6 +40,10 @@ public final class VolumeBatch {
             deltas = b.alloc(sampleCap, 1);
             values = b.alloc(sampleCap, 4);
             dValues = b.alloc(sampleCap, 4);
+            if (coded != null) {
+                images = b.alloc(sampleCap, 1);
+                imagesHost = new float[sampleCap];
+            }
         }
         if (nrays > rayCap) {
             rayCap = Math.max(nrays, rayCap + rayCap / 2);
@@ -49,7 +55,12 @@ public final class VolumeBatch {
         }
     }
 
-    private Component.Context forward(RayMarcher.Samples s, float[] bg) {
+    /**
+     * The field at every sample and the volume rendering. {@code rayImages}: the training image of
+     * every ray, for a field with appearance codes (each sample takes its image's code); null:
+     * every sample takes the field's fixed or mean code.
+     */
+    private Component.Context forward(RayMarcher.Samples s, float[] bg, int[] rayImages) {
         ensure(Math.max(1, s.total()), s.rays());
         int n = Math.max(1, s.total());
         Tensor p = points.view(n), d = deltas.view(n), v = values.view(n), dir = dirs == null ? null : dirs.view(n);
@@ -59,6 +70,16 @@ public final class VolumeBatch {
             if (dir != null) {
                 s.directions(dirsHost);
                 b.write(dir, dirsHost); // the first n·3 values are used
+            }
+        }
+        if (coded != null) {
+            if (rayImages != null && s.total() > 0) {
+                int[] first = s.first(), count = s.count();
+                for (int r = 0; r < s.rays(); r++) java.util.Arrays.fill(imagesHost, first[r], first[r] + count[r], rayImages[r]);
+                b.write(images.view(n), java.util.Arrays.copyOf(imagesHost, n));
+                coded.useImages(images.view(n));
+            } else {
+                coded.useImages(null);
             }
         }
         b.write(rays.view(s.rays()), s.rayTable());
@@ -71,7 +92,7 @@ public final class VolumeBatch {
     /** Renders the rays: [R, 4] = (r, g, b, opacity), background [R, 3] behind them. */
     public double[] render(RayMarcher.Samples s, float[] bg) {
         if (s.rays() == 0) return new double[0];
-        forward(s, bg);
+        forward(s, bg, null);
         return b.read(out.view(s.rays()));
     }
 
@@ -90,10 +111,22 @@ public final class VolumeBatch {
      * value. {@link #lastMse()} then has the mean squared error of the same pass.
      */
     public double train(RayMarcher.Samples s, float[] bg, float[] target, LossFn loss) {
+        return train(s, bg, target, loss, null);
+    }
+
+    /**
+     * {@link #train(RayMarcher.Samples, float[], float[], LossFn)} with the training image of every
+     * ray ({@code rayImages} [R]; null: none), which a field with appearance codes needs: each
+     * sample takes its image's code, and the gradient reaches that code.
+     */
+    public double train(RayMarcher.Samples s, float[] bg, float[] target, LossFn loss, int[] rayImages) {
         int r = s.rays();
         lastMse = Double.NaN;
         if (r == 0) return Double.NaN;
-        Component.Context ctx = forward(s, bg);
+        if (coded != null && rayImages == null) {
+            throw new IllegalArgumentException("a field with appearance codes trains on rays that name their image");
+        }
+        Component.Context ctx = forward(s, bg, rayImages);
         double[] o = b.read(out.view(r));
         double sum = 0, scale = 2.0 / (3.0 * r);
         double value = 0;
@@ -128,6 +161,7 @@ public final class VolumeBatch {
                     minTransmittance, out.view(r), dOut.view(r), dv);
             field.backward(ctx, dv, null);
         }
+        if (coded != null) coded.useImages(null); // what renders next names no image
         return value;
     }
 

@@ -158,8 +158,8 @@ public final class RadianceObjective implements Trainer.Objective {
         return m;
     }
 
-    /** One step's rays: [n, 6] in field coordinates, target colours [n, 3], jitter [n], backgrounds [n, 3]. */
-    record Rays(float[] rays, float[] target, float[] jitter, float[] background) {}
+    /** One step's rays: [n, 6] in field coordinates, target colours [n, 3], jitter [n], backgrounds [n, 3], training image [n]. */
+    record Rays(float[] rays, float[] target, float[] jitter, float[] background, int[] image) {}
 
     /**
      * Draws step {@code step}'s {@code n} rays: a random pixel of a random image each, a random
@@ -168,12 +168,14 @@ public final class RadianceObjective implements Trainer.Objective {
     Rays draw(long step, int n) {
         SplittableRandom rng = new SplittableRandom(seed + 31 * step + 7);
         float[] rays = new float[6 * n], target = new float[3 * n], jitter = new float[n], bg = new float[3 * n];
+        int[] image = new int[n];
         double[] ray = new double[6];
         float[] back = fixedBackground != null ? fixedBackground : data.background();
         float[] own = new float[3];
         int w = data.width(), h = data.height();
         for (int r = 0; r < n; r++) {
             int k = rng.nextInt(data.count()), x = rng.nextInt(w), y = rng.nextInt(h);
+            image[r] = k;
             // a masked pixel leaves the loss: draw again in the same image (every mask keeps some pixels)
             for (int tries = 0; !data.kept(k, x, y) && tries < 1000; tries++) {
                 x = rng.nextInt(w);
@@ -192,7 +194,7 @@ public final class RadianceObjective implements Trainer.Objective {
                 System.arraycopy(back, 0, bg, 3 * r, 3);
             }
         }
-        return new Rays(rays, target, jitter, bg);
+        return new Rays(rays, target, jitter, bg, image);
     }
 
     /**
@@ -205,7 +207,7 @@ public final class RadianceObjective implements Trainer.Objective {
         int n = (int) Math.max(MIN_RAYS, Math.min(MAX_RAYS, Math.round(mc.samplesPerStep() / Math.max(1, samplesPerRay))));
         Rays d = draw(step, n);
         RayMarcher.Samples samples = marcher.march(d.rays(), n, d.jitter(), grid);
-        return new Fixed(n, samples.total(), () -> batch.train(samples, d.background(), d.target(), loss));
+        return new Fixed(n, samples.total(), () -> batch.train(samples, d.background(), d.target(), loss, d.image()));
     }
 
     /** A fixed batch: its rays, its samples, and a pass of forward, loss and backward over them. */
@@ -224,7 +226,7 @@ public final class RadianceObjective implements Trainer.Objective {
         samplesPerRay = 0.9 * samplesPerRay + 0.1 * Math.max(1.0, samples.total() / (double) n);
         lastSamples = samples.total();
         lastRays = n;
-        double loss = batch.train(samples, bg, target, this.loss);
+        double loss = batch.train(samples, bg, target, this.loss, d.image());
         nanosRays += t1 - t0;
         nanosMarch += t2 - t1;
         nanosTrain += System.nanoTime() - t2;

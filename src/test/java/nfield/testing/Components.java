@@ -92,6 +92,15 @@ public final class Components {
             cases.add(new Case(name, b -> ViewField.of(Field.of(fc, b), ViewField.Mode.DIRECTIONS), smoothPoints(fc.encoding())));
             cases.add(new Case(name + " density only", b -> ViewField.of(Field.of(fc, b), ViewField.Mode.DENSITY), smoothPoints(fc.encoding())));
         }
+        // Appearance codes (one per training image) into the colour network, a skip taking them again; rows cycle through 4 images
+        for (FieldConfig fc : appearanceFields()) {
+            String name = "field radiance appearance codes, " + fc.encoding().type() + " + colour(" + fc.color().directionEncoding().type() + ")";
+            cases.add(new Case(name, b -> {
+                Field f = Field.of(fc, b);
+                ((nfield.field.RadianceField) f).useImages(cycling(b, fc.color().appearance().images()));
+                return ViewField.of(f, ViewField.Mode.DIRECTIONS);
+            }, smoothPoints(fc.encoding())));
+        }
         FieldConfig plain = new FieldConfig("radiance", new EncodingConfig.Frequency(2, true),
                 new NetworkConfig(16, 2, ActivationConfig.HIDDEN.example("softplus"), List.of(), 1), "trunc_exp");
         cases.add(new Case("field radiance frequency density only", b -> ViewField.of(Field.of(plain, b), ViewField.Mode.DENSITY)));
@@ -112,6 +121,34 @@ public final class Components {
                 new FieldConfig("radiance", new EncodingConfig.Frequency(3, true),
                         new NetworkConfig(16, 2, softplus, List.of(), 1), "softplus",
                         new ColorConfig(new EncodingConfig.Frequency(2, true), 0, new NetworkConfig(12, 2, softplus, List.of(1), 1))));
+    }
+
+    /**
+     * Small view-dependent radiance fields with appearance codes: a hash grid with spherical
+     * harmonics (codes of 4 for 5 images), and frequency features with a colour-network skip
+     * layer, which takes the codes again (codes of 3 for 4 images).
+     */
+    public static List<FieldConfig> appearanceFields() {
+        ActivationConfig softplus = ActivationConfig.HIDDEN.example("softplus");
+        return List.of(
+                new FieldConfig("radiance", small(EncodingConfig.REGISTRY.example("hash")),
+                        new NetworkConfig(16, 2, softplus, List.of(), 1), "trunc_exp",
+                        new ColorConfig(new EncodingConfig.SphericalHarmonics(3), 5, new NetworkConfig(16, 2, softplus, List.of(), 1),
+                                new ColorConfig.Appearance(4, 5))),
+                new FieldConfig("radiance", new EncodingConfig.Frequency(2, true),
+                        new NetworkConfig(16, 2, softplus, List.of(), 1), "softplus",
+                        new ColorConfig(new EncodingConfig.Frequency(2, true), 2, new NetworkConfig(12, 2, softplus, List.of(1), 1),
+                                new ColorConfig.Appearance(3, 4))));
+    }
+
+    /** An index tensor [4096, 1] whose row r is r mod {@code count}. */
+    public static nfield.compute.Tensor cycling(Backend b, int count) {
+        int rows = 4096;
+        double[] idx = new double[rows];
+        for (int r = 0; r < rows; r++) idx[r] = r % count;
+        nfield.compute.Tensor t = b.alloc(rows, 1);
+        b.write(t, idx);
+        return t;
     }
 
     /** A shape-space decoder of {@code count} codes of {@code codeSize} whose row r uses code r mod count (up to 4096 rows). */
