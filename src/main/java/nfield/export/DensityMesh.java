@@ -10,7 +10,10 @@ import nfield.io.FieldMesher;
  * A radiance field's surface: the level set density = iso over the whole grid (densities are not
  * distances, so every grid point is evaluated), normals from the density's gradient, vertex
  * colours from the field at each vertex (a view-dependent field's seen head-on: along the
- * inward normal); in the data's original coordinates.
+ * inward normal); in the data's original coordinates. A field of an unbounded scene (contracted)
+ * is meshed over its box of interest, the normalised [-1, 1]^3 that it reads at half scale: the
+ * subject, not the contracted shell of the world around it; {@code crop} is in those normalised
+ * coordinates, as the viewer shows them.
  */
 public final class DensityMesh {
     private DensityMesh() {}
@@ -26,15 +29,12 @@ public final class DensityMesh {
     /** The surface inside {@code crop} (closed, capped where the box cuts it). */
     public static Result extract(ExportedField f, int res, double iso, CropBox crop) {
         if (!(iso > 0)) throw new IllegalArgumentException("--iso " + iso + ": must be a positive density");
-        if (f.meta().radiance() != null && f.meta().radiance().contracted()) {
-            throw new IllegalArgumentException(f.file() + ": a field of an unbounded scene (its space beyond the subject contracted) has "
-                    + "no mesh export yet; fit it with --contract off for one");
-        }
-        FieldMesher.Result r = FieldMesher.extract(crop.crop(ScalarField.densityLevel(new FieldQuery(f.field()), (float) iso)), res, true,
-                f.file().getFileName().toString(), false);
+        ScalarField level = ScalarField.densityLevel(new FieldQuery(f.field()), (float) iso);
+        if (f.contracted()) level = ScalarField.scaled(level, 0.5f); // the box of interest, read at half scale
+        FieldMesher.Result r = FieldMesher.extract(crop.crop(level), res, true, f.file().getFileName().toString(), false);
         if (r.mesh().triangleCount() == 0) {
-            throw new IllegalArgumentException(f.file() + ": no density reaches --iso " + iso + " inside " + (crop.full() ? "the box"
-                    : "the crop box " + crop) + " at --res " + res
+            throw new IllegalArgumentException(f.file() + ": no density reaches --iso " + iso + " inside " + (crop.full()
+                    ? (f.contracted() ? "the box of interest" : "the box") : "the crop box " + crop) + " at --res " + res
                     + " (try a lower --iso)");
         }
         Mesh mesh = r.mesh().denormalized(f.normalization());

@@ -16,8 +16,10 @@ import java.nio.file.Path;
  * coordinates of the data it was fitted to. The field itself is a function of
  * q = (p − c)·s ({@link Normalization}); exports undo the scale on the outputs, so an SDF's
  * distance is in original units (field value / s) and a radiance field's density is per
- * original unit length (field density · s); colours are unchanged. {@link #evaluate} is the
- * reference every export is checked against.
+ * original unit length (field density · s); colours are unchanged. A field of an unbounded
+ * scene reads q contracted as training did ({@link nfield.radiance.RayMarcher#contract}: half of
+ * q inside the box of interest, the shell beyond), its density per normalised unit as before.
+ * {@link #evaluate} is the reference every export is checked against.
  */
 public record ExportedField(Path file, Field field, Normalization normalization, FieldMeta meta) {
     /** Points per forward pass in {@link #evaluate}. */
@@ -31,6 +33,11 @@ public record ExportedField(Path file, Field field, Normalization normalization,
     /** A fitted field (read from {@code file}, or about to be written there) as the exports see it. */
     public static ExportedField of(Path file, FittedField f) {
         return new ExportedField(file, f.field(), f.normalization(), f.meta());
+    }
+
+    /** Whether the field reads its points contracted (an unbounded scene's, {@link FieldMeta.Radiance#contracted()}). */
+    public boolean contracted() {
+        return meta != null && meta.radiance() != null && meta.radiance().contracted();
     }
 
     public boolean isSdf() {
@@ -76,6 +83,7 @@ public record ExportedField(Path file, Field field, Normalization normalization,
         float[] q = new float[Math.min(n, BATCH) * 3], dq = withDirs ? new float[q.length] : null;
         float cx = (float) normalization.cx(), cy = (float) normalization.cy(), cz = (float) normalization.cz();
         float s = (float) normalization.scale();
+        boolean contract = contracted();
         int cap = Math.max(1, Math.min(n, BATCH));
         Tensor points = b.alloc(cap, 3), out = b.alloc(cap, w), directions = withDirs ? b.alloc(cap, 3) : null;
         for (int at = 0; at < n; at += BATCH) {
@@ -84,6 +92,7 @@ public record ExportedField(Path file, Field field, Normalization normalization,
                 q[3 * i] = (xyz[3 * (at + i)] - cx) * s;
                 q[3 * i + 1] = (xyz[3 * (at + i) + 1] - cy) * s;
                 q[3 * i + 2] = (xyz[3 * (at + i) + 2] - cz) * s;
+                if (contract) nfield.radiance.RayMarcher.contract(q[3 * i], q[3 * i + 1], q[3 * i + 2], q, 3 * i);
             }
             Tensor p = points.view(m), o = out.view(m), d = null;
             b.write(p, q); // the first m·3 values are used

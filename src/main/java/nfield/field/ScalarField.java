@@ -26,4 +26,30 @@ public interface ScalarField {
             }
         };
     }
+
+    /**
+     * {@code f} read at {@code k}·x: what a contracted field's box of interest [-1, 1]^3 is in the
+     * coordinates the field reads (k = 0.5). Gradients follow the chain rule (k times f's).
+     */
+    static ScalarField scaled(ScalarField f, float k) {
+        return new ScalarField() {
+            private float[] at(float[] xyz, int n) {
+                float[] q = new float[3 * n];
+                for (int i = 0; i < 3 * n; i++) q[i] = k * xyz[i];
+                return q;
+            }
+
+            @Override
+            public float[] values(float[] xyz, int n) {
+                return f.values(at(xyz, n), n);
+            }
+
+            @Override
+            public float[] gradients(float[] xyz, int n) {
+                float[] g = f.gradients(at(xyz, n), n);
+                for (int i = 0; i < g.length; i++) g[i] *= k;
+                return g;
+            }
+        };
+    }
 }

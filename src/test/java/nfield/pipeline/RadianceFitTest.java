@@ -152,6 +152,79 @@ class RadianceFitTest {
         }
     }
 
+    /**
+     * The mesh of a contracted field covers its box of interest, read as training reads it: every
+     * vertex lies in that box (original coordinates), the field there (through the same
+     * contraction the marcher uses) has the density asked for, denser behind the vertex's normal
+     * than in front, and the colours are colours. Meshing the contracted shell, or reading the box
+     * of interest without its half scale, puts the vertices where the density is not the level.
+     */
+    @Test
+    void aContractedFieldMeshesItsBoxOfInterest() throws IOException {
+        PosedSphere.writeSplit(dir, "train", 4, 0, 0.69, 8);
+        Path data = dir.resolve("transforms_train.json");
+        Files.writeString(data, Files.readString(data).replaceFirst("\\{", "{\"aabb_scale\": 4, "));
+        PosedImages train = NerfData.read(data, LoadOptions.DEFAULT);
+        Path out = dir.resolve("u.nfield");
+        try (RefBackend b = new RefBackend()) {
+            RadianceFit.run(FitRequest.of(data.toString(), SCENE).withBudget(FitRequest.Budget.steps(3)).withOutput(out),
+                    RadianceFit.Options.DEFAULT, b, FitListener.NONE);
+            nfield.export.ExportedField f = nfield.export.ExportedField.load(out, b);
+            assertTrue(f.contracted());
+            double s = f.normalization().scale();
+            // a level the field crosses: the median density over the box of interest (field units)
+            double[] in = train.inner();
+            int k = 9;
+            float[] grid = new float[3 * k * k * k];
+            for (int i = 0; i < k * k * k; i++) {
+                for (int a = 0; a < 3; a++) grid[3 * i + a] = (float) (in[a] + (in[a + 3] - in[a]) * ((i / (int) Math.pow(k, a)) % k + 0.5) / k);
+            }
+            float[] d = f.evaluate(grid, k * k * k);
+            float[] dens = new float[k * k * k];
+            for (int i = 0; i < dens.length; i++) dens[i] = d[4 * i];
+            java.util.Arrays.sort(dens);
+            double iso = dens[dens.length / 2] / s, spread = (dens[dens.length * 9 / 10] - dens[dens.length / 10]) / s;
+            assertTrue(iso > 0 && spread > 0, "median density " + iso + ", spread " + spread);
+
+            int res = 24;
+            nfield.export.DensityMesh.Result m = nfield.export.DensityMesh.extract(f, res, iso);
+            int nv = m.mesh().vertexCount();
+            assertTrue(m.mesh().triangleCount() > 50, "triangles: " + m.mesh().triangleCount());
+            double[] v = m.mesh().vertices();
+            double cell = 2.0 / (res - 1) / s; // a grid cell, original units
+            float[] pts = new float[v.length], ahead = new float[v.length], behind = new float[v.length];
+            for (int i = 0; i < v.length; i++) {
+                pts[i] = (float) v[i];
+                ahead[i] = (float) (v[i] + 0.5 * cell * m.normals()[i]);
+                behind[i] = (float) (v[i] - 0.5 * cell * m.normals()[i]);
+            }
+            for (int i = 0; i < nv; i++) {
+                for (int a = 0; a < 3; a++) {
+                    assertTrue(v[3 * i + a] >= in[a] - 1e-6 && v[3 * i + a] <= in[a + 3] + cell, "vertex " + i + " outside the box of interest");
+                }
+            }
+            float[] at = f.evaluate(pts, nv), front = f.evaluate(ahead, nv), back = f.evaluate(behind, nv);
+            int near = 0, ordered = 0, interior = 0;
+            double[] c0 = {f.normalization().cx(), f.normalization().cy(), f.normalization().cz()};
+            for (int i = 0; i < nv; i++) {
+                boolean edge = false; // vertices on the caps where the grid's border closes the surface
+                for (int a = 0; a < 3; a++) {
+                    double lo = (v[3 * i + a] - c0[a]) * s;
+                    edge |= Math.abs(lo) > 1 - 2.0 / (res - 1);
+                }
+                if (edge) continue;
+                interior++;
+                if (Math.abs(at[4 * i] / s - iso) <= 0.1 * spread) near++;
+                if (back[4 * i] > front[4 * i]) ordered++;
+                for (int c = 1; c < 4; c++) assertTrue(m.colors()[3 * i + c - 1] >= 0 && m.colors()[3 * i + c - 1] <= 1, "a colour");
+            }
+            System.out.printf(java.util.Locale.ROOT, "contracted mesh at --res %d: %d triangles, %d of %d interior vertices within a tenth of the density's spread of the level, %d with the density falling along the normal%n", res, m.mesh().triangleCount(), near, interior, ordered);
+            assertTrue(interior > 20, "interior vertices: " + interior);
+            assertTrue(near >= 0.9 * interior, near + " of " + interior + " vertices within a tenth of the spread (" + spread + ") of the level " + iso);
+            assertTrue(ordered >= 0.9 * interior, ordered + " of " + interior + " vertices with the density falling along the normal");
+        }
+    }
+
     /** render --cameras-path: frames along the cameras, the ends at the first and last camera, orientations slerped between. */
     @Test
     void aPathThroughTheCameras() throws IOException {
