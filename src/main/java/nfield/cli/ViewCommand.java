@@ -38,7 +38,8 @@ import java.util.concurrent.Callable;
                 "Examples:",
                 "  nfield view knot.nfield",
                 "  nfield view knot.nfield --benchmark --size 512x512 --json",
-                "  nfield view lego.nfield --bake 192"})
+                "  nfield view lego.nfield --bake 192",
+                "  nfield view fox.nfield --camera 0"})
 final class ViewCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FIELD", description = "A field file, or analytic:torus | analytic:sphere.")
     String field;
@@ -96,6 +97,14 @@ final class ViewCommand implements Callable<Integer> {
                     + "for mesh and export --crop).")
     String crop;
 
+    @Option(names = "--camera", paramLabel = "N",
+            description = "A radiance field: open at camera N of its posed images (--data; default: the data it was fitted to), "
+                    + "the orbit camera nearest to it (same place and direction and vertical field of view; an orbit has no roll).")
+    Integer camera;
+
+    @Option(names = "--data", paramLabel = "transforms.json|DIR|data.npz", description = "The posed images --camera takes its camera from.")
+    Path data;
+
     private nfield.field.CropBox cropBox = nfield.field.CropBox.FULL;
 
     @Mixin
@@ -126,6 +135,10 @@ final class ViewCommand implements Callable<Integer> {
         if (space != (between != null)) {
             throw new UserError(space ? field + " is a shape space: give two of its shapes with --between A B (nfield space " + field
                     + " lists them)" : "--between is for shape spaces; " + field + " is not one");
+        }
+        if ((camera != null || data != null) && !FieldInputs.isRadianceFile(field)) {
+            throw new UserError((camera != null ? "--camera" : "--data") + ": for radiance fields, whose posed images have cameras; "
+                    + field + " is not one");
         }
         if (space) return viewSpace(wh, m, n);
         if (FieldInputs.isRadianceFile(field)) return viewRadiance(wh, m, n);
@@ -203,14 +216,21 @@ final class ViewCommand implements Callable<Integer> {
         if (!path.equals("baked")) throw new UserError("--path " + path + ": radiance fields are shown from a baked volume");
         long t0 = System.nanoTime();
         try (VolumeFile in = new VolumeFile(java.nio.file.Path.of(field), bake, up, backends::open)) {
+            Camera start = Camera.HOME;
+            if (camera != null) {
+                // the cameras only: images read at 1/8 (the field of view does not change with the scale)
+                var views = nfield.pipeline.RadianceEval.cameras(in.fitted(), data, 8);
+                start = nfield.pipeline.RadianceEval.viewerCamera(in.fitted(), views, camera, in.zUp());
+                System.err.printf(Locale.ROOT, "opening at camera %d of %s (%s)%n", camera, views.source(), views.files().get(camera));
+            }
             VolumeBaker baker = in.baker();
-            VolumeGrid grid = baker.bake(Camera.HOME);
+            VolumeGrid grid = baker.bake(start);
             double bakeS = (System.nanoTime() - t0) * 1e-9;
             int[] d = grid.dims();
             System.err.printf(Locale.ROOT, "baked %dx%dx%d (colour + density, %.0f%% of macro cells occupied) in %.1f s%s%n", d[0], d[1],
                     d[2], 100 * grid.occupancy(), bakeS, baker.viewDependent() ? "; view-dependent colour: re-baked for the view once it settles" : "");
             Viewer.Stats st;
-            try (Viewer v = new Viewer("nfield view " + field, grid, baker.background(), Camera.HOME,
+            try (Viewer v = new Viewer("nfield view " + field, grid, baker.background(), start,
                     new Viewer.Options(wh[0], wh[1], n, screenshot, benchmark, targetFps, m))) {
                 VolumeBaker[] current = {baker};
                 if (baker.viewDependent() && !benchmark) v.rebake(c -> current[0].bake(c));

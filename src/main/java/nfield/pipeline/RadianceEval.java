@@ -87,6 +87,29 @@ public final class RadianceEval {
                 .withPinhole(f.meta().fittedTo().pinholeCameras());
     }
 
+    /**
+     * The viewer's orbit camera nearest to camera {@code k} of {@code views} (see
+     * {@link nfield.render.Camera#looking}): its centre and the ray through its image centre moved
+     * into the field's normalised coordinates, turned to viewer space ({@code zUp}: the scene's z
+     * is the viewer's up), and its vertical field of view as a pinhole.
+     */
+    public static nfield.render.Camera viewerCamera(FittedField f, PosedImages views, int k, boolean zUp) {
+        if (k < 0 || k >= views.count()) {
+            throw new FitError("--camera " + k + ": " + views.source() + " has cameras 0 .. " + (views.count() - 1));
+        }
+        nfield.data.nerf.Intrinsics in = views.intrinsics(k).pinhole();
+        double[] pose = views.pose(k), centre = new double[6], top = new double[6], bottom = new double[6];
+        double w = views.width(), h = views.height();
+        PosedImages.ray(pose, 0, in, w / 2, h / 2, centre, 0);
+        PosedImages.ray(pose, 0, in, w / 2, 0, top, 0);
+        PosedImages.ray(pose, 0, in, w / 2, h, bottom, 0);
+        double cos = top[3] * bottom[3] + top[4] * bottom[4] + top[5] * bottom[5];
+        double fov = Math.toDegrees(Math.acos(Math.max(-1, Math.min(1, cos))));
+        double[] eye = f.normalization().apply(new double[] {centre[0], centre[1], centre[2]});
+        return nfield.render.Camera.looking(nfield.render.Camera.fromScene(eye[0], eye[1], eye[2], zUp),
+                nfield.render.Camera.fromScene(centre[3], centre[4], centre[5], zUp), Math.max(1, Math.min(170, fov)));
+    }
+
     /** View {@code k} of {@code views} rendered from its camera, the field's background behind: [h, w, 3], row 0 at the top. */
     public static float[] render(FittedField f, PosedImages views, int k) {
         if (k < 0 || k >= views.count()) {

@@ -29,6 +29,30 @@ public record Camera(double azimuth, double elevation, double distance, double f
         return new Vector3f(target);
     }
 
+    /**
+     * The orbit camera nearest to one at {@code eye} looking along {@code forward} (viewer space,
+     * y up) with vertical field of view {@code fovDegrees}: it looks along the same direction
+     * from the same place, at the point of that ray nearest the origin (the scene's centre; at
+     * least a tenth of the eye's distance ahead). An orbit camera has no roll, so a camera held
+     * crooked is shown level; a direction within 1° of straight up or down is tilted to ±89°.
+     */
+    public static Camera looking(Vector3f eye, Vector3f forward, double fovDegrees) {
+        Vector3f f = new Vector3f(forward).normalize();
+        if (!Float.isFinite(f.x + f.y + f.z) || !Float.isFinite(eye.x + eye.y + eye.z)) {
+            throw new IllegalArgumentException("a camera needs a finite position and direction");
+        }
+        double d = Math.max(-eye.dot(f), 0.1 * Math.max(1, eye.length()));
+        Vector3f target = new Vector3f(eye).add(new Vector3f(f).mul((float) d));
+        double elevation = Math.max(-89, Math.min(89, Math.toDegrees(Math.asin(Math.max(-1, Math.min(1, -f.y))))));
+        double azimuth = Math.toDegrees(Math.atan2(-f.x, -f.z));
+        return new Camera(azimuth, elevation, d, fovDegrees, target);
+    }
+
+    /** A scene vector in viewer space (y up): the inverse of {@link #toScene}. */
+    public static Vector3f fromScene(double x, double y, double z, boolean zUp) {
+        return zUp ? new Vector3f((float) x, (float) z, (float) -y) : new Vector3f((float) x, (float) y, (float) z);
+    }
+
     public Vector3f eye() {
         double a = Math.toRadians(azimuth), e = Math.toRadians(elevation);
         return new Vector3f((float) (distance * Math.cos(e) * Math.sin(a)), (float) (distance * Math.sin(e)),

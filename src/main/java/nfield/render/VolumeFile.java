@@ -34,6 +34,9 @@ public final class VolumeFile implements AutoCloseable {
 
     public VolumeBaker baker() { return baker; }
 
+    /** The field as loaded. */
+    public nfield.field.FittedField fitted() { return fitted; }
+
     /** A baker of the same field at another resolution. */
     public VolumeBaker baker(int res) { return new VolumeBaker(fitted, res, up); }
 

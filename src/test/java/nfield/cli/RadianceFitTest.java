@@ -222,6 +222,25 @@ class RadianceFitTest {
         assertTrue((corner & 0xffffff) > 0xe0e0e0, "background behind the sphere is the field's (white): " + Integer.toHexString(corner));
         assertTrue((centre & 0xffffff) != (corner & 0xffffff), "the sphere is drawn: " + Integer.toHexString(centre));
 
+        // view --camera: opens where test camera 0 stands; the sphere covers what it covers in render --camera 0
+        Path atCam = dir.resolve("view-camera.png"), exactCam = dir.resolve("exact-camera.png");
+        r = CliTest.run("render", field.toString(), "--out", exactCam.toString(), "--camera", "0", "--data",
+                dir.resolve("transforms_test.json").toString());
+        assertEquals(0, r.code(), r.err());
+        r = CliTest.run("view", field.toString(), "--camera", "0", "--data", dir.resolve("transforms_test.json").toString(), "--frames", "5",
+                "--screenshot", atCam.toString(), "--size", "160x160", "--bake", "64", "--no-panel", "--target-fps", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("opening at camera 0 of " + dir.resolve("transforms_test.json")), r.err());
+        double[] seen = coverage(ImageIO.read(atCam.toFile())), truth = coverage(ImageIO.read(exactCam.toFile()));
+        System.out.printf(Locale.ROOT, "view --camera 0 against render --camera 0: sphere covers %.3f vs %.3f, centre (%.3f, %.3f) vs (%.3f, %.3f)%n",
+                seen[0], truth[0], seen[1], seen[2], truth[1], truth[2]);
+        assertEquals(truth[0], seen[0], 0.15 * truth[0], "the share of the view the sphere covers");
+        assertEquals(truth[1], seen[1], 0.05, "the sphere's centre, x");
+        assertEquals(truth[2], seen[2], 0.05, "the sphere's centre, y");
+        r = CliTest.run("view", "analytic:torus", "--camera", "0");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--camera: for radiance fields"), r.err());
+
         // live training view: the window shows the volume mode while the fit runs, then the field is written
         Path live = dir.resolve("live.nfield");
         r = CliTest.run("fit", dir.resolve("transforms_train.json").toString(), "-o", live.toString(), "--config",
@@ -229,6 +248,26 @@ class RadianceFitTest {
         assertEquals(0, r.code(), r.err());
         long steps = FieldFile.readMeta(live).steps();
         assertTrue(steps > 0 && steps < 100000, "closing the window stopped training after " + steps + " steps");
+    }
+
+    /**
+     * {share of pixels that are not the white background, their mean x and y as fractions of the
+     * width and height}, below the top fifth (where the viewer writes its status line).
+     */
+    private static double[] coverage(BufferedImage im) {
+        double n = 0, sx = 0, sy = 0, all = 0;
+        for (int y = im.getHeight() / 5; y < im.getHeight(); y++) {
+            for (int x = 0; x < im.getWidth(); x++) {
+                all++;
+                int c = im.getRGB(x, y);
+                if ((c >> 16 & 0xff) < 200 || (c >> 8 & 0xff) < 200 || (c & 0xff) < 200) {
+                    n++;
+                    sx += (x + 0.5) / im.getWidth();
+                    sy += (y + 0.5) / im.getHeight();
+                }
+            }
+        }
+        return new double[] {n / all, n == 0 ? 0 : sx / n, n == 0 ? 0 : sy / n};
     }
 
     private static String[] concat(String[] a, String[] b) {

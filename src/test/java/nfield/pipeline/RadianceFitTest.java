@@ -225,6 +225,65 @@ class RadianceFitTest {
         }
     }
 
+    /**
+     * view --camera: the orbit camera made from a data camera (level, centred, as these are) sends
+     * every pixel's ray where the data camera does, from the same place, in the field's
+     * normalised coordinates. Read as z-up (the cameras then held crooked, which an orbit cannot
+     * show) it still stands at the centre and looks along the image centre's ray.
+     */
+    @Test
+    void theViewerOpensAtADataCamera() throws IOException {
+        PosedSphere.writeSplit(dir, "train", 5, 0.3, 0.69, 12);
+        Path data = dir.resolve("transforms_train.json");
+        try (RefBackend b = new RefBackend()) {
+            FitResult r = RadianceFit.run(FitRequest.of(data.toString(), SCENE).withBudget(FitRequest.Budget.steps(1)),
+                    RadianceFit.Options.DEFAULT, b, FitListener.NONE);
+            PosedImages views = NerfData.read(data, LoadOptions.DEFAULT);
+            nfield.geom.Normalization norm = r.fitted().normalization();
+            int w = views.width(), h = views.height();
+            double worst = 0;
+            for (int k = 0; k < views.count(); k++) {
+                for (boolean zUp : new boolean[] {false, true}) {
+                    nfield.render.Camera c = RadianceEval.viewerCamera(r.fitted(), views, k, zUp);
+                    double[] ray = new double[6];
+                    views.pixelRay(k, 0, 0, ray, 0);
+                    double[] eye = norm.apply(new double[] {ray[0], ray[1], ray[2]});
+                    float[] e = nfield.render.Camera.toScene(c.eye(), zUp);
+                    for (int a = 0; a < 3; a++) assertEquals(eye[a], e[a], 1e-5, "camera " + k + "'s centre, axis " + a);
+                    org.joml.Vector3f fw = c.forward(), rt = c.right(), up = c.up();
+                    float th = c.tanHalfFov(), aspect = (float) w / h;
+                    if (zUp) {
+                        double[] mid = new double[6];
+                        PosedImages.ray(views.pose(k), 0, views.intrinsics(k), w / 2.0, h / 2.0, mid, 0);
+                        float[] f = nfield.render.Camera.toScene(fw, true);
+                        worst = Math.max(worst, angle(f, mid));
+                        continue;
+                    }
+                    for (int y = 0; y < h; y += 3) {
+                        for (int x = 0; x < w; x += 3) {
+                            views.pixelRay(k, x, y, ray, 0);
+                            double nx = (x + 0.5) / w * 2 - 1, ny = 1 - (y + 0.5) / h * 2; // viewer rows go up
+                            org.joml.Vector3f d = new org.joml.Vector3f(fw).add(new org.joml.Vector3f(rt).mul((float) (nx * th * aspect)))
+                                    .add(new org.joml.Vector3f(up).mul((float) (ny * th))).normalize();
+                            float[] ds = nfield.render.Camera.toScene(d, zUp);
+                            worst = Math.max(worst, angle(ds, ray));
+                        }
+                    }
+                }
+            }
+            System.out.printf(java.util.Locale.ROOT, "viewer cameras from %d data cameras: worst ray angle %.2e rad%n", views.count(), worst);
+            assertTrue(worst < 1e-5, "worst angle between a viewer ray and the data camera's: " + worst + " rad");
+            FitError e = org.junit.jupiter.api.Assertions.assertThrows(FitError.class, () -> RadianceEval.viewerCamera(r.fitted(), views, 5, false));
+            assertTrue(e.getMessage().endsWith("has cameras 0 .. 4"), e.getMessage());
+        }
+    }
+
+    /** The angle between a and the direction b[3..6), both unit: atan2(|a x b|, a . b), which keeps its digits near 0. */
+    private static double angle(float[] a, double[] b) {
+        double cx = a[1] * b[5] - a[2] * b[4], cy = a[2] * b[3] - a[0] * b[5], cz = a[0] * b[4] - a[1] * b[3];
+        return Math.atan2(Math.sqrt(cx * cx + cy * cy + cz * cz), a[0] * b[3] + a[1] * b[4] + a[2] * b[5]);
+    }
+
     /** render --cameras-path: frames along the cameras, the ends at the first and last camera, orientations slerped between. */
     @Test
     void aPathThroughTheCameras() throws IOException {
