@@ -76,7 +76,7 @@ public final class ColmapRun {
         if (Files.isRegularFile(photos) && VIDEO_EXTENSIONS.stream().anyMatch(name::endsWith)) {
             require("ffmpeg", "frames from a video need ffmpeg: apt-get install ffmpeg");
             stage.accept("[1/4] frames: " + photos + " at " + opt.fps() + " a second");
-            exec(log, List.of("ffmpeg", "-nostdin", "-loglevel", "error", "-i", photos.toString(), "-vf", "fps=" + opt.fps(), "-qscale:v", "2",
+            exec(log, List.of("ffmpeg", "-nostdin", "-loglevel", "error", "-i", photos.toString(), "-vf", "fps=" + opt.fps(), "-qscale:v", "1", "-qmin", "1",
                     images.resolve("frame_%05d.jpg").toString()));
             count = list(images).size();
         } else if (Files.isDirectory(photos)) {
@@ -143,10 +143,15 @@ public final class ColmapRun {
     }
 
     private static void require(String program, String message) {
+        if (!onPath(program)) throw new FitError(message);
+    }
+
+    /** Whether {@code program} is an executable on the PATH. */
+    public static boolean onPath(String program) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) return;
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) return true;
         }
-        throw new FitError(message);
+        return false;
     }
 
     /** Runs {@code cmd}, its output appended to {@code log}; a non-zero exit is an error quoting the log's last lines. */
