@@ -76,6 +76,12 @@ final class EvalCommand implements Callable<Integer> {
                     + "or the mean of all (default; held-out views have no code of their own).")
     String appearance = "mean";
 
+    @Option(names = "--align-cameras", arity = "0..1", fallbackValue = "100", defaultValue = "0", paramLabel = "STEPS",
+            description = "Radiance fields: first align each view's camera to the field (the field frozen; STEPS Adam steps on that "
+                    + "view's own pixels, 100 when not given), as BARF and NeRF-- score fields fitted with --refine-cameras: a "
+                    + "held-out pose from COLMAP is as far off as a training one was. Each view reports how far its camera moved.")
+    int alignCameras;
+
     @Option(names = "--res", defaultValue = "256", paramLabel = "N",
             description = "Marching-cubes grid for a field PRED (default: ${DEFAULT-VALUE}).")
     int res;
@@ -138,8 +144,10 @@ final class EvalCommand implements Callable<Integer> {
             PosedImages test = RadianceEval.testViews(f, refPath, downscale, testEvery, System.err::println);
             count = test.count();
             int[] k = {0};
-            r = RadianceEval.run(f, test, dir, v -> System.err.printf(Locale.ROOT, "view %d/%d %s: PSNR %.2f dB, SSIM %.4f (%.1f s)%n",
-                    ++k[0], count, v.name(), v.psnr(), v.ssim(), v.seconds()));
+            if (alignCameras < 0) throw new UserError("--align-cameras " + alignCameras + ": the steps of each camera's alignment, 1 or more (0: none)");
+            r = RadianceEval.run(f, test, dir, alignCameras, v -> System.err.printf(Locale.ROOT, "view %d/%d %s: PSNR %.2f dB, SSIM %.4f (%.1f s)%s%n",
+                    ++k[0], count, v.name(), v.psnr(), v.ssim(), v.seconds(), Double.isNaN(v.alignDegrees()) ? ""
+                            : String.format(Locale.ROOT, "; camera aligned by %.3f° and %.4g", v.alignDegrees(), v.alignShift())));
         }
         ObjectNode o = r.toJson(pred.toString(), ref);
         if (dir != null) o.put("images", dir.toString());

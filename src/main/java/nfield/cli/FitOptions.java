@@ -92,6 +92,12 @@ final class FitOptions {
                         + "--appearance K for image K's). 0: none (overrides the scene's field.color.appearance). Try 16 on phone captures.")
         Integer appearance;
 
+        @Option(names = "--refine-cameras", arity = "0..1", fallbackValue = "4e-4", paramLabel = "LR",
+                description = "Refine the training cameras' poses with the field (nerfstudio's camera optimiser; BARF): a rotation "
+                        + "about each camera's centre and a shift, learned by Adam at step size LR (4e-4 when not given; a step every 4 of the field's), for poses "
+                        + "from COLMAP that are a fraction of a degree off. Held-out views keep their poses as given.")
+        Double refineCameras;
+
         /** The radiance-only flags given. */
         List<String> given() {
             List<String> g = new java.util.ArrayList<>();
@@ -102,6 +108,7 @@ final class FitOptions {
             if (noDistortion) g.add("--no-distortion");
             if (contract != null) g.add("--contract");
             if (appearance != null) g.add("--appearance");
+            if (refineCameras != null) g.add("--refine-cameras");
             return g;
         }
 
@@ -117,7 +124,8 @@ final class FitOptions {
             } catch (IllegalArgumentException e) {
                 throw new UserError("--background " + background + ": expected " + TrainBackground.SPELLINGS);
             }
-            return new RadianceFit.Options(bg, bg == null ? null : "--background", downscale, testEvery, noDistortion, contract, appearance);
+            return new RadianceFit.Options(bg, bg == null ? null : "--background", downscale, testEvery, noDistortion, contract, appearance,
+                    refineCameras == null ? 0 : refineCameras);
         }
     }
 }

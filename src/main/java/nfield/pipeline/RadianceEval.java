@@ -9,6 +9,7 @@ import nfield.data.nerf.PosedImages;
 import nfield.field.FittedField;
 import nfield.radiance.ImageMetrics;
 import nfield.radiance.RadianceRenderer;
+import nfield.radiance.RayMarcher;
 import nfield.render.Images;
 
 import java.io.IOException;
@@ -26,7 +27,12 @@ public final class RadianceEval {
     private RadianceEval() {}
 
     /** One view's figures and render time. */
-    public record View(String name, double psnr, double ssim, double seconds) {}
+    /** One view's figures; {@code alignDegrees} and {@code alignShift} (the data's units) what aligning its camera moved it by, NaN when not aligned. */
+    public record View(String name, double psnr, double ssim, double seconds, double alignDegrees, double alignShift) {
+        public View(String name, double psnr, double ssim, double seconds) {
+            this(name, psnr, ssim, seconds, Double.NaN, Double.NaN);
+        }
+    }
 
     /** Every view's figures, their means, the whole time. */
     public record Result(List<View> views, double meanPsnr, double meanSsim, double seconds) {
@@ -34,7 +40,10 @@ public final class RadianceEval {
         public ObjectNode toJson(String field, String ref) {
             ObjectNode o = Json.MAPPER.createObjectNode().put("field", field).put("ref", ref);
             ArrayNode a = o.putArray("views");
-            for (View v : views) a.addObject().put("view", v.name()).put("psnr", v.psnr()).put("ssim", v.ssim());
+            for (View v : views) {
+                ObjectNode e = a.addObject().put("view", v.name()).put("psnr", v.psnr()).put("ssim", v.ssim());
+                if (!Double.isNaN(v.alignDegrees())) e.put("aligned_degrees", v.alignDegrees()).put("aligned_shift", v.alignShift());
+            }
             return o.put("mean_psnr", meanPsnr).put("mean_ssim", meanSsim).put("views_count", views.size()).put("seconds", seconds);
         }
     }
@@ -181,11 +190,73 @@ public final class RadianceEval {
     }
 
     private static float[] render(RadianceRenderer renderer, PosedImages views, int k) {
-        return renderer.render((x, y, dest) -> views.pixelRay(k, x, y, dest, 0), views.width(), views.height(), views.background());
+        return render(renderer, views, k, null);
+    }
+
+    /** View k from its camera, with {@code align}'s correction (image 0 of it) when not null. */
+    private static float[] render(RadianceRenderer renderer, PosedImages views, int k, nfield.train.CameraRefiner align) {
+        double scale = renderer.normalization().scale();
+        return renderer.render((x, y, dest) -> {
+            views.pixelRay(k, x, y, dest, 0);
+            if (align != null) align.applyToData(0, dest, 0, scale);
+        }, views.width(), views.height(), views.background());
+    }
+
+    /** Rays a step of a held-out camera's alignment draws. */
+    static final int ALIGN_RAYS = 1024;
+    /** Adam's step size when aligning a held-out camera. */
+    static final double ALIGN_LR = 1e-3;
+
+    /**
+     * The pose correction that aligns held-out view k's camera to the field, the field frozen:
+     * {@code steps} Adam steps (step size {@code lr}) on the photometric error of
+     * {@value #ALIGN_RAYS} random pixels of that view each, as BARF (Lin et al. 2021) and NeRF--
+     * score a field whose training poses were refined: a held-out pose is as wrong as a training
+     * one was, and what is scored should be the field, not that pose.
+     */
+    public static nfield.train.CameraRefiner align(RadianceRenderer renderer, nfield.field.Field field, PosedImages views, int k, int steps,
+                                                    double lr, long seed) {
+        nfield.train.CameraRefiner cam = new nfield.train.CameraRefiner(1, lr, renderer.marcher().contracted()).anchored(false);
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        int w = views.width(), h = views.height(), n = ALIGN_RAYS;
+        double[] ray = new double[6];
+        int[] image = new int[n];
+        float[] bg = new float[3 * n], back = views.background();
+        for (int r = 0; r < n; r++) System.arraycopy(back, 0, bg, 3 * r, 3);
+        field.params().pointGradientsOnly(true); // the field stays as it is
+        try {
+            for (int s = 0; s < steps; s++) {
+                float[] rays = new float[6 * n], target = new float[3 * n], jitter = new float[n];
+                for (int r = 0; r < n; r++) {
+                    int x = rng.nextInt(w), y = rng.nextInt(h);
+                    views.ray(k, x + rng.nextDouble(), y + rng.nextDouble(), ray, 0);
+                    RayMarcher.toField(renderer.normalization(), ray, rays, 6 * r);
+                    cam.apply(0, rays, 6 * r);
+                    views.color(k, x, y, target, 3 * r);
+                    jitter[r] = (float) rng.nextDouble();
+                }
+                RayMarcher.Samples samples = renderer.marcher().march(rays, n, jitter, renderer.grid());
+                nfield.radiance.VolumeBatch.SampleGradients[] g = new nfield.radiance.VolumeBatch.SampleGradients[1];
+                renderer.batch().train(samples, bg, target, null, null, g);
+                if (g[0] != null) cam.accumulate(samples, g[0].points(), g[0].dirs(), image);
+                cam.step();
+            }
+        } finally {
+            field.params().pointGradientsOnly(false);
+        }
+        return cam;
     }
 
     /** Scores {@code f} on {@code test}; with {@code images}, writes prediction|truth PNGs there (view_000.png, ...). */
     public static Result run(FittedField f, PosedImages test, Path images, Consumer<View> progress) throws IOException {
+        return run(f, test, images, 0, progress);
+    }
+
+    /**
+     * {@link #run(FittedField, PosedImages, Path, Consumer)}; with {@code alignSteps} > 0 each
+     * view's camera is first aligned to the field ({@link #align}, that many steps).
+     */
+    public static Result run(FittedField f, PosedImages test, Path images, int alignSteps, Consumer<View> progress) throws IOException {
         int w = test.width(), h = test.height();
         RadianceRenderer renderer = RadianceRenderer.of(f);
         List<View> views = new ArrayList<>();
@@ -194,13 +265,15 @@ public final class RadianceEval {
         for (int k = 0; k < test.count(); k++) {
             final int view = k;
             long t1 = System.nanoTime();
-            float[] pred = render(renderer, test, view);
+            nfield.train.CameraRefiner aligned = alignSteps > 0 ? align(renderer, f.field(), test, view, alignSteps, ALIGN_LR, 77 + view) : null;
+            float[] pred = render(renderer, test, view, aligned);
             float[] truth = new float[3 * w * h];
             for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) test.color(k, x, y, truth, 3 * (y * w + x));
             double psnr = ImageMetrics.psnr(pred, truth), ssim = ImageMetrics.ssim(pred, truth, w, h);
             sumPsnr += psnr;
             sumSsim += ssim;
-            View v = new View(test.files().get(k), psnr, ssim, (System.nanoTime() - t1) * 1e-9);
+            View v = new View(test.files().get(k), psnr, ssim, (System.nanoTime() - t1) * 1e-9,
+                    aligned == null ? Double.NaN : aligned.angleDegrees(0), aligned == null ? Double.NaN : aligned.shiftLength(0) / f.normalization().scale());
             views.add(v);
             progress.accept(v);
             if (images != null) Images.writePair(images.resolve(String.format(Locale.ROOT, "view_%03d.png", k)), pred, truth, w, h);

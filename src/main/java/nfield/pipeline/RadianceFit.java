@@ -51,8 +51,13 @@ public final class RadianceFit {
      * size overrides the scene's field.color.appearance (0: none; null: the scene's).
      */
     public record Options(TrainBackground background, String where, int downscale, int testEvery, boolean pinhole, String contract,
-                          Integer appearance) {
-        public static final Options DEFAULT = new Options(null, null, 1, 0, false, null, null);
+                          Integer appearance, double refineCameras) {
+        public static final Options DEFAULT = new Options(null, null, 1, 0, false, null, null, 0);
+
+        public Options(TrainBackground background, String where, int downscale, int testEvery, boolean pinhole, String contract,
+                       Integer appearance) {
+            this(background, where, downscale, testEvery, pinhole, contract, appearance, 0);
+        }
 
         public Options(TrainBackground background, String where, int downscale, int testEvery, boolean pinhole) {
             this(background, where, downscale, testEvery, pinhole, null, null);
@@ -64,7 +69,12 @@ public final class RadianceFit {
 
         /** The same options with appearance codes of {@code size} (0: none; null: the scene's). */
         public Options withAppearance(Integer size) {
-            return new Options(background, where, downscale, testEvery, pinhole, contract, size);
+            return new Options(background, where, downscale, testEvery, pinhole, contract, size, refineCameras);
+        }
+
+        /** The same options with the training cameras' poses refined at Adam's step size {@code lr} (0: not refined; {@link CameraRefiner}). */
+        public Options withCameraRefinement(double lr) {
+            return new Options(background, where, downscale, testEvery, pinhole, contract, appearance, lr);
         }
 
         public Options {
@@ -72,6 +82,9 @@ public final class RadianceFit {
             if (testEvery != 0 && testEvery < 2) throw new FitError("--test-every " + testEvery + ": hold out every N-th frame with N >= 2");
             if (appearance != null && (appearance < 0 || appearance > 256)) {
                 throw new FitError("--appearance " + appearance + ": a code size in 1..256, or 0 for none");
+            }
+            if (!(refineCameras >= 0 && refineCameras < 1)) {
+                throw new FitError("--refine-cameras " + refineCameras + ": Adam's step size for the pose corrections, e.g. 5e-4 (0: off)");
             }
             if (contract != null && !MarchingConfig.CONTRACT.contains(contract)) {
                 throw new FitError("--contract " + contract + ": auto (when the data's box is larger than its subject's), on or off");
@@ -184,6 +197,11 @@ public final class RadianceFit {
         Adam adam = new Adam(scene.optimizer(), field.params(), field.trainableOffset());
         adam.setSteps(start.steps());
         RadianceObjective objective = objective(field, train, norm, mc, meta.radiance(), lossFn, back, seed + 1);
+        if (opt.refineCameras() > 0) {
+            objective.withCameraRefinement(opt.refineCameras());
+            listener.info(String.format(Locale.ROOT, "refining the %d training cameras' poses with the field (Adam, step size %.2g)", train.count(),
+                    opt.refineCameras()));
+        }
         double seenShare = objective.restrictToSeen();
         listener.info(String.format(Locale.ROOT, "occupancy grid: %.1f%% of its cells seen by a training camera; the rest stays empty", 100 * seenShare));
         if (start.steps() > 0) objective.refreshGrid(1.0, seed + 2); // a resumed field's empty space is known already
@@ -202,6 +220,22 @@ public final class RadianceFit {
                         + "occupancy %.1f%%%ntime: %s", req.output() == null ? "" : "wrote " + req.output() + ": ", adam.steps(), secs, huber,
                 mse, psnr, 100 * objective.grid().occupancy(), objective.timing()));
         Map<String, Double> figures = new LinkedHashMap<>();
+        nfield.train.CameraRefiner cams = objective.cameras();
+        if (cams != null) {
+            double meanDeg = 0, worstDeg = 0, meanShift = 0, worstShift = 0;
+            for (int k = 0; k < cams.images(); k++) {
+                meanDeg += cams.angleDegrees(k) / cams.images();
+                worstDeg = Math.max(worstDeg, cams.angleDegrees(k));
+                double sh = cams.shiftLength(k) / norm.scale();
+                meanShift += sh / cams.images();
+                worstShift = Math.max(worstShift, sh);
+            }
+            listener.info(String.format(Locale.ROOT, "camera corrections: rotation mean %.3f°, largest %.3f°; shift mean %.4g, largest %.4g (the data's units)",
+                    meanDeg, worstDeg, meanShift, worstShift));
+            figures.put("camera_rotation_mean_deg", meanDeg);
+            figures.put("camera_rotation_max_deg", worstDeg);
+            figures.put("camera_shift_mean", meanShift);
+        }
         figures.put("train_mse", mse);
         figures.put("train_psnr", psnr);
         figures.put("occupancy", objective.grid().occupancy());

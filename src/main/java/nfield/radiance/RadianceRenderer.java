@@ -41,6 +41,13 @@ public final class RadianceRenderer {
 
     public OccupancyGrid grid() { return grid; }
 
+    public RayMarcher marcher() { return marcher; }
+
+    public Normalization normalization() { return norm; }
+
+    /** The renderer's batch, for passes of its own over the same field (a held-out camera's alignment). */
+    public VolumeBatch batch() { return batch; }
+
     private boolean warm;
 
     /**

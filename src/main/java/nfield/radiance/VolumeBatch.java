@@ -16,7 +16,7 @@ public final class VolumeBatch {
     private final Backend b;
     private final double minTransmittance;
     private int sampleCap, rayCap;
-    private Tensor points, dirs, deltas, values, dValues, rays, background, out, dOut, images;
+    private Tensor points, dirs, deltas, values, dValues, rays, background, out, dOut, images, dPoints, dDirs;
     private float[] dOutHost = new float[0], dirsHost = new float[0], imagesHost = new float[0];
     private final nfield.field.RadianceField coded; // the field when it has appearance codes, else null
     private double lastMse = Double.NaN;
@@ -38,6 +38,8 @@ public final class VolumeBatch {
                 dirsHost = new float[3 * sampleCap];
             }
             deltas = b.alloc(sampleCap, 1);
+            dPoints = null; // allocated at this size when asked for
+            dDirs = null;
             values = b.alloc(sampleCap, 4);
             dValues = b.alloc(sampleCap, 4);
             if (coded != null) {
@@ -120,7 +122,23 @@ public final class VolumeBatch {
      * sample takes its image's code, and the gradient reaches that code.
      */
     public double train(RayMarcher.Samples s, float[] bg, float[] target, LossFn loss, int[] rayImages) {
+        return train(s, bg, target, loss, rayImages, null);
+    }
+
+    /**
+     * The loss's gradient at every sample of a {@link #train} pass, for what moves the samples
+     * (the cameras' corrections): with respect to the field point [total, 3] and, for a field
+     * that sees it, the view direction [total, 3] (else null).
+     */
+    public record SampleGradients(float[] points, float[] dirs) {}
+
+    /**
+     * {@link #train(RayMarcher.Samples, float[], float[], LossFn, int[])}; with {@code into}
+     * non-null its one element is set to the gradients at the samples (null for no samples).
+     */
+    public double train(RayMarcher.Samples s, float[] bg, float[] target, LossFn loss, int[] rayImages, SampleGradients[] into) {
         int r = s.rays();
+        if (into != null) into[0] = null;
         lastMse = Double.NaN;
         if (r == 0) return Double.NaN;
         if (coded != null && rayImages == null) {
@@ -159,10 +177,27 @@ public final class VolumeBatch {
             b.write(dOut.view(r), dOutHost);
             b.volumeRenderBackward(values.view(s.total()), deltas.view(s.total()), rays.view(r), background.view(r),
                     minTransmittance, out.view(r), dOut.view(r), dv);
-            field.backward(ctx, dv, null);
+            if (into == null) {
+                field.backward(ctx, dv, null);
+            } else {
+                int n = s.total();
+                if (dPoints == null) {
+                    dPoints = b.alloc(sampleCap, 3);
+                    if (field.viewDependent()) dDirs = b.alloc(sampleCap, 3);
+                }
+                Tensor dp = dPoints.view(n), dd = dDirs == null ? null : dDirs.view(n);
+                field.backward(ctx, dv, dp, dd);
+                into[0] = new SampleGradients(floats(b.read(dp)), dd == null ? null : floats(b.read(dd)));
+            }
         }
         if (coded != null) coded.useImages(null); // what renders next names no image
         return value;
+    }
+
+    private static float[] floats(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+        return f;
     }
 
     /** The mean squared colour error of the last {@link #train} pass (NaN before one, or for no rays). */

@@ -95,6 +95,14 @@ class RadianceFitTest {
         assertEquals(!colour.isEmpty(), FieldFile.readMeta(field).config().viewDependent());
         assertTrue(psnr > 24, "test PSNR " + psnr);
         assertTrue(ssim > minSsim, "test SSIM " + ssim);
+        // --align-cameras: each view's camera aligned first, and how far it moved reported; right cameras hardly move
+        r = CliTest.run("eval", field.toString(), dir.resolve("transforms_test.json").toString(), "--images", "none", "--json",
+                "--align-cameras", "20");
+        assertEquals(0, r.code(), r.err());
+        JsonNode al = Json.parse("eval --align-cameras output", r.out());
+        for (JsonNode v : al.get("views")) assertTrue(v.get("aligned_degrees").asDouble() < 1, "a right camera moved " + v);
+        assertTrue(al.get("mean_psnr").asDouble() > psnr - 1, "aligned " + al.get("mean_psnr") + " against " + psnr);
+        assertTrue(r.err().contains("; camera aligned by "), r.err());
         BufferedImage pair = ImageIO.read(images.resolve("view_000.png").toFile());
         assertEquals(80, pair.getWidth(), "prediction | truth side by side");
 
