@@ -115,12 +115,18 @@ class RadianceFitTest {
         }
     }
 
-    /** An unbounded scene (aabb_scale 4): contracted by default, normalised by the box of interest, recorded; --contract off is not. */
-    @Test
-    void unboundedScenesAreContractedAndRecordedSo() throws IOException {
+    /** Four 8x8 views of the sphere as an unbounded scene (instant-ngp's aabb_scale 4): their transforms file. */
+    private Path unboundedSphere() throws IOException {
         PosedSphere.writeSplit(dir, "train", 4, 0, 0.69, 8);
         Path data = dir.resolve("transforms_train.json");
         Files.writeString(data, Files.readString(data).replaceFirst("\\{", "{\"aabb_scale\": 4, "));
+        return data;
+    }
+
+    /** An unbounded scene (aabb_scale 4): contracted by default, normalised by the box of interest, recorded; --contract off is not. */
+    @Test
+    void unboundedScenesAreContractedAndRecordedSo() throws IOException {
+        Path data = unboundedSphere();
         PosedImages train = NerfData.read(data, LoadOptions.DEFAULT);
         assertTrue(train.unbounded());
         Path out = dir.resolve("u.nfield");
@@ -161,9 +167,7 @@ class RadianceFitTest {
      */
     @Test
     void aContractedFieldMeshesItsBoxOfInterest() throws IOException {
-        PosedSphere.writeSplit(dir, "train", 4, 0, 0.69, 8);
-        Path data = dir.resolve("transforms_train.json");
-        Files.writeString(data, Files.readString(data).replaceFirst("\\{", "{\"aabb_scale\": 4, "));
+        Path data = unboundedSphere();
         PosedImages train = NerfData.read(data, LoadOptions.DEFAULT);
         Path out = dir.resolve("u.nfield");
         try (RefBackend b = new RefBackend()) {
