@@ -17,7 +17,7 @@ import java.nio.file.Path;
  * q = (p − c)·s ({@link Normalization}); exports undo the scale on the outputs, so an SDF's
  * distance is in original units (field value / s) and a radiance field's density is per
  * original unit length (field density · s); colours are unchanged. A field of an unbounded
- * scene reads q contracted as training did ({@link nfield.radiance.RayMarcher#contract}: half of
+ * scene reads q contracted as training did ({@link nfield.geom.Contraction}: half of
  * q inside the box of interest, the shell beyond), its density per normalised unit as before.
  * {@link #evaluate} is the reference every export is checked against.
  */
@@ -92,7 +92,7 @@ public record ExportedField(Path file, Field field, Normalization normalization,
                 q[3 * i] = (xyz[3 * (at + i)] - cx) * s;
                 q[3 * i + 1] = (xyz[3 * (at + i) + 1] - cy) * s;
                 q[3 * i + 2] = (xyz[3 * (at + i) + 2] - cz) * s;
-                if (contract) nfield.radiance.RayMarcher.contract(q[3 * i], q[3 * i + 1], q[3 * i + 2], q, 3 * i);
+                if (contract) nfield.geom.Contraction.contract(q[3 * i], q[3 * i + 1], q[3 * i + 2], q, 3 * i);
             }
             Tensor p = points.view(m), o = out.view(m), d = null;
             b.write(p, q); // the first m·3 values are used

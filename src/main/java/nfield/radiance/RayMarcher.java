@@ -113,12 +113,7 @@ public final class RayMarcher {
 
     /** The inverse of {@link #contract}: what the field reads (q, within its box) back to normalised coordinates into dest[0..3). */
     public static void uncontract(double qx, double qy, double qz, double[] dest) {
-        double cx = 2 * qx, cy = 2 * qy, cz = 2 * qz;
-        double c = Math.max(Math.abs(cx), Math.max(Math.abs(cy), Math.abs(cz)));
-        double f = c <= 1 ? 1 : 1 / (Math.max(1e-9, 2 - c) * c); // m = 1 / (2 - c); p = (c / ‖c‖∞) · m
-        dest[0] = cx * f;
-        dest[1] = cy * f;
-        dest[2] = cz * f;
+        nfield.geom.Contraction.uncontract(qx, qy, qz, dest);
     }
 
     /** Field coordinates (what the field reads) back to normalised ones: the same bounded, {@link #uncontract} contracted. */
@@ -132,13 +127,9 @@ public final class RayMarcher {
         }
     }
 
-    /** The contraction: normalised p [off..off+3) to what the field reads, into dest[doff..doff+3) (see the class doc). */
+    /** The contraction: normalised p to what the field reads, into dest[doff..doff+3) ({@link nfield.geom.Contraction}). */
     public static void contract(double x, double y, double z, float[] dest, int doff) {
-        double m = Math.max(Math.abs(x), Math.max(Math.abs(y), Math.abs(z)));
-        double f = m <= 1 ? 0.5 : 0.5 * (2 - 1 / m) / m;
-        dest[doff] = (float) (x * f);
-        dest[doff + 1] = (float) (y * f);
-        dest[doff + 2] = (float) (z * f);
+        nfield.geom.Contraction.contract(x, y, z, dest, doff);
     }
 
     /**
