@@ -81,18 +81,21 @@ public final class CameraRefiner {
 
     /** Image k's correction applied to the ray at rays[off .. off + 6) (origin, unit direction; normalised coordinates), in place. */
     public void apply(int k, float[] rays, int off) {
-        double[] r = rot;
-        int o = 9 * k;
-        double dx = rays[off + 3], dy = rays[off + 4], dz = rays[off + 5];
         rays[off] += (float) shift[3 * k];
         rays[off + 1] += (float) shift[3 * k + 1];
         rays[off + 2] += (float) shift[3 * k + 2];
+        double[] d = turned(k, rays[off + 3], rays[off + 4], rays[off + 5]);
+        for (int a = 0; a < 3; a++) rays[off + 3 + a] = (float) d[a];
+    }
+
+    /** R_k·d, normalised. */
+    private double[] turned(int k, double dx, double dy, double dz) {
+        double[] r = rot;
+        int o = 9 * k;
         double x = r[o] * dx + r[o + 1] * dy + r[o + 2] * dz, y = r[o + 3] * dx + r[o + 4] * dy + r[o + 5] * dz,
                 z = r[o + 6] * dx + r[o + 7] * dy + r[o + 8] * dz;
         double inv = 1 / Math.sqrt(x * x + y * y + z * z);
-        rays[off + 3] = (float) (x * inv);
-        rays[off + 4] = (float) (y * inv);
-        rays[off + 5] = (float) (z * inv);
+        return new double[] {x * inv, y * inv, z * inv};
     }
 
     /**
@@ -100,16 +103,9 @@ public final class CameraRefiner {
      * unit direction), {@code scale} the normalisation's (normalised = (data − centre)·scale).
      */
     public void applyToData(int k, double[] ray, int off, double scale) {
-        double[] r = rot;
-        int o = 9 * k;
-        double dx = ray[off + 3], dy = ray[off + 4], dz = ray[off + 5];
         for (int a = 0; a < 3; a++) ray[off + a] += shift[3 * k + a] / scale;
-        double x = r[o] * dx + r[o + 1] * dy + r[o + 2] * dz, y = r[o + 3] * dx + r[o + 4] * dy + r[o + 5] * dz,
-                z = r[o + 6] * dx + r[o + 7] * dy + r[o + 8] * dz;
-        double inv = 1 / Math.sqrt(x * x + y * y + z * z);
-        ray[off + 3] = x * inv;
-        ray[off + 4] = y * inv;
-        ray[off + 5] = z * inv;
+        double[] d = turned(k, ray[off + 3], ray[off + 4], ray[off + 5]);
+        System.arraycopy(d, 0, ray, off + 3, 3);
     }
 
     /**
