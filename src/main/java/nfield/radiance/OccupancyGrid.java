@@ -25,6 +25,7 @@ public final class OccupancyGrid {
     private final boolean[] occupied;
     private boolean[] seen; // null: every cell may hold density; else cells outside it are empty for good
     private int occupiedCount;
+    private double lastCut = Double.NaN; // the cut of the last update; NaN before the first
 
     /** The density threshold training and rendering use: optical thickness 0.01 over one marching step. */
     public static double densityThreshold(double step) {
@@ -138,11 +139,35 @@ public final class OccupancyGrid {
             }
         }
         double cut = Math.min(finite > 0 ? sum / finite : threshold, threshold);
+        lastCut = cut;
         int count = 0;
         for (int c = 0; c < n; c++) {
             occupied[c] = estimate[c] > cut && (seen == null || seen[c]); // never-visited cells (infinite estimate) stay occupied
             if (occupied[c]) count++;
         }
         occupiedCount = count;
+    }
+
+    /**
+     * Opens again the cells (those some camera sees) holding any of the points [n, 3] (field
+     * coordinates), with an estimate that outlasts the next update's decay, so whatever is there
+     * gets two refreshes' worth of training before the grid judges it again. For the cells along
+     * a ray whose pixel shows something but which crossed no occupied cell: a grid that lost a
+     * subject early (its density pushed under the threshold before it was learned) never samples
+     * it again, so nothing would ever bring it back. Returns how many cells were opened.
+     */
+    public int reopen(float[] xyz, int n) {
+        if (Double.isNaN(lastCut)) return 0; // not yet judged: nothing is closed but the unseen
+        float mark = (float) (lastCut / DECAY * 1.01);
+        int opened = 0;
+        for (int q = 0; q < n; q++) {
+            int c = cell(xyz[3 * q], xyz[3 * q + 1], xyz[3 * q + 2]);
+            if (c < 0 || occupied[c] || (seen != null && !seen[c])) continue;
+            occupied[c] = true;
+            estimate[c] = Math.max(estimate[c], mark);
+            opened++;
+        }
+        occupiedCount += opened;
+        return opened;
     }
 }

@@ -42,6 +42,7 @@ public final class RadianceObjective implements Trainer.Objective {
     private int lastRays;
     private int gridUpdates;
     private long nanosRays, nanosMarch, nanosTrain, nanosGrid;
+    private long starvedRays, reopenedCells;
     private LossFn loss; // null: l2
     private boolean randomBackground;
     private float[] fixedBackground; // null: the data's own
@@ -161,8 +162,10 @@ public final class RadianceObjective implements Trainer.Objective {
 
     /** Where the time went: drawing rays, marching, the field and rendering on the device, grid refreshes (seconds). */
     public String timing() {
-        return String.format(java.util.Locale.ROOT, "rays %.1f s, marching %.1f s, field + rendering %.1f s, occupancy grid %.1f s (%d refreshes)",
+        String t = String.format(java.util.Locale.ROOT, "rays %.1f s, marching %.1f s, field + rendering %.1f s, occupancy grid %.1f s (%d refreshes)",
                 nanosRays * 1e-9, nanosMarch * 1e-9, nanosTrain * 1e-9, nanosGrid * 1e-9, gridUpdates);
+        if (reopenedCells > 0) t += String.format(java.util.Locale.ROOT, "; %d cells reopened along %d rays that showed something but crossed none", reopenedCells, starvedRays);
+        return t;
     }
 
     /** Where the time went, in seconds: drawing rays, marching, the field and rendering on the device, occupancy-grid refreshes. */
@@ -244,6 +247,7 @@ public final class RadianceObjective implements Trainer.Objective {
         samplesPerRay = 0.9 * samplesPerRay + 0.1 * Math.max(1.0, samples.total() / (double) n);
         lastSamples = samples.total();
         lastRays = n;
+        reopenStarved(d, samples);
         double loss;
         if (cameras == null || step % CAMERA_EVERY != 0) {
             loss = batch.train(samples, bg, target, this.loss, d.image());
@@ -266,6 +270,37 @@ public final class RadianceObjective implements Trainer.Objective {
         }
         return read ? loss : Double.NaN;
     }
+
+    /** Most starved rays a step walks to open the grid again. */
+    static final int MAX_STARVED = 256;
+
+    /**
+     * A ray whose pixel shows something (its target differs from its background) but which
+     * crossed no occupied cell is starved: the grid hides what the images show. The cells along
+     * (up to {@link #MAX_STARVED} of) a step's starved rays are opened again ({@link OccupancyGrid#reopen}).
+     */
+    private void reopenStarved(Rays d, RayMarcher.Samples samples) {
+        float[] rays = d.rays(), target = d.target(), bg = d.background();
+        int n = samples.rays(), m = 0;
+        float[] starved = null;
+        for (int r = 0; r < n && m < MAX_STARVED; r++) {
+            if (samples.count()[r] > 0) continue;
+            float diff = Math.max(Math.abs(target[3 * r] - bg[3 * r]), Math.max(Math.abs(target[3 * r + 1] - bg[3 * r + 1]), Math.abs(target[3 * r + 2] - bg[3 * r + 2])));
+            if (diff <= STARVED_DIFF) continue;
+            if (starved == null) starved = new float[6 * Math.min(n, MAX_STARVED)];
+            System.arraycopy(rays, 6 * r, starved, 6 * m++, 6);
+        }
+        if (m == 0) return;
+        RayMarcher.Samples along = marcher.march(starved, m, null, null);
+        starvedRays += m;
+        reopenedCells += grid.reopen(along.points(), along.total());
+    }
+
+    /** How far (any channel) a target must differ from its background to show something. */
+    static final float STARVED_DIFF = 0.1f;
+
+    /** Rays so far that showed something but crossed no occupied cell, and the cells opened again along them. */
+    public long[] starved() { return new long[] {starvedRays, reopenedCells}; }
 
     @Override public Map<String, Double> terms() { return terms; }
 
