@@ -257,3 +257,130 @@ __kernel void dense_backward_weights(const int n, const int rows_per_chunk, __gl
 #undef U
 #endif
 }
+
+// ---------------------------------------------------------------- weights rearranged once a call
+// Two variants read a copy of the layer's weights laid out for them, made by a small kernel before
+// each call (the weights change every step): narrow layers (OUT % 8 != 0) forward through
+// weights padded to PAD outputs, so that every row runs the fast path's float8 FMAs; the
+// backward to the input through W transposed (rows of IN8 inputs), so that dx's row is a sum of
+// OUT broadcast FMAs into IN8 / 8 float8 sums, with no horizontal sums.
+
+#define PAD ((OUT + 7) / 8 * 8)
+#define IN8 ((IN + 7) / 8 * 8)
+
+/** wp [IN + 1, PAD]: W then b (row IN), zero columns from OUT to PAD. */
+__kernel void dense_pad_weights(__global const float* restrict p, const int off, __global float* restrict wp)
+{
+    const int k = get_global_id(0);
+    if (k >= (IN + 1) * PAD) return;
+    const int i = k / PAD, o = k % PAD;
+    wp[k] = o < OUT ? p[off + i * OUT + o] : 0.0f; // b follows W in p: row IN is the bias
+}
+
+#if PAD <= TILE
+#define PAD_OUT(j) if (j < k) vstore8(a##j, j, out);
+
+/** x [n, IN] → y [n, OUT] (and z when STORE_Z) through wp (dense_pad_weights), OUT % 8 != 0 and OUT < 64. */
+__kernel void dense_forward_padded(const int n, __global const float* restrict x, __global const float* restrict wp,
+                                   __global float* restrict y, __global float* restrict z)
+{
+    const int row = get_global_id(0);
+    if (row >= n) return;
+    const int k = PAD / 8, c0 = 0;
+    __global const float* b = wp + IN * PAD;
+    __global const float* xr = x + (size_t)row * IN;
+    UNROLL8(FWD_INIT)
+    for (int i = 0; i < IN; i++) {
+        const float8 xi = (float8)(xr[i]);
+        __global const float* Wi = wp + i * PAD;
+        UNROLL8(FWD_FMA)
+    }
+    float out[PAD];
+    UNROLL8(PAD_OUT)
+    __global float* yr = y + (size_t)row * OUT;
+#if STORE_Z
+    __global float* zr = z + (size_t)row * OUT;
+    for (int o = 0; o < OUT; o++) zr[o] = out[o];
+#endif
+    for (int o = 0; o < OUT; o++) yr[o] = ACT_F(float, out[o]);
+}
+#endif
+
+/** wt [OUT, IN8]: W transposed, zero columns from IN to IN8. */
+__kernel void dense_transpose_weights(__global const float* restrict p, const int off, __global float* restrict wt)
+{
+    const int k = get_global_id(0);
+    if (k >= OUT * IN8) return;
+    const int o = k / IN8, i = k % IN8;
+    wt[k] = i < IN ? p[off + i * OUT + o] : 0.0f;
+}
+
+#define BT_FMA(j) if (j < k) a##j = fma(g, vload8(j, Wo), a##j);
+#define BT_STORE(j) if (j < k) { \
+    if (IN % 8 == 0 || c0 + 8 * j + 8 <= IN) vstore8(a##j, j, dxr + c0); \
+    else { float t8[8]; vstore8(a##j, 0, t8); for (int q = 0; c0 + 8 * j + q < IN; q++) dxr[c0 + 8 * j + q] = t8[q]; } }
+
+/** dx[c0 .. c0 + 8k) = Σ_o dz[o] · Wᵀ[o, c0 ..] (only the columns below IN written). */
+inline void bwt_tile(const int c0, const int k, __global const float* restrict wt, __global const float* gr, __global float* restrict dxr)
+{
+    UNROLL8(WGT_INIT)
+    for (int o = 0; o < OUT; o++) {
+        const float8 g = (float8)(gr[o]);
+        __global const float* Wo = wt + o * IN8 + c0;
+        UNROLL8(BT_FMA)
+    }
+    UNROLL8(BT_STORE)
+}
+
+/** dense_backward_input through wt (dense_transpose_weights): the same results, summed in another order. */
+__kernel void dense_backward_input_t(const int n, __global const float* restrict wt,
+                                     __global const float* y, __global const float* z,
+                                     __global float* dy, __global float* restrict dx)
+{
+    const int row = get_global_id(0);
+    if (row >= n) return;
+    __global const float* yr = y + (size_t)row * OUT;
+    __global const float* zr = z + (size_t)row * OUT;
+    __global float* gr = dy + (size_t)row * OUT;
+    for (int o = 0; o < OUT; o++) gr[o] = gr[o] * ACT_D(float, zr[o], yr[o]);
+#if HAS_DX
+    __global float* dxr = dx + (size_t)row * IN;
+    for (int t = 0; t < IN8 / TILE; t++) bwt_tile(t * TILE, 8, wt, gr, dxr);
+#if IN8 % TILE != 0
+    bwt_tile(IN8 / TILE * TILE, (IN8 % TILE) / 8, wt, gr, dxr);
+#endif
+#endif
+}
+
+#if OUT % 32 == 0
+// Two inputs a work-item (dense_backward_weights2): tiles of 32 outputs for both inputs, so that
+// each load of dz feeds two FMAs (8 accumulators, 4 loads of dz and 2 of x a row).
+#define WG2_INIT(j) float8 a##j = (float8)(0.0f), e##j = a##j;
+#define WG2_FMA(j) { const float8 d = vload8(j, dr); a##j = fma(x0, d, a##j); e##j = fma(x1, d, e##j); }
+#define WG2_STORE(j) vstore8(a##j, j, p0 + c0); if (two) vstore8(e##j, j, p1 + c0);
+
+/** dense_backward_weights for inputs 2g and 2g + 1 in work-item (g, c); global size ≥ ceil((IN + 1) / 2) on the first axis. */
+__kernel void dense_backward_weights2(const int n, const int rows_per_chunk, __global const float* restrict x,
+                                      __global const float* restrict dz, __global float* restrict partial)
+{
+    const int i0 = 2 * get_global_id(0);
+    const int c = get_global_id(1);
+    if (i0 > IN) return;
+    const bool two = i0 + 1 <= IN;
+    const int i1 = two ? i0 + 1 : i0;
+    const int r0 = c * rows_per_chunk;
+    const int r1 = min(n, r0 + rows_per_chunk);
+    __global float* p0 = partial + (size_t)c * (IN + 1) * OUT + (size_t)i0 * OUT;
+    __global float* p1 = partial + (size_t)c * (IN + 1) * OUT + (size_t)i1 * OUT;
+    for (int c0 = 0; c0 < OUT; c0 += 32) {
+        UNROLL4(WG2_INIT)
+        for (int r = r0; r < r1; r++) {
+            const float8 x0 = (float8)(i0 < IN ? x[(size_t)r * IN + i0] : 1.0f);
+            const float8 x1 = (float8)(i1 < IN ? x[(size_t)r * IN + i1] : 1.0f);
+            __global const float* dr = dz + (size_t)r * OUT + c0;
+            UNROLL4(WG2_FMA)
+        }
+        UNROLL4(WG2_STORE)
+    }
+}
+#endif

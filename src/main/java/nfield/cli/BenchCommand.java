@@ -25,7 +25,11 @@ import java.util.concurrent.Callable;
                 + "table gradient is gathered (all but atomic give the same bits on every run); hash-forward=levels,lanes "
                 + "how its forward runs (a work-item per point and level, or per -Dnfield.cl.lanes points and level "
                 + "in vector types, for CPUs); dense-forward=rows1,rows2 how layers of a multiple of 32 outputs run "
-                + "(one row a work-item, or two sharing each load of the weights).",
+                + "(one row a work-item, or two sharing each load of the weights); dense-narrow=scalar,padded how layers "
+                + "of fewer than 64 outputs not a multiple of 8 (the heads) run; dense-backward=rows,transposed how a "
+                + "layer's input gradient is summed (a dot product an input, or over a transposed copy of the weights); "
+                + "dense-weights=inputs1,inputs2 how the weights' gradients of layers of a multiple of 32 outputs are "
+                + "summed (one input a work-item, or two).",
                 "",
                 "A radiance scene (--config nerf-default) trains --warmup-steps steps first, then times the whole step "
                 + "(rays drawn and marched on the host, field, rendering, loss and Adam on the device, occupancy-grid refreshes) "

@@ -88,8 +88,11 @@ public final class Benchmark {
         public ObjectNode toJson(String backend, String device) {
             Request r = request;
             ObjectNode o = Json.MAPPER.createObjectNode().put("task", r.task()).put("backend", backend)
-                    .put("device", device).put("batch", r.batch()).put("width", r.width()).put("hidden_layers", r.layers())
-                    .put("freqs", r.freqs()).put("params", params).put("fwd_flops_per_point", fwdFlopsPerPoint)
+                    .put("device", device).put("batch", r.batch());
+            if (r.scene() == null) o.put("width", r.width()).put("hidden_layers", r.layers()).put("freqs", r.freqs());
+            else o.put("width", r.scene().field().network().width()).put("hidden_layers", r.scene().field().network().hiddenLayers())
+                    .put("encoding", r.scene().field().encoding().type()); // the scene's network, not the flags' defaults
+            o.put("params", params).put("fwd_flops_per_point", fwdFlopsPerPoint)
                     .put("train_steps_per_s", train.median()).put("train_points_per_s", trainPointsPerS())
                     .put("train_gflops", trainGflops()).put("train_step_ms", 1e3 / train.median())
                     .put("infer_batch", r.inferBatch()).put("infer_points_per_s", inferPointsPerS()).put("infer_gflops", inferGflops())

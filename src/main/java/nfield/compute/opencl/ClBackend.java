@@ -330,8 +330,8 @@ public final class ClBackend implements Backend {
     @Override
     public void copyCols(Tensor src, int srcCol, Tensor dst, int dstCol, int ncols, boolean accumulate) {
         int n = src.rows();
-        run1d(kernel("util/tensor.cl", "", "copy_cols"), (long) n * ncols, n, src.cols(), srcCol, dst.cols(), dstCol,
-                ncols, accumulate ? 1 : 0, m(src), m(dst));
+        run1d(kernel("util/tensor.cl", "-D NCOLS=" + ncols, "copy_cols"), (long) n * (ncols % 4 == 0 ? ncols / 4 : ncols), n, src.cols(), srcCol, dst.cols(), dstCol,
+                accumulate ? 1 : 0, m(src), m(dst));
     }
 
     // ------------------------------------------------------------------ encodings
@@ -509,6 +509,87 @@ public final class ClBackend implements Backend {
         public static DenseForward parse(String s) { return ClBackend.parse(values(), "dense forward", s); }
     }
 
+    /**
+     * How {@link #denseForward} runs narrow layers (outputs not a multiple of 8, fewer than 64: the
+     * colour and density heads): scalar sums an output, or the fast path's float8 FMAs through a
+     * copy of the weights padded to a multiple of 8 outputs (opencl/network/dense.cl).
+     */
+    public enum DenseNarrow {
+        SCALAR, PADDED;
+
+        public String label() { return ClBackend.label(this); }
+
+        public static DenseNarrow parse(String s) { return ClBackend.parse(values(), "dense narrow", s); }
+    }
+
+    /**
+     * How {@link #denseBackward} gets the gradient of the input: a dot product an input over the
+     * weights' rows (horizontal sums), or broadcast FMAs over a transposed copy of the weights.
+     */
+    public enum DenseBackward {
+        ROWS, TRANSPOSED;
+
+        public String label() { return ClBackend.label(this); }
+
+        public static DenseBackward parse(String s) { return ClBackend.parse(values(), "dense backward", s); }
+    }
+
+    /**
+     * How {@link #denseBackward} sums the weights' gradients of layers of a multiple of 32 outputs:
+     * one input a work-item, or two sharing each load of dz.
+     */
+    public enum DenseWeights {
+        INPUTS1, INPUTS2;
+
+        public String label() { return ClBackend.label(this); }
+
+        public static DenseWeights parse(String s) { return ClBackend.parse(values(), "dense weights", s); }
+    }
+
+    /** The system property that overrides {@link #defaultDenseWeights}. */
+    public static final String DENSE_WEIGHTS_PROPERTY = "nfield.cl.dense-weights";
+
+    private DenseWeights denseWeights;
+
+    public DenseWeights defaultDenseWeights() {
+        String p = System.getProperty(DENSE_WEIGHTS_PROPERTY);
+        if (p != null && !p.isBlank()) return DenseWeights.parse(p);
+        return DenseWeights.INPUTS2;
+    }
+
+    public DenseWeights denseWeights() {
+        if (denseWeights == null) denseWeights = defaultDenseWeights();
+        return denseWeights;
+    }
+
+    /** The system properties that override {@link #defaultDenseNarrow} and {@link #defaultDenseBackward}. */
+    public static final String DENSE_NARROW_PROPERTY = "nfield.cl.dense-narrow", DENSE_BACKWARD_PROPERTY = "nfield.cl.dense-backward";
+
+    private DenseNarrow denseNarrow;
+    private DenseBackward denseBackward;
+
+    public DenseNarrow defaultDenseNarrow() {
+        String p = System.getProperty(DENSE_NARROW_PROPERTY);
+        if (p != null && !p.isBlank()) return DenseNarrow.parse(p);
+        return DenseNarrow.PADDED;
+    }
+
+    public DenseNarrow denseNarrow() {
+        if (denseNarrow == null) denseNarrow = defaultDenseNarrow();
+        return denseNarrow;
+    }
+
+    public DenseBackward defaultDenseBackward() {
+        String p = System.getProperty(DENSE_BACKWARD_PROPERTY);
+        if (p != null && !p.isBlank()) return DenseBackward.parse(p);
+        return DenseBackward.TRANSPOSED;
+    }
+
+    public DenseBackward denseBackward() {
+        if (denseBackward == null) denseBackward = defaultDenseBackward();
+        return denseBackward;
+    }
+
     /** The system property that overrides {@link #defaultDenseForward}. */
     public static final String DENSE_FORWARD_PROPERTY = "nfield.cl.dense-forward";
 
@@ -569,10 +650,13 @@ public final class ClBackend implements Backend {
         m.put("hash-scatter", List.copyOf(hs));
         m.put("hash-forward", java.util.Arrays.stream(HashForward.values()).map(ClBackend::label).toList());
         m.put("dense-forward", java.util.Arrays.stream(DenseForward.values()).map(ClBackend::label).toList());
+        m.put("dense-narrow", java.util.Arrays.stream(DenseNarrow.values()).map(ClBackend::label).toList());
+        m.put("dense-backward", java.util.Arrays.stream(DenseBackward.values()).map(ClBackend::label).toList());
+        m.put("dense-weights", java.util.Arrays.stream(DenseWeights.values()).map(ClBackend::label).toList());
         return java.util.Collections.unmodifiableMap(m);
     }
 
-    private static final String FAMILIES = "the families: hash-scatter, hash-forward, dense-forward";
+    private static final String FAMILIES = "the families: hash-scatter, hash-forward, dense-forward, dense-narrow, dense-backward, dense-weights";
 
     @Override
     public String variant(String family) {
@@ -580,6 +664,9 @@ public final class ClBackend implements Backend {
             case "hash-scatter" -> hashScatter().label();
             case "hash-forward" -> hashForward().label();
             case "dense-forward" -> denseForward().label();
+            case "dense-narrow" -> denseNarrow().label();
+            case "dense-backward" -> denseBackward().label();
+            case "dense-weights" -> denseWeights().label();
             default -> throw new IllegalArgumentException("unknown kernel variant family \"" + family + "\"; " + FAMILIES);
         };
     }
@@ -590,6 +677,9 @@ public final class ClBackend implements Backend {
             case "hash-scatter" -> hashScatter(HashScatter.parse(name));
             case "hash-forward" -> hashForward(HashForward.parse(name));
             case "dense-forward" -> denseForward = DenseForward.parse(name);
+            case "dense-narrow" -> denseNarrow = DenseNarrow.parse(name);
+            case "dense-backward" -> denseBackward = DenseBackward.parse(name);
+            case "dense-weights" -> denseWeights = DenseWeights.parse(name);
             default -> throw new IllegalArgumentException("unknown kernel variant family \"" + family + "\"; " + FAMILIES);
         }
     }
@@ -654,8 +744,28 @@ public final class ClBackend implements Backend {
             run1d(kernel("network/dense.cl", opts, "dense_forward_rows2"), (n + 1) / 2, n, m(x), m(params), off, m(y), orDummy(z));
             return;
         }
+        int out = y.cols(), pad = (out + 7) / 8 * 8;
+        if (out % 8 != 0 && pad <= 64 && denseNarrow() == DenseNarrow.PADDED) {
+            int len = (x.cols() + 1) * pad;
+            ensureWeightScratch(len);
+            run1d(kernel("network/dense.cl", opts, "dense_pad_weights"), len, m(params), off, weightScratch);
+            run1d(kernel("network/dense.cl", opts, "dense_forward_padded"), n, n, m(x), weightScratch, m(y), orDummy(z));
+            return;
+        }
         cl_kernel k = kernel("network/dense.cl", opts, "dense_forward");
         run1d(k, n, n, m(x), m(params), off, m(y), orDummy(z));
+    }
+
+    /** A copy of one layer's weights laid out for a kernel variant (dense.cl: dense_pad_weights, dense_transpose_weights). */
+    private cl_mem weightScratch;
+    private long weightScratchFloats;
+
+    private void ensureWeightScratch(long floats) {
+        if (floats <= weightScratchFloats) return;
+        if (weightScratch != null) clReleaseMemObject(weightScratch);
+        // the backend's own scratch, outside {@code owned}, as {@code partials}
+        weightScratch = create(Math.max(1, floats) * Sizeof.cl_float);
+        weightScratchFloats = floats;
     }
 
     @Override
@@ -664,18 +774,28 @@ public final class ClBackend implements Backend {
         if (z == null && act.needsPre()) throw new IllegalArgumentException(act + " needs the pre-activation z");
         int n = x.rows(), in = x.cols(), out = y.cols();
         String opts = denseOpts(in, out, act, "-D STORE_Z=0 -D HAS_DX=" + (dx != null ? 1 : 0));
-        run1d(kernel("network/dense.cl", opts, "dense_backward_input"), n,
-                n, m(params), off, m(y), m(z == null ? y : z), m(dy), orDummy(dx));
+        if (denseBackward() == DenseBackward.TRANSPOSED) {
+            int len = out * ((in + 7) / 8 * 8);
+            ensureWeightScratch(len);
+            run1d(kernel("network/dense.cl", opts, "dense_transpose_weights"), len, m(params), off, weightScratch);
+            run1d(kernel("network/dense.cl", opts, "dense_backward_input_t"), n,
+                    n, weightScratch, m(y), m(z == null ? y : z), m(dy), orDummy(dx));
+        } else {
+            run1d(kernel("network/dense.cl", opts, "dense_backward_input"), n,
+                    n, m(params), off, m(y), m(z == null ? y : z), m(dy), orDummy(dx));
+        }
         if (grads == null) return;
         // parameter gradients: partial sums per chunk of rows, then one reduction into grads
         int chunks = (n + rowsPerChunk - 1) / rowsPerChunk;
         int len = (in + 1) * out;
         ensurePartials((long) chunks * len);
-        cl_kernel kw = kernel("network/dense.cl", opts, "dense_backward_weights");
+        boolean two = out % 32 == 0 && denseWeights() == DenseWeights.INPUTS2;
+        cl_kernel kw = kernel("network/dense.cl", opts, two ? "dense_backward_weights2" : "dense_backward_weights");
         args(kw, n, rowsPerChunk, m(x), m(dy), partials);
         long maxLocal = localSizes.get(kw);
-        long lx = Math.min(maxLocal, (in + 1 + 7) / 8 * 8);
-        long gx = (in + 1 + lx - 1) / lx * lx;
+        long items = two ? (in + 2) / 2 : in + 1;
+        long lx = Math.min(maxLocal, (items + 7) / 8 * 8);
+        long gx = (items + lx - 1) / lx * lx;
         enqueue(kw, new long[]{gx, chunks}, new long[]{lx, 1});
         run1d(kernel("util/tensor.cl", "", "reduce_partials"), len, len, chunks, partials, m(grads), off);
     }
@@ -839,6 +959,7 @@ public final class ClBackend implements Backend {
         programs.values().forEach(org.jocl.CL::clReleaseProgram);
         owned.forEach(org.jocl.CL::clReleaseMemObject);
         if (partials != null) clReleaseMemObject(partials);
+        if (weightScratch != null) clReleaseMemObject(weightScratch);
         if (fixedAcc != null) clReleaseMemObject(fixedAcc);
         if (fixedMax != null) clReleaseMemObject(fixedMax);
         clReleaseCommandQueue(queue);

@@ -237,6 +237,115 @@ class ParityTest {
         return tests;
     }
 
+    /**
+     * Narrow layers ({@link ClBackend.DenseNarrow}: outputs not a multiple of 8, the colour and
+     * density heads) against the reference, one to 63 outputs, inputs not a multiple of 8.
+     */
+    @TestFactory
+    List<DynamicTest> denseNarrowVariants() {
+        List<DynamicTest> tests = new ArrayList<>();
+        long seed = System.nanoTime();
+        int[][] shapes = {{64, 3}, {64, 1}, {27, 5}, {32, 15}, {13, 57}, {7, 63}};
+        for (ClBackend.DenseNarrow f : ClBackend.DenseNarrow.values()) {
+            for (int[] sh : shapes) {
+                for (boolean storeZ : new boolean[]{false, true}) {
+                    tests.add(DynamicTest.dynamicTest(f.label() + " " + sh[0] + "→" + sh[1] + (storeZ ? " with z" : ""),
+                            () -> withVariant("dense-narrow", f.label(), () -> {
+                        int rows = 1001, in = sh[0], out = sh[1];
+                        double[] p = Harness.uniform(in * out + out + 5, seed), x = Harness.uniform(rows * in, seed + 1);
+                        double[][] r = denseOn(new RefBackend(), in, out, p, x, storeZ), d = denseOn(cl, in, out, p, x, storeZ);
+                        check(f.label() + " " + in + "→" + out + " y (seed " + seed + ")", d[0], r[0]);
+                        if (storeZ) check(f.label() + " " + in + "→" + out + " z (seed " + seed + ")", d[1], r[1]);
+                    })));
+                }
+            }
+        }
+        return tests;
+    }
+
+    /**
+     * Every way of running a dense layer's backward ({@link ClBackend.DenseBackward}, {@link ClBackend.DenseWeights}) against the
+     * reference: the input gradient, dz left in dy and the parameter gradients, for inputs within
+     * one tile of 64 and over several (not a multiple of 8), narrow and wide outputs, an
+     * activation that reads z (softplus) and one that does not (relu, z aliasing y).
+     */
+    @TestFactory
+    List<DynamicTest> denseBackwardVariants() {
+        List<DynamicTest> tests = new ArrayList<>();
+        long seed = System.nanoTime();
+        int[][] shapes = {{64, 3}, {64, 64}, {27, 64}, {32, 16}, {64, 96}, {128, 128}, {13, 5}, {200, 3}, {70, 16}, {32, 64}};
+        for (ClBackend.DenseBackward f : ClBackend.DenseBackward.values()) {
+          for (ClBackend.DenseWeights wv : ClBackend.DenseWeights.values()) {
+            for (int[] sh : shapes) {
+                for (boolean softplus : new boolean[]{false, true}) {
+                    String name = f.label() + ", weights " + wv.label() + " " + sh[0] + "→" + sh[1] + (softplus ? " softplus" : " relu");
+                    tests.add(DynamicTest.dynamicTest(name, () -> withVariant("dense-backward", f.label(), () -> withVariant("dense-weights", wv.label(), () -> {
+                        int rows = 517, in = sh[0], out = sh[1];
+                        double[] p = Harness.uniform(in * out + out + 5, seed), x = Harness.uniform(rows * in, seed + 1),
+                                g = Harness.uniform(rows * out, seed + 2);
+                        nfield.compute.Activation act = softplus ? nfield.compute.Activation.softplus(1) : nfield.compute.Activation.RELU;
+                        double[][] r = denseBackOn(new RefBackend(), in, out, p, x, g, act), d = denseBackOn(cl, in, out, p, x, g, act);
+                        check(name + " dx (seed " + seed + ")", d[0], r[0]);
+                        check(name + " dz (seed " + seed + ")", d[1], r[1]);
+                        check(name + " parameter gradients (seed " + seed + ")", d[2], r[2]);
+                    }))));
+                }
+            }
+          }
+        }
+        return tests;
+    }
+
+    /** {dx, dz (left in dy), parameter gradients} of a dense layer whose parameters start at offset 5 of p. */
+    private static double[][] denseBackOn(Backend b, int in, int out, double[] p, double[] x, double[] g, nfield.compute.Activation act) {
+        int rows = x.length / in;
+        Tensor pt = b.alloc(1, p.length), gt = b.alloc(1, p.length), xt = b.alloc(rows, in), yt = b.alloc(rows, out),
+                zt = b.alloc(rows, out), dy = b.alloc(rows, out), dx = b.alloc(rows, in);
+        b.write(pt, p);
+        b.write(gt, new double[p.length]);
+        b.write(xt, x);
+        b.write(dy, g);
+        b.denseForward(xt, pt, 5, act, yt, act.needsPre() ? zt : null);
+        b.denseBackward(xt, pt, gt, 5, act, yt, act.needsPre() ? zt : null, dy, dx);
+        return new double[][]{b.read(dx), b.read(dy), b.read(gt)};
+    }
+
+    /**
+     * copyCols (util/tensor.cl, built for each column count: float4 moves where it is a multiple
+     * of 4) against the reference: column counts 1 to 16, odd offsets on both sides, copied and
+     * accumulated, an odd row count.
+     */
+    @TestFactory
+    List<DynamicTest> copyColumns() {
+        List<DynamicTest> tests = new ArrayList<>();
+        long seed = System.nanoTime();
+        for (int ncols : new int[]{1, 3, 4, 8, 15, 16}) {
+            for (boolean acc : new boolean[]{false, true}) {
+                tests.add(DynamicTest.dynamicTest("copy " + ncols + " columns" + (acc ? ", accumulated" : ""), () -> {
+                    int rows = 333, scols = ncols + 5, dcols = ncols + 3, sc0 = 3, dc0 = 1;
+                    double[] src = Harness.uniform(rows * scols, seed), dst = Harness.uniform(rows * dcols, seed + 1);
+                    double[][] out = new double[2][];
+                    Backend[] bs = {new RefBackend(), cl};
+                    for (int k = 0; k < 2; k++) {
+                        Tensor s = bs[k].alloc(rows, scols), d = bs[k].alloc(rows, dcols);
+                        bs[k].write(s, src);
+                        bs[k].write(d, dst);
+                        bs[k].copyCols(s, sc0, d, dc0, ncols, acc);
+                        out[k] = bs[k].read(d);
+                    }
+                    check("copy " + ncols + (acc ? " accumulated" : "") + " (seed " + seed + ")", out[1], out[0]);
+                    // the columns outside the copy are left as they were
+                    for (int r = 0; r < rows; r++) {
+                        for (int c = 0; c < dcols; c++) {
+                            if (c < dc0 || c >= dc0 + ncols) assertEquals((float) dst[r * dcols + c], out[1][r * dcols + c], 0.0);
+                        }
+                    }
+                }));
+            }
+        }
+        return tests;
+    }
+
     /** {y, z} of a softplus dense layer whose parameters start at offset 5 of p. */
     private static double[][] denseOn(Backend b, int in, int out, double[] p, double[] x, boolean storeZ) {
         int rows = x.length / in;
