@@ -26,6 +26,7 @@ public final class OccupancyGrid {
     private boolean[] seen; // null: every cell may hold density; else cells outside it are empty for good
     private int occupiedCount;
     private double lastCut = Double.NaN; // the cut of the last update; NaN before the first
+    private boolean[] held; // null: none; else these cells stay occupied whatever their density ({@link #hold})
 
     /** The density threshold training and rendering use: optical thickness 0.01 over one marching step. */
     public static double densityThreshold(double step) {
@@ -142,7 +143,7 @@ public final class OccupancyGrid {
         lastCut = cut;
         int count = 0;
         for (int c = 0; c < n; c++) {
-            occupied[c] = estimate[c] > cut && (seen == null || seen[c]); // never-visited cells (infinite estimate) stay occupied
+            occupied[c] = (estimate[c] > cut || (held != null && held[c])) && (seen == null || seen[c]); // never-visited cells (infinite estimate) stay occupied
             if (occupied[c]) count++;
         }
         occupiedCount = count;
@@ -170,4 +171,23 @@ public final class OccupancyGrid {
         occupiedCount += opened;
         return opened;
     }
+
+    /**
+     * Keeps {@code cells} occupied through the updates from now on, whatever their density (null:
+     * none from now on; the next update judges them again), as long as some camera sees them.
+     */
+    public void hold(boolean[] cells) {
+        if (cells != null && cells.length != occupied.length) throw new IllegalArgumentException("hold: " + cells.length + " flags for " + occupied.length + " cells");
+        held = cells == null ? null : cells.clone();
+        if (held == null) return;
+        int count = 0;
+        for (int c = 0; c < occupied.length; c++) {
+            if (held[c] && (seen == null || seen[c])) occupied[c] = true;
+            if (occupied[c]) count++;
+        }
+        occupiedCount = count;
+    }
+
+    /** Whether cells are held open ({@link #hold}). */
+    public boolean holding() { return held != null; }
 }

@@ -234,8 +234,40 @@ public final class RadianceObjective implements Trainer.Objective {
     /** A fixed batch: its rays, its samples, and a pass of forward, loss and backward over them. */
     public record Fixed(int rays, int samples, Runnable train) {}
 
+    /**
+     * For how many refreshes of a fresh fit the grid keeps the box of interest open in a
+     * contracted scene (8: 128 steps at grid_every 16). A random background pushes every density
+     * down before the subject is learned; once the grid has closed the subject's cells, a
+     * contracted scene's rays still reach open cells beyond it, so nothing starves and the field
+     * paints the subject there, near the cameras: lego from COLMAP at an aabb_scale of 4 scored
+     * 8.7 dB on held-out views after 1,200 steps so (21.1 dB on a white background). Held for 8
+     * refreshes: 23.5 dB after 600 steps; for 16, 23.3. The direct COLMAP read, which did not fail,
+     * moves by -0.3 dB with 8 (23.7 to 23.4) and by -0.8 dB with 16: the held cells cost samples.
+     */
+    public static final int HOLD_REFRESHES = 8;
+
+    private void holdInterest(long step) {
+        if (!marcher.contracted()) return;
+        boolean want = step < (long) HOLD_REFRESHES * mc.gridEvery();
+        if (want == grid.holding()) return;
+        if (!want) {
+            grid.hold(null);
+            return;
+        }
+        boolean[] inner = new boolean[grid.cells()];
+        double[] q = new double[3];
+        double half = 1.0 / grid.resolution();
+        for (int c = 0; c < inner.length; c++) {
+            grid.centre(c, q);
+            // the box of interest is [-1/2, 1/2]^3 in the field's coordinates: the cells that touch it
+            inner[c] = Math.abs(q[0]) < 0.5 + half && Math.abs(q[1]) < 0.5 + half && Math.abs(q[2]) < 0.5 + half;
+        }
+        grid.hold(inner);
+    }
+
     @Override
     public double step(long step, boolean read) {
+        holdInterest(step);
         if (step % mc.gridEvery() == 0 && step > 0) refreshGrid(gridUpdates < 16 ? 1.0 : mc.gridShare(), seed ^ (step * 0x9E3779B97F4A7C15L));
         long t0 = System.nanoTime();
         int n = (int) Math.max(MIN_RAYS, Math.min(MAX_RAYS, Math.round(mc.samplesPerStep() / Math.max(1, samplesPerRay))));

@@ -36,15 +36,45 @@ class StarvedGridFitTest {
     @TempDir
     Path dir;
 
-    @Test
-    void aTransformsFileFromColmapTrainsOnARandomBackground() throws IOException {
+    /** The transforms.json that nfield poses writes from the COLMAP fixture (the lego images linked beside it). */
+    Path transforms() throws IOException {
         Assumptions.assumeTrue(Files.isDirectory(LEGO), "../shared/data is absent: skipping the lego COLMAP fit");
-        Backend b = OpenCl.open();
         Path m = Files.createDirectories(dir.resolve("sparse/0"));
         for (String f : List.of("cameras.bin", "images.bin", "points3D.bin")) Files.copy(MODEL.resolve(f), m.resolve(f));
         Files.createSymbolicLink(dir.resolve("images"), LEGO.resolve("train").toAbsolutePath());
         Path transforms = dir.resolve("transforms.json");
         TransformsWriter.write(transforms, ColmapReader.scene(ColmapReader.find(dir)), "images/");
+        return transforms;
+    }
+
+    /**
+     * The same file as written (aabb_scale 4), on the random background that auto picks: nothing
+     * starves, but with the subject's cells closed in the first refreshes the field painted it in
+     * the open cells near the cameras (held-out views at 1/2 resolution after 300 steps: 8.9 dB;
+     * 21.9 dB now). The grid now
+     * holds the box of interest open through the warm-up.
+     */
+    @Test
+    void theSubjectIsLearnedWhereItIs() throws IOException {
+        Path transforms = transforms();
+        Backend b = OpenCl.open();
+        RadianceFit.Options opt = new RadianceFit.Options(null, null, 1, 8, false);
+        try (Backend.Scope ignored = b.scope()) {
+            FitResult r = RadianceFit.run(FitRequest.of(transforms.toString(), SceneConfig.preset("nerf-default"))
+                    .withBudget(FitRequest.Budget.steps(300)).withSeed(1), opt, b, FitListener.NONE);
+            nfield.data.nerf.PosedImages test = nfield.data.nerf.NerfData.read(transforms,
+                    nfield.data.nerf.LoadOptions.DEFAULT.withDownscale(2).withHoldout(8, true));
+            double psnr = RadianceEval.run(r.fitted(), test, null, v -> {}).meanPsnr();
+            System.out.printf(Locale.ROOT, "lego from COLMAP via transforms.json (aabb_scale 4), random background, 300 steps: "
+                    + "held-out PSNR %.2f dB on %d views at 1/2 resolution%n", psnr, test.count());
+            assertTrue(psnr > 18, "held-out PSNR " + psnr + " dB: the subject is not where the views see it");
+        }
+    }
+
+    @Test
+    void aTransformsFileFromColmapTrainsOnARandomBackground() throws IOException {
+        Path transforms = transforms();
+        Backend b = OpenCl.open();
         // the writer chose aabb_scale 4; a user's 2 (colmap2nerf --aabb_scale 2) is what starved
         ObjectNode root = (ObjectNode) Json.parse(transforms.toString(), Files.readString(transforms));
         root.put("aabb_scale", 2);

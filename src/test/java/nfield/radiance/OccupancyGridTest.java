@@ -63,4 +63,25 @@ class OccupancyGridTest {
         assertEquals(32, g.reopen(all, 64));
         for (int c = 0; c < 64; c++) assertEquals(seen[c], g.occupied(c), "cell " + c);
     }
+
+    @Test
+    void heldCellsStayOccupiedUntilReleased() {
+        OccupancyGrid g = new OccupancyGrid(4);
+        boolean[] seen = new boolean[64], held = new boolean[64];
+        for (int c = 0; c < 64; c++) {
+            seen[c] = c != 5;
+            held[c] = c < 8;
+        }
+        g.restrict(seen);
+        g.hold(held);
+        assertTrue(g.holding());
+        g.update((xyz, n) -> new float[n], 1.0, THRESHOLD, 1);
+        assertEquals(7, g.occupiedCells(), "the held cells some camera sees");
+        for (int c = 0; c < 64; c++) assertEquals(c < 8 && c != 5, g.occupied(c), "cell " + c);
+        g.hold(null);
+        assertFalse(g.holding());
+        assertEquals(7, g.occupiedCells(), "released: judged again at the next update");
+        g.update((xyz, n) -> new float[n], 1.0, THRESHOLD, 2);
+        assertEquals(0, g.occupiedCells());
+    }
 }
