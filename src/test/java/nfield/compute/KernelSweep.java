@@ -79,6 +79,7 @@ public final class KernelSweep {
             check(k + " input gradient", b.dIn(), a.dIn());
         }
         denseForwards(seed);
+        denseBackwards(seed);
         hash(seed);
         losses(rows, seed);
         sampler();
@@ -98,6 +99,54 @@ public final class KernelSweep {
             check("dense forward " + v, denseOn(cl, in, out, p, x), ref);
         }
         cl.variant("dense-forward", before);
+    }
+
+    /**
+     * A dense layer's backward by every way of summing its input and weight gradients, and a
+     * narrow layer's forward by every variant: 13 → 64 (the 32-output tiles) and 13 → 3 (a head).
+     */
+    void denseBackwards(long seed) {
+        int rows = 37, in = 13;
+        String backward = cl.variant("dense-backward"), weights = cl.variant("dense-weights"), narrow = cl.variant("dense-narrow");
+        for (int out : new int[]{64, 3}) {
+            double[] p = Harness.uniform(in * out + out, seed + 30), x = Harness.uniform(rows * in, seed + 31),
+                    g = Harness.uniform(rows * out, seed + 32);
+            double[][] ref = denseBackOn(new RefBackend(), in, out, p, x, g);
+            for (String b : cl.variants().get("dense-backward")) {
+                for (String w : cl.variants().get("dense-weights")) {
+                    cl.variant("dense-backward", b);
+                    cl.variant("dense-weights", w);
+                    double[][] dev = denseBackOn(cl, in, out, p, x, g);
+                    String what = "dense backward " + b + ", weights " + w + ", " + in + "→" + out;
+                    check(what + " dx", dev[0], ref[0]);
+                    check(what + " parameter gradients", dev[1], ref[1]);
+                }
+            }
+            if (out % 8 != 0) {
+                double[] y = denseOn(new RefBackend(), in, out, p, x);
+                for (String v : cl.variants().get("dense-narrow")) {
+                    cl.variant("dense-narrow", v);
+                    check("dense narrow " + v + " " + in + "→" + out, denseOn(cl, in, out, p, x), y);
+                }
+            }
+        }
+        cl.variant("dense-backward", backward);
+        cl.variant("dense-weights", weights);
+        cl.variant("dense-narrow", narrow);
+    }
+
+    /** {dx, parameter gradients} of a ReLU layer. */
+    static double[][] denseBackOn(Backend b, int in, int out, double[] p, double[] x, double[] g) {
+        int rows = x.length / in;
+        Tensor pt = b.alloc(1, p.length), gt = b.alloc(1, p.length), xt = b.alloc(rows, in), yt = b.alloc(rows, out),
+                dy = b.alloc(rows, out), dx = b.alloc(rows, in);
+        b.write(pt, p);
+        b.write(gt, new double[p.length]);
+        b.write(xt, x);
+        b.write(dy, g);
+        b.denseForward(xt, pt, 0, nfield.compute.Activation.RELU, yt, null);
+        b.denseBackward(xt, pt, gt, 0, nfield.compute.Activation.RELU, yt, null, dy, dx);
+        return new double[][]{b.read(dx), b.read(gt)};
     }
 
     static double[] denseOn(Backend b, int in, int out, double[] p, double[] x) {
