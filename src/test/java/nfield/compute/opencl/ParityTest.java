@@ -217,24 +217,7 @@ class ParityTest {
      */
     @TestFactory
     List<DynamicTest> denseForwardVariants() {
-        List<DynamicTest> tests = new ArrayList<>();
-        long seed = System.nanoTime();
-        int[][] shapes = {{27, 64}, {64, 64}, {13, 32}, {64, 96}, {32, 8}, {64, 3}};
-        for (ClBackend.DenseForward f : ClBackend.DenseForward.values()) {
-            for (int[] sh : shapes) {
-                for (boolean storeZ : new boolean[]{false, true}) {
-                    tests.add(DynamicTest.dynamicTest(f.label() + " " + sh[0] + "→" + sh[1] + (storeZ ? " with z" : ""),
-                            () -> withVariant("dense-forward", f.label(), () -> {
-                        int rows = 1001, in = sh[0], out = sh[1];
-                        double[] p = Harness.uniform(in * out + out + 5, seed), x = Harness.uniform(rows * in, seed + 1);
-                        double[][] r = denseOn(new RefBackend(), in, out, p, x, storeZ), d = denseOn(cl, in, out, p, x, storeZ);
-                        check(f.label() + " " + in + "→" + out + " y (seed " + seed + ")", d[0], r[0]);
-                        if (storeZ) check(f.label() + " " + in + "→" + out + " z (seed " + seed + ")", d[1], r[1]);
-                    })));
-                }
-            }
-        }
-        return tests;
+        return forwardVariants("dense-forward", new int[][]{{27, 64}, {64, 64}, {13, 32}, {64, 96}, {32, 8}, {64, 3}});
     }
 
     /**
@@ -243,19 +226,22 @@ class ParityTest {
      */
     @TestFactory
     List<DynamicTest> denseNarrowVariants() {
+        return forwardVariants("dense-narrow", new int[][]{{64, 3}, {64, 1}, {27, 5}, {32, 15}, {13, 57}, {7, 63}});
+    }
+
+    /** Every variant of {@code family} on layers of the given [inputs, outputs], 1001 rows, with and without z. */
+    private static List<DynamicTest> forwardVariants(String family, int[][] shapes) {
         List<DynamicTest> tests = new ArrayList<>();
         long seed = System.nanoTime();
-        int[][] shapes = {{64, 3}, {64, 1}, {27, 5}, {32, 15}, {13, 57}, {7, 63}};
-        for (ClBackend.DenseNarrow f : ClBackend.DenseNarrow.values()) {
+        for (String f : cl.variants().get(family)) {
             for (int[] sh : shapes) {
                 for (boolean storeZ : new boolean[]{false, true}) {
-                    tests.add(DynamicTest.dynamicTest(f.label() + " " + sh[0] + "→" + sh[1] + (storeZ ? " with z" : ""),
-                            () -> withVariant("dense-narrow", f.label(), () -> {
+                    tests.add(DynamicTest.dynamicTest(f + " " + sh[0] + "→" + sh[1] + (storeZ ? " with z" : ""), () -> withVariant(family, f, () -> {
                         int rows = 1001, in = sh[0], out = sh[1];
                         double[] p = Harness.uniform(in * out + out + 5, seed), x = Harness.uniform(rows * in, seed + 1);
                         double[][] r = denseOn(new RefBackend(), in, out, p, x, storeZ), d = denseOn(cl, in, out, p, x, storeZ);
-                        check(f.label() + " " + in + "→" + out + " y (seed " + seed + ")", d[0], r[0]);
-                        if (storeZ) check(f.label() + " " + in + "→" + out + " z (seed " + seed + ")", d[1], r[1]);
+                        check(f + " " + in + "→" + out + " y (seed " + seed + ")", d[0], r[0]);
+                        if (storeZ) check(f + " " + in + "→" + out + " z (seed " + seed + ")", d[1], r[1]);
                     })));
                 }
             }
