@@ -111,15 +111,15 @@ public final class KernelSweep {
         for (int out : new int[]{64, 3}) {
             double[] p = Harness.uniform(in * out + out, seed + 30), x = Harness.uniform(rows * in, seed + 31),
                     g = Harness.uniform(rows * out, seed + 32);
-            double[][] ref = denseBackOn(new RefBackend(), in, out, p, x, g);
+            double[][] ref = Harness.denseBackward(new RefBackend(), in, out, p, 0, x, g, nfield.compute.Activation.RELU);
             for (String b : cl.variants().get("dense-backward")) {
                 for (String w : cl.variants().get("dense-weights")) {
                     cl.variant("dense-backward", b);
                     cl.variant("dense-weights", w);
-                    double[][] dev = denseBackOn(cl, in, out, p, x, g);
+                    double[][] dev = Harness.denseBackward(cl, in, out, p, 0, x, g, nfield.compute.Activation.RELU);
                     String what = "dense backward " + b + ", weights " + w + ", " + in + "→" + out;
                     check(what + " dx", dev[0], ref[0]);
-                    check(what + " parameter gradients", dev[1], ref[1]);
+                    check(what + " parameter gradients", dev[2], ref[2]);
                 }
             }
             if (out % 8 != 0) {
@@ -133,20 +133,6 @@ public final class KernelSweep {
         cl.variant("dense-backward", backward);
         cl.variant("dense-weights", weights);
         cl.variant("dense-narrow", narrow);
-    }
-
-    /** {dx, parameter gradients} of a ReLU layer. */
-    static double[][] denseBackOn(Backend b, int in, int out, double[] p, double[] x, double[] g) {
-        int rows = x.length / in;
-        Tensor pt = b.alloc(1, p.length), gt = b.alloc(1, p.length), xt = b.alloc(rows, in), yt = b.alloc(rows, out),
-                dy = b.alloc(rows, out), dx = b.alloc(rows, in);
-        b.write(pt, p);
-        b.write(gt, new double[p.length]);
-        b.write(xt, x);
-        b.write(dy, g);
-        b.denseForward(xt, pt, 0, nfield.compute.Activation.RELU, yt, null);
-        b.denseBackward(xt, pt, gt, 0, nfield.compute.Activation.RELU, yt, null, dy, dx);
-        return new double[][]{b.read(dx), b.read(gt)};
     }
 
     static double[] denseOn(Backend b, int in, int out, double[] p, double[] x) {

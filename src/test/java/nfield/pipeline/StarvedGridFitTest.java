@@ -7,15 +7,14 @@ import nfield.config.SceneConfig;
 import nfield.config.TrainBackground;
 import nfield.data.nerf.ColmapReader;
 import nfield.data.nerf.TransformsWriter;
+import nfield.testing.LegoColmap;
 import nfield.testing.OpenCl;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,18 +29,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 8.85 dB after a minute). With the reopening it trains.
  */
 class StarvedGridFitTest {
-    static final Path MODEL = Path.of("src/test/resources/colmap/lego_400/sparse/0");
-    static final Path LEGO = Path.of("../shared/data/nerf/lego_400");
-
     @TempDir
     Path dir;
 
     /** The transforms.json that nfield poses writes from the COLMAP fixture (the lego images linked beside it). */
     Path transforms() throws IOException {
-        Assumptions.assumeTrue(Files.isDirectory(LEGO), "../shared/data is absent: skipping the lego COLMAP fit");
-        Path m = Files.createDirectories(dir.resolve("sparse/0"));
-        for (String f : List.of("cameras.bin", "images.bin", "points3D.bin")) Files.copy(MODEL.resolve(f), m.resolve(f));
-        Files.createSymbolicLink(dir.resolve("images"), LEGO.resolve("train").toAbsolutePath());
+        LegoColmap.scene(dir);
         Path transforms = dir.resolve("transforms.json");
         TransformsWriter.write(transforms, ColmapReader.scene(ColmapReader.find(dir)), "images/");
         return transforms;

@@ -102,4 +102,22 @@ public final class Harness {
         }
         return f.params().readParams();
     }
+
+    /**
+     * One dense layer forward then backward on {@code b}, its parameters at offset {@code off} of
+     * p: {dx, dz (what the backward leaves in dy), parameter gradients} for upstream gradient g.
+     */
+    public static double[][] denseBackward(nfield.compute.Backend b, int in, int out, double[] p, int off, double[] x, double[] g,
+                                           nfield.compute.Activation act) {
+        int rows = x.length / in;
+        nfield.compute.Tensor pt = b.alloc(1, p.length), gt = b.alloc(1, p.length), xt = b.alloc(rows, in), yt = b.alloc(rows, out),
+                zt = act.needsPre() ? b.alloc(rows, out) : null, dy = b.alloc(rows, out), dx = b.alloc(rows, in);
+        b.write(pt, p);
+        b.write(gt, new double[p.length]);
+        b.write(xt, x);
+        b.write(dy, g);
+        b.denseForward(xt, pt, off, act, yt, zt);
+        b.denseBackward(xt, pt, gt, off, act, yt, zt, dy, dx);
+        return new double[][]{b.read(dx), b.read(dy), b.read(gt)};
+    }
 }

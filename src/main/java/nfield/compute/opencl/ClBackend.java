@@ -436,6 +436,12 @@ public final class ClBackend implements Backend {
         return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
+    /** The variant the system property {@code key} names (parsed by {@code parse}), else {@code otherwise}. */
+    private static <E extends Enum<E>> E fromProperty(String key, java.util.function.Function<String, E> parse, E otherwise) {
+        String p = System.getProperty(key);
+        return p != null && !p.isBlank() ? parse.apply(p) : otherwise;
+    }
+
     /** The variant labelled {@code s} (any case), or an error that lists them. */
     private static <E extends Enum<E>> E parse(E[] values, String what, String s) {
         for (E e : values) if (label(e).equals(s.trim().toLowerCase(java.util.Locale.ROOT))) return e;
@@ -552,9 +558,7 @@ public final class ClBackend implements Backend {
     private DenseWeights denseWeights;
 
     public DenseWeights defaultDenseWeights() {
-        String p = System.getProperty(DENSE_WEIGHTS_PROPERTY);
-        if (p != null && !p.isBlank()) return DenseWeights.parse(p);
-        return DenseWeights.INPUTS2;
+        return fromProperty(DENSE_WEIGHTS_PROPERTY, DenseWeights::parse, DenseWeights.INPUTS2);
     }
 
     public DenseWeights denseWeights() {
@@ -569,9 +573,7 @@ public final class ClBackend implements Backend {
     private DenseBackward denseBackward;
 
     public DenseNarrow defaultDenseNarrow() {
-        String p = System.getProperty(DENSE_NARROW_PROPERTY);
-        if (p != null && !p.isBlank()) return DenseNarrow.parse(p);
-        return DenseNarrow.PADDED;
+        return fromProperty(DENSE_NARROW_PROPERTY, DenseNarrow::parse, DenseNarrow.PADDED);
     }
 
     public DenseNarrow denseNarrow() {
@@ -580,9 +582,7 @@ public final class ClBackend implements Backend {
     }
 
     public DenseBackward defaultDenseBackward() {
-        String p = System.getProperty(DENSE_BACKWARD_PROPERTY);
-        if (p != null && !p.isBlank()) return DenseBackward.parse(p);
-        return DenseBackward.TRANSPOSED;
+        return fromProperty(DENSE_BACKWARD_PROPERTY, DenseBackward::parse, DenseBackward.TRANSPOSED);
     }
 
     public DenseBackward denseBackward() {

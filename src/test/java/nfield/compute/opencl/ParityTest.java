@@ -270,7 +270,7 @@ class ParityTest {
                         double[] p = Harness.uniform(in * out + out + 5, seed), x = Harness.uniform(rows * in, seed + 1),
                                 g = Harness.uniform(rows * out, seed + 2);
                         nfield.compute.Activation act = softplus ? nfield.compute.Activation.softplus(1) : nfield.compute.Activation.RELU;
-                        double[][] r = denseBackOn(new RefBackend(), in, out, p, x, g, act), d = denseBackOn(cl, in, out, p, x, g, act);
+                        double[][] r = Harness.denseBackward(new RefBackend(), in, out, p, 5, x, g, act), d = Harness.denseBackward(cl, in, out, p, 5, x, g, act);
                         check(name + " dx (seed " + seed + ")", d[0], r[0]);
                         check(name + " dz (seed " + seed + ")", d[1], r[1]);
                         check(name + " parameter gradients (seed " + seed + ")", d[2], r[2]);
@@ -280,20 +280,6 @@ class ParityTest {
           }
         }
         return tests;
-    }
-
-    /** {dx, dz (left in dy), parameter gradients} of a dense layer whose parameters start at offset 5 of p. */
-    private static double[][] denseBackOn(Backend b, int in, int out, double[] p, double[] x, double[] g, nfield.compute.Activation act) {
-        int rows = x.length / in;
-        Tensor pt = b.alloc(1, p.length), gt = b.alloc(1, p.length), xt = b.alloc(rows, in), yt = b.alloc(rows, out),
-                zt = b.alloc(rows, out), dy = b.alloc(rows, out), dx = b.alloc(rows, in);
-        b.write(pt, p);
-        b.write(gt, new double[p.length]);
-        b.write(xt, x);
-        b.write(dy, g);
-        b.denseForward(xt, pt, 5, act, yt, act.needsPre() ? zt : null);
-        b.denseBackward(xt, pt, gt, 5, act, yt, act.needsPre() ? zt : null, dy, dx);
-        return new double[][]{b.read(dx), b.read(dy), b.read(gt)};
     }
 
     /**

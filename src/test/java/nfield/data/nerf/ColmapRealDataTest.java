@@ -1,14 +1,12 @@
 package nfield.data.nerf;
 
+import nfield.testing.LegoColmap;
 import nfield.testing.Similarity;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -22,16 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * known orientations and 1% of the scene's scale of their known positions (none twice that).
  */
 class ColmapRealDataTest {
-    static final Path MODEL = Path.of("src/test/resources/colmap/lego_400/sparse/0");
-    static final Path LEGO = Path.of("../shared/data/nerf/lego_400");
+    static final Path LEGO = LegoColmap.LEGO;
 
-    /** The model with the lego images beside it: a folder with sparse/0 (copied) and images → ../shared's train images. */
+    /** The model with the lego images beside it ({@link LegoColmap#scene}). */
     static Path scene(Path tmp) throws IOException {
-        Assumptions.assumeTrue(Files.isDirectory(LEGO), "../shared/data is absent: skipping the COLMAP lego test");
-        Path m = Files.createDirectories(tmp.resolve("sparse/0"));
-        for (String f : List.of("cameras.bin", "images.bin", "points3D.bin")) Files.copy(MODEL.resolve(f), m.resolve(f));
-        Files.createSymbolicLink(tmp.resolve("images"), LEGO.resolve("train").toAbsolutePath());
-        return tmp;
+        return LegoColmap.scene(tmp);
     }
 
     @Test
