@@ -43,6 +43,11 @@ public final class ClBackend implements Backend {
     private final cl_context context;
     private final cl_command_queue queue;
     private final Map<String, cl_program> programs = new HashMap<>();
+    private final ProgramCache cache;
+    /** Programs built from source this time, with their cache entries: their binaries are kept at {@link #close}. */
+    private final Map<cl_program, Path> unsaved = new java.util.LinkedHashMap<>();
+    private int fromBinary, fromSource, stored;
+    private final long opened = System.nanoTime();
     private final Map<String, cl_kernel> kernels = new HashMap<>();
     private final Map<cl_kernel, Long> localSizes = new HashMap<>();
     private final List<cl_mem> owned = new ArrayList<>();
@@ -61,7 +66,13 @@ public final class ClBackend implements Backend {
     private Map<String, double[]> profile; // kernel → {calls, seconds}, when profiling
 
     public ClBackend(ClDevices.Info info) {
+        this(info, ProgramCache.forDevice(info));
+    }
+
+    /** A backend on the device whose program binaries are kept in {@code cache}. */
+    ClBackend(ClDevices.Info info, ProgramCache cache) {
         this.info = info;
+        this.cache = cache;
         try {
             cl_context_properties props = new cl_context_properties();
             props.addProperty(CL_CONTEXT_PLATFORM, info.platformId());
@@ -164,9 +175,19 @@ public final class ClBackend implements Backend {
 
     private cl_program build(String file, String options) {
         String src = file.equals("network/dense.cl") ? source("network/activation.cl") + "\n" + source(file) : source(file);
-        cl_program p = clCreateProgramWithSource(context, 1, new String[]{src}, null, null);
         String extra = userOptions();
         String opts = "-cl-std=CL1.2 " + options + (extra.isEmpty() ? "" : " " + extra);
+        Path entry = cache.entry(opts, src);
+        byte[] bin = cache.load(entry);
+        if (bin != null) {
+            cl_program p = fromBinary(bin, opts);
+            if (p != null) {
+                fromBinary++;
+                return p;
+            }
+            cache.forget(entry); // refused by the driver: built from source below, and kept again
+        }
+        cl_program p = clCreateProgramWithSource(context, 1, new String[]{src}, null, null);
         try {
             clBuildProgram(p, 1, new cl_device_id[]{info.id()}, opts, null, null);
         } catch (CLException e) {
@@ -177,7 +198,64 @@ public final class ClBackend implements Backend {
             String text = new String(log, StandardCharsets.UTF_8).replace("\0", "").trim();
             throw buildFailure(file, opts, extra, e, text);
         }
+        fromSource++;
+        if (entry != null) unsaved.put(p, entry);
         return p;
+    }
+
+    /** The program made from a cached binary, or null when the driver refuses it. */
+    private cl_program fromBinary(byte[] bin, String opts) {
+        cl_program p = null;
+        try {
+            int[] status = new int[1];
+            p = clCreateProgramWithBinary(context, 1, new cl_device_id[]{info.id()}, new long[]{bin.length}, new byte[][]{bin}, status, null);
+            if (status[0] != CL_SUCCESS) throw new CLException("binary status " + status[0], status[0]);
+            clBuildProgram(p, 1, new cl_device_id[]{info.id()}, opts, null, null);
+            return p;
+        } catch (CLException e) {
+            if (p != null) clReleaseProgram(p);
+            return null;
+        }
+    }
+
+    /** The program's binary for the device, or null when the driver gives none. */
+    private byte[] binary(cl_program p) {
+        try {
+            ByteBuffer sb = ByteBuffer.allocate(Sizeof.size_t).order(ByteOrder.nativeOrder());
+            clGetProgramInfo(p, CL_PROGRAM_BINARY_SIZES, Sizeof.size_t, Pointer.to(sb), null);
+            long n = Sizeof.size_t == 8 ? sb.getLong(0) : sb.getInt(0);
+            if (n <= 0 || n > Integer.MAX_VALUE - 64) return null;
+            byte[] b = new byte[(int) n];
+            clGetProgramInfo(p, CL_PROGRAM_BINARIES, Sizeof.POINTER, Pointer.to(new Pointer[]{Pointer.to(b)}), null);
+            return b;
+        } catch (CLException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Keeps the binaries of the programs built from source for the next process, within a time
+     * budget: a driver may compile every kernel of a program to hand its binary out (PoCL: ~0.9 s
+     * for a dense layer's program the first time), so a process spends at most
+     * {@link #STORE_SHARE} of its time with the backend on it, at least {@link #STORE_MIN_SECONDS};
+     * what is left is stored by a later process. Those built from a binary are kept already.
+     */
+    private void saveBinaries() {
+        double budget = Math.max(STORE_MIN_SECONDS, STORE_SHARE * (System.nanoTime() - opened) * 1e-9);
+        long t0 = System.nanoTime();
+        for (var it = unsaved.entrySet().iterator(); it.hasNext() && (System.nanoTime() - t0) * 1e-9 < budget; ) {
+            var e = it.next();
+            if (cache.store(e.getValue(), binary(e.getKey()))) stored++;
+            it.remove();
+        }
+        unsaved.clear();
+    }
+
+    static final double STORE_SHARE = 0.05, STORE_MIN_SECONDS = 0.3;
+
+    /** Programs built from a cached binary and from source since the backend opened, and binaries stored so far: {binary, source, stored}. */
+    public int[] programBuilds() {
+        return new int[]{fromBinary, fromSource, stored};
     }
 
     /** What a CPU device's buffers leave to the rest of the machine. */
@@ -955,6 +1033,7 @@ public final class ClBackend implements Backend {
         if (closed) return;
         closed = true;
         clFinish(queue);
+        saveBinaries();
         kernels.values().forEach(org.jocl.CL::clReleaseKernel);
         programs.values().forEach(org.jocl.CL::clReleaseProgram);
         owned.forEach(org.jocl.CL::clReleaseMemObject);
