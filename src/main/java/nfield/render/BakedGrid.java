@@ -37,21 +37,16 @@ public final class BakedGrid {
         return new BakedGrid(res, v);
     }
 
-    /** Evaluates the field's first output at every grid point (on its backend). */
+    /**
+     * The field's first output (a signed distance) on the grid, on its backend, sparsely as
+     * {@link nfield.io.FieldMesher#sample} does: only blocks that can hold the surface are evaluated
+     * point by point, the others are their corners' trilinear interpolation (a 256³ bake of a fitted
+     * bunny evaluates about 8% of the points).
+     */
     public static BakedGrid bake(nfield.field.ScalarField q, int res) {
-        // the points (3 floats), the values (1) and the values' copy on the way out
-        nfield.io.Memory.require("baking a " + res + "^3 grid", 20L * res * res * res, "lower --bake (e.g. --bake 128)");
-        float[] pts = new float[res * res * res * 3];
-        for (int z = 0, i = 0; z < res; z++) {
-            for (int y = 0; y < res; y++) {
-                for (int x = 0; x < res; x++, i++) {
-                    pts[i * 3] = (float) coord(x, res);
-                    pts[i * 3 + 1] = (float) coord(y, res);
-                    pts[i * 3 + 2] = (float) coord(z, res);
-                }
-            }
-        }
-        return new BakedGrid(res, q.values(pts, res * res * res));
+        nfield.io.Memory.require("baking a " + res + "^3 grid", (long) nfield.io.FieldMesher.SAMPLE_BYTES_PER_POINT * res * res * res,
+                "lower --bake (e.g. --bake 128)");
+        return new BakedGrid(res, nfield.io.FieldMesher.sample(q, res, nfield.io.FieldMesher.Fill.TRILINEAR).values());
     }
 
     static double coord(int i, int res) {
