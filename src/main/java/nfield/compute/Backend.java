@@ -23,6 +23,14 @@ public interface Backend extends AutoCloseable {
 
     double[] read(Tensor t);
 
+    /** {@link #read} as floats, what a device holds (the OpenCL backend reads them with no double copy). */
+    default float[] readFloats(Tensor t) {
+        double[] d = read(t);
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+        return f;
+    }
+
     void fill(Tensor t, double value);
 
     /** dst[:, dstCol + j] (+)= src[:, srcCol + j] for j < ncols; same row count. */

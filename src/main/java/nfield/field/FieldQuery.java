@@ -43,8 +43,9 @@ public final class FieldQuery implements ScalarField {
             int m = Math.min(BATCH, n - s);
             Tensor p = load(xyz, s, m), o = out.view(m);
             forward(p, o);
-            double[] v = backend.read(o);
-            for (int i = 0; i < m; i++) result[s + i] = (float) v[i * w];
+            float[] v = backend.readFloats(o);
+            if (w == 1) System.arraycopy(v, 0, result, s, m);
+            else for (int i = 0; i < m; i++) result[s + i] = v[i * w];
         }
         return result;
     }
@@ -76,8 +77,7 @@ public final class FieldQuery implements ScalarField {
             Tensor p = load(xyz, s, m), o = full.view(m);
             if (dirs) field.forward(p, directions.view(m), o);
             else field.forward(p, o);
-            double[] v = backend.read(o);
-            for (int i = 0; i < m * w; i++) result[s * w + i] = (float) v[i];
+            System.arraycopy(backend.readFloats(o), 0, result, s * w, m * w);
         }
         return result;
     }
@@ -104,8 +104,7 @@ public final class FieldQuery implements ScalarField {
             var ctx = forward(p, o);
             backend.write(d, seed); // the first m·w values are used
             field.backward(ctx, d, dp);
-            double[] g = backend.read(dp);
-            for (int i = 0; i < m * 3; i++) result[s * 3 + i] = (float) g[i];
+            System.arraycopy(backend.readFloats(dp), 0, result, s * 3, m * 3);
         }
         return result;
     }

@@ -390,11 +390,17 @@ public final class ClBackend implements Backend {
     }
 
     @Override
-    public double[] read(Tensor t) {
+    public float[] readFloats(Tensor t) {
         float[] f = new float[(int) t.size()];
         if (f.length > 0) {
             clEnqueueReadBuffer(queue, m(t), CL_TRUE, 0, t.size() * Sizeof.cl_float, Pointer.to(f), 0, null, null);
         }
+        return f;
+    }
+
+    @Override
+    public double[] read(Tensor t) {
+        float[] f = readFloats(t);
         double[] d = new double[f.length];
         for (int i = 0; i < f.length; i++) d[i] = f[i];
         return d;
