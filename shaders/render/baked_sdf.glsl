@@ -1,4 +1,4 @@
-// The SDF baked into an R32F 3D texture, texel i at x = -1 + 2 i / (res - 1), trilinear.
+// The SDF baked into an R16F 3D texture (halves: nfield.render.BakedGrid), texel i at x = -1 + 2 i / (res - 1), trilinear.
 uniform sampler3D grid;
 
 vec3 gridUv(vec3 p) {

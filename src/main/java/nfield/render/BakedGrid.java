@@ -6,18 +6,23 @@ import java.util.function.DoubleUnaryOperator;
 
 /**
  * An SDF sampled on a res³ grid over the field box [-1, 1]³: value i (x fastest) at
- * x_i = -1 + 2 i / (res - 1). Uploaded as an R32F 3D texture; {@link #sample} is the CPU twin of
- * the shader's trilinear lookup (texel centres, clamp to edge).
+ * x_i = -1 + 2 i / (res - 1), each rounded to half precision ({@link Half#round}: what the R16F
+ * 3D texture holds, so the GL and its CPU twin see the same values). {@link #sample} is the CPU
+ * twin of the shader's trilinear lookup (texel centres, clamp to edge).
  */
 public final class BakedGrid {
     private final int res;
     private final float[] values;
 
+    /** Keeps {@code values}, rounded to half precision in place. */
     public BakedGrid(int res, float[] values) {
         if (res < 2) throw new IllegalArgumentException("bake resolution " + res + ": at least 2");
         if (values.length != res * res * res) throw new IllegalArgumentException("expected " + res * res * res + " values, got " + values.length);
         this.res = res;
         this.values = values;
+        java.util.stream.IntStream.range(0, res).parallel().forEach(z -> {
+            for (int i = z * res * res, end = i + res * res; i < end; i++) values[i] = Half.round(values[i]);
+        });
     }
 
     /** A 3-D signed distance function of (x, y, z). */

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import static org.lwjgl.opengl.GL33C.*;
 
 /**
- * The baked render path: an SDF grid uploaded as an R32F 3D texture (trilinear filtering) and
+ * The baked render path: an SDF grid uploaded as an R16F 3D texture (trilinear filtering) and
  * sphere-traced in {@code shaders/render/baked.frag} into an RGBA8 framebuffer object. Needs a
  * current GL 3.3 context; not thread-safe.
  */
@@ -170,12 +170,14 @@ public final class BakedRenderer implements FieldRenderer {
     public void upload(BakedGrid g) {
         grid = g;
         int r = g.res();
-        FloatBuffer buf = MemoryUtil.memAllocFloat(r * r * r);
+        // R16F: the grid's values are halves already (BakedGrid), so the bits are exact
+        java.nio.ShortBuffer buf = MemoryUtil.memAllocShort(r * r * r);
         try {
-            buf.put(g.values()).flip();
+            float[] v = g.values();
+            for (int i = 0; i < v.length; i++) buf.put(i, Half.bits(v[i]));
             glBindTexture(GL_TEXTURE_3D, texture);
-            glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
-            glTexImage3D(GL_TEXTURE_3D, 0, GL_R32F, r, r, r, 0, GL_RED, GL_FLOAT, buf);
+            glPixelStorei(GL_UNPACK_ALIGNMENT, 2);
+            glTexImage3D(GL_TEXTURE_3D, 0, org.lwjgl.opengl.GL30.GL_R16F, r, r, r, 0, GL_RED, org.lwjgl.opengl.GL30.GL_HALF_FLOAT, buf);
             glTexParameteri(GL_TEXTURE_3D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
             glTexParameteri(GL_TEXTURE_3D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
             for (int w : new int[]{GL_TEXTURE_WRAP_S, GL_TEXTURE_WRAP_T, GL_TEXTURE_WRAP_R}) {

@@ -51,7 +51,7 @@ public final class WebPage {
         int[] tries = res == VolumeBaker.AUTO ? RESOLUTIONS : new int[] {res};
         if (res == VolumeBaker.AUTO) { // a 96^3 bake tells the bytes a grid point takes, deflated: start from the largest that should fit
             int probe = 96; // (finer grids deflate better, so this errs towards a smaller bake)
-            double perPoint = 4.0 / 3 * deflate(halves(BakedGrid.bake(q, probe).values())).length / Math.pow(probe, 3); // base64's 4/3
+            double perPoint = 4.0 / 3 * deflate(Half.littleEndian(BakedGrid.bake(q, probe).values())).length / Math.pow(probe, 3); // base64's 4/3
             long fixed = resource(TEMPLATE).length() + VERT.length() + frag.length();
             int k = 0;
             while (k < RESOLUTIONS.length - 1 && fixed + perPoint * Math.pow(RESOLUTIONS[k], 3) > maxBytes) k++;
@@ -61,7 +61,7 @@ public final class WebPage {
             float[] v = BakedGrid.bake(q, r).values();
             // the cells that can hold a hit, of the values the page holds (float16), as nfield render marches them
             float[] held = new float[v.length];
-            for (int i = 0; i < v.length; i++) held[i] = fromHalf(half(v[i]));
+            for (int i = 0; i < v.length; i++) held[i] = Half.value(Half.bits(v[i]));
             String grid = "{kind: \"sdf\", res: " + r + ", box: " + Arrays.toString(new BakedGrid(r, held).occupied()) + ", data: \""
                     + b64(v) + "\"}";
             String info = String.format(Locale.ROOT, "%s field, baked at %d&sup3;, %,d steps", f.meta().kind(), r, f.meta().steps());
@@ -131,7 +131,7 @@ public final class WebPage {
     }
 
     private static String b64(float[] v) throws IOException {
-        return Base64.getEncoder().encodeToString(deflate(halves(v)));
+        return Base64.getEncoder().encodeToString(deflate(Half.littleEndian(v)));
     }
 
     /** GLSL 3.30 core as GLSL ES 3.00: the version line, and the precisions ES asks for. */
@@ -141,42 +141,6 @@ public final class WebPage {
                 + glsl.substring("#version 330 core".length());
     }
 
-    /** IEEE 754 binary16 of each value, rounded to nearest even, little-endian. */
-    static byte[] halves(float[] v) {
-        byte[] out = new byte[2 * v.length];
-        for (int i = 0; i < v.length; i++) {
-            short h = half(v[i]);
-            out[2 * i] = (byte) h;
-            out[2 * i + 1] = (byte) (h >> 8);
-        }
-        return out;
-    }
-
-    static short half(float v) {
-        int f = Float.floatToRawIntBits(v);
-        int sign = (f >>> 16) & 0x8000, e = (f >>> 23) & 0xff, m = f & 0x7fffff;
-        if (e == 0xff) return (short) (sign | 0x7c00 | (m != 0 ? 0x200 : 0));
-        int exp = e - 127 + 15;
-        if (exp >= 0x1f) return (short) (sign | 0x7c00);
-        if (exp <= 0) {
-            if (exp < -10) return (short) sign;
-            m |= 0x800000;
-            int shift = 14 - exp, h = m >> shift, rem = m & ((1 << shift) - 1), halfway = 1 << (shift - 1);
-            if (rem > halfway || (rem == halfway && (h & 1) != 0)) h++;
-            return (short) (sign | h);
-        }
-        int h = (exp << 10) | (m >> 13), rem = m & 0x1fff;
-        if (rem > 0x1000 || (rem == 0x1000 && (h & 1) != 0)) h++; // a carry into the exponent is right, up to infinity
-        return (short) (sign | h);
-    }
-
-    /** The float a binary16 holds. */
-    static float fromHalf(short h) {
-        int s = (h & 0x8000) << 16, e = (h >>> 10) & 0x1f, m = h & 0x3ff;
-        if (e == 0x1f) return Float.intBitsToFloat(s | 0x7f800000 | (m << 13));
-        if (e == 0) return (s != 0 ? -1 : 1) * m * 0x1p-24f;
-        return Float.intBitsToFloat(s | ((e - 15 + 127) << 23) | (m << 13));
-    }
 
     private static byte[] deflate(byte[] b) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(b.length / 3);
