@@ -352,6 +352,53 @@ __kernel void dense_backward_input_t(const int n, __global const float* restrict
 #endif
 }
 
+#if IN % 32 == 0 && HAS_DX
+// Two rows a work-item (dense_backward_input_t2): tiles of 32 inputs for both rows, so that each
+// load of Wᵀ feeds two FMAs (8 accumulators, 4 loads of Wᵀ and 2 broadcasts an output), as
+// dense_forward_rows2 does for the forward. Each sum runs over o in the same order as in
+// dense_backward_input_t: the same bits.
+#ifndef UNROLL4
+#define UNROLL4(M) M(0) M(1) M(2) M(3)
+#endif
+#define BT2_INIT(j) float8 a##j = (float8)(0.0f), e##j = a##j;
+#define BT2_FMA(j) { const float8 w = vload8(j, Wo); a##j = fma(g0, w, a##j); e##j = fma(g1, w, e##j); }
+#define BT2_STORE(j) vstore8(a##j, j, dx0 + c0); if (two) vstore8(e##j, j, dx1 + c0);
+
+/** dense_backward_input_t for rows 2g and 2g + 1 in work-item g; global size ≥ ceil(n / 2). */
+__kernel void dense_backward_input_t2(const int n, __global const float* restrict wt,
+                                      __global const float* y, __global const float* z,
+                                      __global float* dy, __global float* restrict dx)
+{
+    const int r0 = 2 * get_global_id(0);
+    if (r0 >= n) return;
+    const bool two = r0 + 1 < n;
+    const int r1 = two ? r0 + 1 : r0;
+    __global float* ga = dy + (size_t)r0 * OUT;
+    __global float* gb = dy + (size_t)r1 * OUT;
+    {
+        __global const float* ya = y + (size_t)r0 * OUT;
+        __global const float* za = z + (size_t)r0 * OUT;
+        for (int o = 0; o < OUT; o++) ga[o] = ga[o] * ACT_D(float, za[o], ya[o]);
+    }
+    if (two) {
+        __global const float* yb = y + (size_t)r1 * OUT;
+        __global const float* zb = z + (size_t)r1 * OUT;
+        for (int o = 0; o < OUT; o++) gb[o] = gb[o] * ACT_D(float, zb[o], yb[o]);
+    }
+    __global float* dx0 = dx + (size_t)r0 * IN;
+    __global float* dx1 = dx + (size_t)r1 * IN;
+    for (int c0 = 0; c0 < IN; c0 += 32) {
+        UNROLL4(BT2_INIT)
+        for (int o = 0; o < OUT; o++) {
+            const float8 g0 = (float8)(ga[o]), g1 = (float8)(gb[o]);
+            __global const float* Wo = wt + o * IN8 + c0;
+            UNROLL4(BT2_FMA)
+        }
+        UNROLL4(BT2_STORE)
+    }
+}
+#endif
+
 #if OUT % 32 == 0
 // Two inputs a work-item (dense_backward_weights2): tiles of 32 outputs for both inputs, so that
 // each load of dz feeds two FMAs (8 accumulators, 4 loads of dz and 2 of x a row).

@@ -103,12 +103,14 @@ public final class KernelSweep {
 
     /**
      * A dense layer's backward by every way of summing its input and weight gradients, and a
-     * narrow layer's forward by every variant: 13 → 64 (the 32-output tiles) and 13 → 3 (a head).
+     * narrow layer's forward by every variant: 13 → 64 (the 32-output tiles), 13 → 3 (a head) and
+     * 32 → 16 (inputs a multiple of 32: transposed2's two rows a work-item, an odd row count).
      */
     void denseBackwards(long seed) {
-        int rows = 37, in = 13;
+        int rows = 37;
         String backward = cl.variant("dense-backward"), weights = cl.variant("dense-weights"), narrow = cl.variant("dense-narrow");
-        for (int out : new int[]{64, 3}) {
+        for (int[] shape : new int[][]{{13, 64}, {13, 3}, {32, 16}}) {
+            int in = shape[0], out = shape[1];
             double[] p = Harness.uniform(in * out + out, seed + 30), x = Harness.uniform(rows * in, seed + 31),
                     g = Harness.uniform(rows * out, seed + 32);
             double[][] ref = Harness.denseBackward(new RefBackend(), in, out, p, 0, x, g, nfield.compute.Activation.RELU);
