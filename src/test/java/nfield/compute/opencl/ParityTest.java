@@ -283,6 +283,28 @@ class ParityTest {
     }
 
     /**
+     * transposed2 sums each input's gradient over the outputs in the same order as transposed, two
+     * rows at a time: the same bits, so the CPU's default does not change a fit.
+     */
+    @Test
+    void transposedTwoRowsGiveTheSameBits() {
+        long seed = System.nanoTime();
+        for (int[] sh : new int[][]{{64, 64}, {256, 256}, {32, 16}, {128, 3}}) {
+            int rows = 777, in = sh[0], out = sh[1];
+            double[] p = Harness.toFloat(Harness.uniform(in * out + out, seed)), x = Harness.toFloat(Harness.uniform(rows * in, seed + 1)),
+                    g = Harness.toFloat(Harness.uniform(rows * out, seed + 2));
+            double[][][] got = new double[2][][];
+            String[] variants = {"transposed", "transposed2"};
+            for (int v = 0; v < 2; v++) {
+                int k = v;
+                withVariant("dense-backward", variants[v], () -> got[k] = Harness.denseBackward(cl, in, out, p, 0, x, g, nfield.compute.Activation.RELU));
+            }
+            assertArrayEquals(got[0][0], got[1][0], in + "→" + out + " dx (seed " + seed + ")");
+            assertArrayEquals(got[0][1], got[1][1], in + "→" + out + " dz (seed " + seed + ")");
+        }
+    }
+
+    /**
      * copyCols (util/tensor.cl, built for each column count: float4 moves where it is a multiple
      * of 4) against the reference: column counts 1 to 16, odd offsets on both sides, copied and
      * accumulated, an odd row count.
