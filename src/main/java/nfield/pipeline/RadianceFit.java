@@ -216,9 +216,13 @@ public final class RadianceFit {
         double secs = t.seconds(), last = trainer.lastLoss();
         double mse = objective.lastMse(), psnr = -10 * Math.log10(Math.max(mse, 1e-12));
         String huber = lossFn.kind() == LossFn.Kind.HUBER ? String.format(Locale.ROOT, "huber %.6f, ", last) : "";
+        // the phases time the host's side: the backward pass and Adam run on the device after the step's
+        // colours are read, and the trainer's clock waits for them, in none of the phases
+        double phases = objective.timingSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
         listener.info(String.format(Locale.ROOT, "%s%d steps in %.1f s, final training %smse %.6f (PSNR %.2f dB on the last batch), "
-                        + "occupancy %.1f%%%ntime: %s", req.output() == null ? "" : "wrote " + req.output() + ": ", adam.steps(), secs, huber,
-                mse, psnr, 100 * objective.grid().occupancy(), objective.timing()));
+                        + "occupancy %.1f%%%ntime: %s; the rest %.1f s (mostly the backward pass and Adam on the device)",
+                req.output() == null ? "" : "wrote " + req.output() + ": ", adam.steps(), secs, huber,
+                mse, psnr, 100 * objective.grid().occupancy(), objective.timing(), Math.max(0, secs - phases)));
         Map<String, Double> figures = new LinkedHashMap<>();
         nfield.train.CameraRefiner cams = objective.cameras();
         if (cams != null) {
