@@ -8,6 +8,7 @@
 // helpers take the tile width k as a constant, so after inlining every `if (j < k)` folds away.
 
 #define UNROLL8(M) M(0) M(1) M(2) M(3) M(4) M(5) M(6) M(7)
+#define UNROLL4(M) M(0) M(1) M(2) M(3)
 #define TILE 64
 
 // ---------------------------------------------------------------- forward
@@ -74,7 +75,6 @@ __kernel void dense_forward(const int n, __global const float* restrict x, __glo
 #if OUT % 32 == 0
 // Two rows a work-item (dense_forward_rows2): tiles of 32 outputs for both rows, so that each
 // load of W feeds two FMAs (8 accumulators, 4 loads of W and 2 broadcasts per input).
-#define UNROLL4(M) M(0) M(1) M(2) M(3)
 #define FW2_INIT(j) float8 a##j = vload8(j, b + c0), e##j = a##j;
 #define FW2_FMA(j) { const float8 w = vload8(j, Wi); a##j = fma(x0, w, a##j); e##j = fma(x1, w, e##j); }
 #if STORE_Z
@@ -357,9 +357,6 @@ __kernel void dense_backward_input_t(const int n, __global const float* restrict
 // load of Wᵀ feeds two FMAs (8 accumulators, 4 loads of Wᵀ and 2 broadcasts an output), as
 // dense_forward_rows2 does for the forward. Each sum runs over o in the same order as in
 // dense_backward_input_t: the same bits.
-#ifndef UNROLL4
-#define UNROLL4(M) M(0) M(1) M(2) M(3)
-#endif
 #define BT2_INIT(j) float8 a##j = (float8)(0.0f), e##j = a##j;
 #define BT2_FMA(j) { const float8 w = vload8(j, Wo); a##j = fma(g0, w, a##j); e##j = fma(g1, w, e##j); }
 #define BT2_STORE(j) vstore8(a##j, j, dx0 + c0); if (two) vstore8(e##j, j, dx1 + c0);

@@ -58,11 +58,10 @@ public final class WebPage {
             tries = Arrays.copyOfRange(RESOLUTIONS, k, RESOLUTIONS.length);
         }
         return firstThatFits(out, tries, maxBytes, frag, "shaded", r -> {
-            float[] v = BakedGrid.bake(q, r).values();
-            // the cells that can hold a hit, of the values the page holds (float16), as nfield render marches them
-            float[] held = new float[v.length];
-            for (int i = 0; i < v.length; i++) held[i] = Half.value(Half.bits(v[i]));
-            String grid = "{kind: \"sdf\", res: " + r + ", box: " + Arrays.toString(new BakedGrid(r, held).occupied()) + ", data: \""
+            BakedGrid g = BakedGrid.bake(q, r); // its values are halves already: what the page holds
+            float[] v = g.values();
+            // the cells that can hold a hit, as nfield render marches them
+            String grid = "{kind: \"sdf\", res: " + r + ", box: " + Arrays.toString(g.occupied()) + ", data: \""
                     + b64(v) + "\"}";
             String info = String.format(Locale.ROOT, "%s field, baked at %d&sup3;, %,d steps", f.meta().kind(), r, f.meta().steps());
             return new Bake(grid, info, r, "--res " + r);
